@@ -1,0 +1,26 @@
+"""Make `ansible_collections.melissa.cicero` importable from this checkout for pytest.
+
+ansible-test builds its own tree; for plain pytest a symlink under .build/ points the collection
+name at the repository, so tests import the code exactly as Ansible does.
+"""
+
+import os
+import sys
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LINKS = os.path.join(REPO, '.build', 'links')
+
+
+def _link_collection():
+    target = os.path.join(LINKS, 'ansible_collections', 'melissa', 'cicero')
+    if not os.path.islink(target):
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        os.symlink(REPO, target)
+    if LINKS not in sys.path:
+        sys.path.insert(0, LINKS)
+
+
+try:
+    import ansible_collections.melissa.cicero  # noqa: F401  (already on the path: ansible-test)
+except ImportError:
+    _link_collection()

@@ -1,0 +1,211 @@
+"""The HTTP client against mocked HTTP (responses): auth, headers, retries, caps, redaction."""
+
+import re
+
+import pytest
+import requests
+import responses
+from responses import matchers
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _client
+from ansible_collections.melissa.cicero.plugins.module_utils._client import (
+    CiceroClient, backoff_delay, parse_retry_after, worst_case_seconds)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
+    CiceroApiError, CiceroResponseError, CiceroTransportError)
+from ansible_collections.melissa.cicero.plugins.module_utils._version import USER_AGENT
+
+BASE = 'https://cicero.example/v3.1'
+URL = BASE + '/account/credits_remaining'
+KEY = 'k3y/with spaces+plus'
+OK_BODY = b'{"response": {"errors": [], "messages": [], "results": {"credit_balance": 1}}}'
+
+
+def make_client(**kwargs):
+    sleeps = []
+    options = dict(license_key=KEY, sleep=sleeps.append)
+    options.update(kwargs)
+    client = CiceroClient(BASE + '/', **options)
+    return client, sleeps
+
+
+def assert_no_key(text):
+    for form in (KEY, requests.utils.quote(KEY, safe=''), KEY.replace(' ', '+').replace('/', '%2F')):
+        assert form not in text
+
+
+@responses.activate
+def test_sends_license_as_key_and_customer_id_with_format_and_headers():
+    responses.get(URL, body=OK_BODY, match=[
+        matchers.query_param_matcher({'format': 'json', 'key': KEY, 'customer_id': KEY}),
+        matchers.header_matcher({'Accept': 'application/json', 'Content-Type': 'application/json',
+                                 'User-Agent': USER_AGENT}),
+    ])
+    client, sleeps = make_client()
+    reply = client.get('/account/credits_remaining')
+    assert (reply.status, reply.body, reply.attempts, sleeps) == (200, OK_BODY, 1, [])
+
+
+@responses.activate
+def test_xml_format_asks_for_xml():
+    responses.get(URL, body=b'<response/>', match=[
+        matchers.query_param_matcher({'format': 'xml', 'key': KEY, 'customer_id': KEY}),
+        matchers.header_matcher({'Content-Type': 'application/xml'}),
+    ])
+    assert make_client(fmt='xml')[0].get('/account/credits_remaining').status == 200
+
+
+@pytest.mark.parametrize('status', [429, 502, 503, 504])
+@responses.activate
+def test_retryable_statuses_are_retried_then_succeed(status):
+    responses.get(URL, status=status, body=b'busy')
+    responses.get(URL, status=status, body=b'busy')
+    responses.get(URL, body=OK_BODY)
+    client, sleeps = make_client()
+    reply = client.get('/account/credits_remaining')
+    assert (reply.status, reply.attempts, len(sleeps)) == (200, 3, 2)
+    assert len(responses.calls) == 3
+
+
+@responses.activate
+def test_retries_stop_at_the_limit_and_report_attempts():
+    responses.get(URL, status=503, body=b'down')
+    client, sleeps = make_client(retries=2)
+    reply = client.get('/account/credits_remaining')
+    assert (reply.status, reply.attempts, len(sleeps), len(responses.calls)) == (503, 3, 2, 3)
+
+
+@pytest.mark.parametrize('status', [400, 401, 403, 404, 500])
+@responses.activate
+def test_other_errors_are_not_retried(status):
+    responses.get(URL, status=status, body=b'no')
+    client, sleeps = make_client()
+    assert client.get('/account/credits_remaining').attempts == 1
+    assert sleeps == [] and len(responses.calls) == 1
+
+
+@responses.activate
+def test_retry_after_is_honoured_and_capped():
+    responses.get(URL, status=429, headers={'Retry-After': '2'})
+    responses.get(URL, status=429, headers={'Retry-After': '3600'})
+    responses.get(URL, body=OK_BODY)
+    client, sleeps = make_client()
+    client.get('/account/credits_remaining')
+    assert sleeps == [2.0, 60.0]
+
+
+@responses.activate
+def test_transport_errors_are_retried_and_the_message_hides_the_key():
+    responses.get(URL, body=requests.exceptions.ConnectionError(
+        'HTTPSConnectionPool: Max retries exceeded with url: /v3.1/account/credits_remaining?format=json&key='
+        + requests.utils.quote(KEY, safe='') + ' (Caused by NewConnectionError: refused)'))
+    client, sleeps = make_client(retries=3)
+    with pytest.raises(CiceroTransportError) as caught:
+        client.get('/account/credits_remaining')
+    message = caught.value.message
+    assert message.startswith('Cicero API could not reach https://cicero.example/v3.1/account/credits_remaining: ')
+    assert message.endswith('(gave up after 4 attempts)')
+    assert len(sleeps) == 3 and len(responses.calls) == 4
+    assert_no_key(message)
+
+
+@responses.activate
+def test_timeout_is_named():
+    responses.get(URL, body=requests.exceptions.ReadTimeout('read timed out'))
+    with pytest.raises(CiceroTransportError, match=r'timed out after 7s talking to .* \(gave up after 1 attempt\)'):
+        make_client(timeout=7, retries=0)[0].get('/account/credits_remaining')
+
+
+@responses.activate
+def test_tls_failure_is_named():
+    responses.get(URL, body=requests.exceptions.SSLError('certificate verify failed'))
+    with pytest.raises(CiceroTransportError, match='TLS verification failed for'):
+        make_client(retries=0)[0].get('/account/credits_remaining')
+
+
+def test_ca_path_and_validate_certs_reach_requests():
+    assert make_client(ca_path='/tmp/ca.pem')[0]._verify == '/tmp/ca.pem'
+    assert make_client(validate_certs=False, ca_path='/tmp/ca.pem')[0]._verify is False
+    assert make_client()[0]._verify is True
+
+
+@responses.activate
+def test_declared_oversized_body_is_refused_unread():
+    responses.get(URL, body=b'x', headers={'Content-Length': str(_client.MAX_BODY_BYTES + 1)},
+                  auto_calculate_content_length=False)
+    with pytest.raises(CiceroResponseError, match='answer too large .*declared'):
+        make_client()[0].get('/account/credits_remaining')
+
+
+@responses.activate
+def test_streamed_oversized_body_stops_at_the_cap(monkeypatch):
+    monkeypatch.setattr(_client, 'MAX_BODY_BYTES', 100)
+    responses.get(URL, body=b'x' * 1000, auto_calculate_content_length=False)
+    with pytest.raises(CiceroResponseError, match='more than 100 bytes sent'):
+        make_client()[0].get('/account/credits_remaining')
+
+
+TOKEN = 'tok/en+1'
+
+
+@responses.activate
+def test_token_auth_logs_in_then_sends_user_and_token():
+    responses.post(BASE + '/token/new.json', json={'success': True, 'token': TOKEN, 'user': 123},
+                   match=[matchers.urlencoded_params_matcher({'username': 'u', 'password': 'p4ss'})])
+    responses.get(URL, body=OK_BODY, match=[
+        matchers.query_param_matcher({'format': 'json', 'user': '123', 'token': TOKEN})])
+    client, _ = make_client(license_key=None, username='u', password='p4ss')
+    assert client.get('/account/credits_remaining').status == 200
+    assert client.redact('x ' + TOKEN + ' ' + requests.utils.quote(TOKEN, safe='')) == 'x ******** ********'
+
+
+@responses.activate
+def test_token_auth_logs_in_again_once_on_403():
+    responses.post(BASE + '/token/new.json', json={'success': True, 'token': TOKEN, 'user': 123})
+    responses.get(URL, status=403, body=b'{}')
+    responses.get(URL, body=OK_BODY)
+    client, sleeps = make_client(license_key=None, username='u', password='p4ss')
+    reply = client.get('/account/credits_remaining')
+    assert (reply.status, reply.attempts, sleeps) == (200, 1, [])
+    assert [call.request.method for call in responses.calls] == ['POST', 'GET', 'POST', 'GET']
+
+
+@responses.activate
+def test_token_auth_gives_up_after_one_fresh_login():
+    responses.post(BASE + '/token/new.json', json={'success': True, 'token': TOKEN, 'user': 123})
+    responses.get(URL, status=403, body=b'{}')
+    reply = make_client(license_key=None, username='u', password='p4ss')[0].get('/account/credits_remaining')
+    assert reply.status == 403 and len(responses.calls) == 4
+
+
+@responses.activate
+def test_failed_login_names_the_api_error_and_hides_the_password():
+    responses.post(BASE + '/token/new.json', json={'success': False, 'errors': ['Bad password p4ss']})
+    client, _ = make_client(license_key=None, username='u', password='p4ss')
+    with pytest.raises(CiceroApiError, match=r'token request .* failed with HTTP 200 OK: Bad password \*{8}$'):
+        client.get('/account/credits_remaining')
+
+
+def test_backoff_grows_is_capped_and_jittered():
+    assert backoff_delay(1, rand=lambda: 0.0) == 0.5
+    assert backoff_delay(1, rand=lambda: 1.0) == 1.0
+    assert backoff_delay(3, rand=lambda: 1.0) == 4.0
+    assert backoff_delay(30, rand=lambda: 1.0) == _client.BACKOFF_CAP
+
+
+def test_retry_after_as_seconds_or_http_date():
+    assert parse_retry_after('5') == 5.0
+    assert parse_retry_after('Wed, 25 Nov 2026 12:00:30 GMT', now=1795608000.0) == 30.0
+    assert parse_retry_after('Wed, 25 Nov 2026 11:00:00 GMT', now=1795608000.0) == 0.0
+    assert parse_retry_after('soon') is None and parse_retry_after(None) is None
+    assert backoff_delay(1, retry_after='Wed, 25 Nov 2027 12:00:00 GMT') == 60.0
+
+
+def test_worst_case_is_stated_for_the_defaults():
+    assert worst_case_seconds(30, 3) == 420
+
+
+def test_redacted_messages_never_carry_query_credentials():
+    client, _ = make_client()
+    text = client.redact('GET /x?customer_id=other&key=abc&format=json token=zz')
+    assert re.findall(r'(customer_id|key|token)=([^&\s]*)', text) == [
+        ('customer_id', '********'), ('key', '********'), ('token', '********')]

@@ -1,0 +1,124 @@
+"""Typed figures and derived values from credits_remaining results (pure functions)."""
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._credits import (
+    credits_valid_for, parse_datetime, summarise_credits, to_number)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroResponseError
+
+NOW = datetime(2026, 11, 25, 12, 0, 0, tzinfo=timezone.utc)
+
+
+def stamp(days):
+    return (NOW + timedelta(days=days)).strftime('%Y-%m-%d %H:%M:%S')
+
+
+def batch(remaining, expires_days, purchased=1000):
+    return {'credits_purchased': purchased, 'credits_remaining': remaining, 'created': stamp(-10),
+            'expiration_time': None if expires_days is None else stamp(expires_days), 'cost': '1.00',
+            'discount': ''}
+
+
+@pytest.mark.parametrize('value, expected', [
+    (5, 5), (5.0, 5), ('5', 5), (' 5 ', 5), ('5.0', 5), ('5.25', 5.25), ('-200', -200), ('1e3', 1000),
+    (2.5, 2.5),
+])
+def test_numbers_from_any_wire_spelling(value, expected):
+    number = to_number(value, 'f')
+    assert number == expected and type(number) is type(expected)
+
+
+@pytest.mark.parametrize('value', ['twelve', '', '1_000', '1,000', 'nan', 'inf', True, None, [], float('nan')])
+def test_non_numbers_are_named(value):
+    with pytest.raises(CiceroResponseError, match='^Cicero API field credit_balance is not a number: '):
+        to_number(value, 'credit_balance')
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('2022-12-01 00:00:00', datetime(2022, 12, 1, tzinfo=timezone.utc)),
+    ('2022-12-01T00:00:00', datetime(2022, 12, 1, tzinfo=timezone.utc)),
+    ('2022-12-01T00:00:00Z', datetime(2022, 12, 1, tzinfo=timezone.utc)),
+    ('2022-12-01T00:00:00.123456Z', datetime(2022, 12, 1, 0, 0, 0, 123456, tzinfo=timezone.utc)),
+    ('2022-12-01 02:30:00+02:30', datetime(2022, 12, 1, tzinfo=timezone.utc)),
+    ('2022-12-01T00:00:00-0500', datetime(2022, 12, 1, 5, tzinfo=timezone.utc)),
+    ('2022-12-01', datetime(2022, 12, 1, tzinfo=timezone.utc)),
+    ('2022-12-01 10:15', datetime(2022, 12, 1, 10, 15, tzinfo=timezone.utc)),
+])
+def test_datetimes_parse_leniently_as_utc(text, expected):
+    assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize('text', ['', 'soon', '2022-13-01', '01/12/2022', None, 5])
+def test_unreadable_datetimes_are_none(text):
+    assert parse_datetime(text) is None
+
+
+def test_summary_of_a_healthy_account():
+    results = {'credit_balance': '12500', 'overdraft_limit': 500, 'usable_batches': [
+        batch(10000, 300.5), batch(2000, 20.5), batch(500, 10.5), batch(0, 2.5)]}
+    summary = summarise_credits(results, ['hello'], NOW, 30)
+    assert summary['credit_balance'] == 12500
+    assert summary['available_credits'] == 13000
+    assert [b['expires_in_days'] for b in summary['usable_batches']] == [300, 20, 10, 2]
+    assert summary['credits_expiring_soon'] == 2500
+    # the empty batch expires first but holds nothing, so it is not the next expiry
+    assert summary['next_expiration'] == stamp(10.5)
+    assert summary['messages'] == ['hello']
+    assert summary['usable_batches'][0] == {
+        'credits_purchased': 1000, 'credits_remaining': 10000, 'created': stamp(-10),
+        'expiration_time': stamp(300.5), 'cost': '1.00', 'discount': '', 'expires_in_days': 300}
+
+
+def test_window_edges_use_whole_days():
+    results = {'credit_balance': 30, 'overdraft_limit': 0,
+               'usable_batches': [batch(10, 29.99), batch(20, 30.01)]}
+    assert summarise_credits(results, [], NOW, 30)['credits_expiring_soon'] == 10
+    assert summarise_credits(results, [], NOW, 0)['credits_expiring_soon'] == 0
+
+
+def test_expired_batches_count_as_expiring_and_have_negative_days():
+    results = {'credit_balance': 5, 'overdraft_limit': 0, 'usable_batches': [batch(5, -1.5)]}
+    summary = summarise_credits(results, [], NOW, 30)
+    assert summary['usable_batches'][0]['expires_in_days'] == -2
+    assert summary['credits_expiring_soon'] == 5
+
+
+def test_batches_without_readable_expiry():
+    raw = batch(7, None)
+    raw['credits_purchased'] = ''
+    results = {'credit_balance': 7, 'overdraft_limit': 0, 'usable_batches': [raw, dict(batch(3, 1), expiration_time='later')]}
+    summary = summarise_credits(results, [], NOW, 30)
+    assert [b['expires_in_days'] for b in summary['usable_batches']] == [None, None]
+    assert summary['usable_batches'][0]['credits_purchased'] is None
+    assert summary['usable_batches'][1]['expiration_time'] == 'later'
+    assert summary['credits_expiring_soon'] == 0 and summary['next_expiration'] is None
+
+
+def test_empty_account():
+    summary = summarise_credits({'credit_balance': 0, 'overdraft_limit': 0, 'usable_batches': []}, [], NOW, 30)
+    assert summary['usable_batches'] == [] and summary['available_credits'] == 0
+    assert summary['credits_expiring_soon'] == 0 and summary['next_expiration'] is None
+
+
+@pytest.mark.parametrize('results, message', [
+    ({'overdraft_limit': 0}, 'lack the required field credit_balance'),
+    ({'credit_balance': 1, 'overdraft_limit': ''}, 'lack the required field overdraft_limit'),
+    ({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': ['oops']}, r'usable_batches\[0\] is not an object'),
+    ({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [{'cost': '1'}]},
+     r'usable_batches\[0\].credits_remaining is missing'),
+    ({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [{'credits_remaining': 'x'}]},
+     r'usable_batches\[0\].credits_remaining is not a number'),
+])
+def test_wrong_shapes_name_the_field(results, message):
+    with pytest.raises(CiceroResponseError, match=message):
+        summarise_credits(results, [], NOW, 30)
+
+
+def test_credits_valid_for_counts_undated_batches():
+    batches = summarise_credits({'credit_balance': 0, 'overdraft_limit': 0, 'usable_batches': [
+        batch(100, 5.5), batch(200, 40.5), batch(300, None)]}, [], NOW, 30)['usable_batches']
+    assert credits_valid_for(batches, 0) == 600
+    assert credits_valid_for(batches, 30) == 500
+    assert credits_valid_for(batches, 41) == 300

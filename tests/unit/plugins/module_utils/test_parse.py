@@ -1,0 +1,115 @@
+"""Envelope decoding and the tolerant XML reading (pure functions, no Ansible)."""
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
+from ansible_collections.melissa.cicero.plugins.module_utils._parse import (
+    decode_envelope, excerpt, object_list, parse_document, text_list)
+
+FIELDS = ('credits_remaining', 'cost')
+BATCH_A = '<credits_remaining>5</credits_remaining><cost>1.00</cost>'
+BATCH_B = '<credits_remaining>7</credits_remaining><cost/>'
+
+
+def xml_results(batches_xml):
+    return ('<response><errors/><messages/><results><credit_balance>12</credit_balance>'
+            + batches_xml + '</results></response>').encode()
+
+
+@pytest.mark.parametrize('batches_xml', [
+    '<usable_batches><batch>{0}</batch><batch>{1}</batch></usable_batches>'.format(BATCH_A, BATCH_B),
+    '<usable_batches type="list"><list-item>{0}</list-item><list-item>{1}</list-item></usable_batches>'.format(
+        BATCH_A, BATCH_B),
+    '<usable_batches>{0}</usable_batches><usable_batches>{1}</usable_batches>'.format(BATCH_A, BATCH_B),
+])
+def test_every_xml_list_spelling_gives_the_same_two_items(batches_xml):
+    results = parse_document(xml_results(batches_xml), 'xml')['response']['results']
+    assert object_list(results['usable_batches'], FIELDS) == [
+        {'credits_remaining': '5', 'cost': '1.00'}, {'credits_remaining': '7', 'cost': ''}]
+
+
+@pytest.mark.parametrize('batches_xml', [
+    '<usable_batches><batch>{0}</batch></usable_batches>'.format(BATCH_A),
+    '<usable_batches type="list"><list-item>{0}</list-item></usable_batches>'.format(BATCH_A),
+    '<usable_batches>{0}</usable_batches>'.format(BATCH_A),
+])
+def test_one_xml_item_is_a_list_of_one(batches_xml):
+    results = parse_document(xml_results(batches_xml), 'xml')['response']['results']
+    assert object_list(results['usable_batches'], FIELDS) == [{'credits_remaining': '5', 'cost': '1.00'}]
+
+
+@pytest.mark.parametrize('batches_xml', ['<usable_batches/>', '<usable_batches type="list"></usable_batches>', ''])
+def test_empty_or_absent_xml_list_is_empty(batches_xml):
+    results = parse_document(xml_results(batches_xml), 'xml')['response']['results']
+    assert object_list(results.get('usable_batches'), FIELDS) == []
+
+
+def test_xml_container_of_a_scalar_keeps_the_scalar_for_the_caller_to_reject():
+    assert object_list({'batch': 'oops'}, FIELDS) == ['oops']
+
+
+def test_text_list_reads_json_lists_xml_containers_and_repeated_tags():
+    assert text_list(['a', 'b']) == ['a', 'b']
+    assert text_list({'error': ['a', 'b']}) == ['a', 'b']
+    assert text_list({'error': 'a'}) == ['a']
+    assert text_list('a') == ['a']
+    assert text_list('') == [] and text_list(None) == []
+
+
+def test_xml_attributes_never_become_keys():
+    document = parse_document(b'<response><results><credit_balance type="integer">3</credit_balance>'
+                              b'</results></response>', 'xml')
+    assert document == {'response': {'results': {'credit_balance': '3'}}}
+
+
+def test_response_wrapped_in_another_root_is_found():
+    reply = Reply(200, 'OK', 'application/xml', b'<cicero><response><errors/><messages><message>hi</message>'
+                  b'</messages><results><credit_balance>1</credit_balance></results></response></cicero>')
+    assert decode_envelope(reply, 'xml') == ({'credit_balance': '1'}, ['hi'])
+
+
+def test_dtd_is_refused_before_parsing():
+    body = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "b">]><response>&a;</response>'
+    with pytest.raises(CiceroResponseError, match=r'not valid XML \(HTTP 200, application/xml\).*DTD'):
+        decode_envelope(Reply(200, 'OK', 'application/xml', body), 'xml')
+
+
+def test_errors_inside_a_200_fail_with_the_api_text():
+    body = b'{"response": {"errors": ["out of credits"], "messages": [], "results": {}}}'
+    with pytest.raises(CiceroApiError) as caught:
+        decode_envelope(Reply(200, 'OK', 'application/json', body), 'json')
+    assert caught.value.message == 'Cicero API error (HTTP 200): out of credits'
+    assert caught.value.details == {'status': 200, 'api_errors': ['out of credits']}
+
+
+def test_400_names_status_and_every_api_error():
+    body = b'{"response": {"errors": ["first", "second"], "messages": [], "results": {}}}'
+    with pytest.raises(CiceroApiError, match=r'^Cicero API error \(HTTP 400\): first; second$'):
+        decode_envelope(Reply(400, 'Bad Request', 'application/json', body), 'json')
+
+
+def test_html_error_page_gives_status_and_short_clean_excerpt():
+    body = b'<html><head><title>502 Bad Gateway</title></head><body>' + b'x' * 5000 + b'</body></html>'
+    with pytest.raises(CiceroApiError) as caught:
+        decode_envelope(Reply(502, 'Bad Gateway', 'text/html', body, attempts=4), 'json')
+    message = caught.value.message
+    assert message.startswith('Cicero API answered HTTP 502 Bad Gateway after 4 attempts (text/html): 502 Bad Gateway x')
+    assert '<' not in message and len(message) < 320
+
+
+def test_malformed_json_with_2xx_names_format_status_and_content_type():
+    with pytest.raises(CiceroResponseError, match=r'not valid JSON \(HTTP 200, text/plain\)'):
+        decode_envelope(Reply(200, 'OK', 'text/plain', b'{"response":'), 'json')
+
+
+def test_missing_envelope_and_missing_results_are_named():
+    with pytest.raises(CiceroResponseError, match='no "response" envelope'):
+        decode_envelope(Reply(200, 'OK', 'application/json', b'{"credit_balance": 1}'), 'json')
+    with pytest.raises(CiceroResponseError, match='no "results" object'):
+        decode_envelope(Reply(200, 'OK', 'application/json', b'{"response": {"errors": []}}'), 'json')
+
+
+def test_excerpt_of_empty_and_binary_bodies():
+    assert excerpt(b'') == '(empty body)'
+    assert excerpt(b'\x00\xff ok') == '\ufffd ok'
