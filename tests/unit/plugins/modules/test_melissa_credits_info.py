@@ -1,0 +1,113 @@
+"""melissa_credits_info end to end in-process, HTTP mocked with responses: results and error paths."""
+
+import json
+from urllib.parse import quote, quote_plus
+
+import pytest
+import requests
+import responses
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _client
+from ansible_collections.melissa.cicero.plugins.modules import melissa_credits_info
+
+BASE = 'https://cicero.example/v3.1'
+URL = BASE + '/account/credits_remaining'
+KEY = 'unit key/+&='
+KEY_FORMS = (KEY, quote(KEY, safe=''), quote_plus(KEY))
+GOOD_JSON = {'response': {'errors': [], 'messages': [], 'results': {
+    'credit_balance': 100, 'overdraft_limit': 5, 'usable_batches': [{
+        'credits_purchased': 1000, 'credits_remaining': 100, 'created': '2026-01-01 00:00:00',
+        'expiration_time': '2099-01-01 00:00:00', 'cost': '', 'discount': ''}]}}}
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(_client.time, 'sleep', lambda seconds: None)
+    monkeypatch.delenv('MELISSA_LICENSE_KEY', raising=False)
+    monkeypatch.delenv('MELISSA_CICERO_API_URL', raising=False)
+
+
+def call(run_module, **args):
+    args.setdefault('license_key', KEY)
+    args.setdefault('api_url', BASE)
+    result = run_module(melissa_credits_info.main, args)
+    for form in KEY_FORMS:
+        assert form not in result['_printed']
+    return result
+
+
+@responses.activate
+def test_success_returns_typed_figures_and_changes_nothing(run_module):
+    responses.get(URL, json=GOOD_JSON)
+    result = call(run_module)
+    assert result['_exit_code'] == 0 and result['changed'] is False
+    assert (result['credit_balance'], result['overdraft_limit'], result['available_credits']) == (100, 5, 105)
+    assert result['usable_batches'][0]['credits_remaining'] == 100
+    assert 'ansible_facts' not in result
+    assert result['invocation']['module_args']['license_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+
+
+@responses.activate
+def test_key_from_environment_and_aliases(run_module, monkeypatch):
+    responses.get(URL, json=GOOD_JSON)
+    monkeypatch.setenv('MELISSA_LICENSE_KEY', KEY)
+    assert run_module(melissa_credits_info.main, {'api_url': BASE})['credit_balance'] == 100
+    for alias in ('customer_id', 'key'):
+        assert run_module(melissa_credits_info.main, {alias: KEY, 'api_url': BASE + '/'})['credit_balance'] == 100
+
+
+@responses.activate
+def test_runs_in_check_mode(run_module):
+    responses.get(URL, json=GOOD_JSON)
+    assert call(run_module, _ansible_check_mode=True)['credit_balance'] == 100
+
+
+def test_missing_key_fails_before_any_request_naming_option_and_variable(run_module):
+    with responses.RequestsMock() as mocked:
+        result = run_module(melissa_credits_info.main, {'api_url': BASE})
+        assert len(mocked.calls) == 0
+    assert result['failed'] and 'license_key' in result['msg'] and 'MELISSA_LICENSE_KEY' in result['msg']
+
+
+@pytest.mark.parametrize('args, message', [
+    ({'format': 'yaml'}, 'format'),
+    ({'timeout': 'soon'}, 'timeout'),
+    ({'timeout': -1}, 'timeout must be a number of seconds greater than 0'),
+    ({'retries': -1}, 'retries must be 0 or more'),
+    ({'expiring_within_days': -3}, 'expiring_within_days must be 0 or more'),
+    ({'expiring_within_days': 'month'}, 'expiring_within_days'),
+    ({'api_url': 'app.cicerodata.com/v3.1'}, 'api_url must be an absolute http:// or https:// URL'),
+    ({'username': 'u', 'password': 'p'}, 'mutually exclusive'),
+])
+def test_bad_option_values_name_the_option(run_module, args, message):
+    with responses.RequestsMock() as mocked:
+        result = call(run_module, **args)
+        assert len(mocked.calls) == 0
+    assert result['failed'] and message in result['msg']
+    assert 'Traceback' not in result['_printed']
+
+
+@responses.activate
+def test_plain_http_to_a_remote_host_warns(run_module):
+    responses.get('http://cicero.example/v3.1/account/credits_remaining', json=GOOD_JSON)
+    result = call(run_module, api_url='http://cicero.example/v3.1')
+    # ansible-core 2.19 returns warnings as structured records, older versions as strings
+    assert 'credentials travel in clear text' in json.dumps(result['warnings'])
+
+
+@responses.activate
+def test_api_error_names_status_and_api_text(run_module):
+    responses.get(URL, status=400, json={'response': {'errors': ['A detailed message about the error.'],
+                                                      'messages': [], 'results': {}}})
+    result = call(run_module)
+    assert result['msg'] == 'Cicero API error (HTTP 400): A detailed message about the error.'
+    assert result['status'] == 400 and result['api_errors'] == ['A detailed message about the error.']
+
+
+@responses.activate
+def test_transport_failure_quoting_the_key_is_redacted(run_module):
+    responses.get(URL, body=requests.exceptions.ConnectionError(
+        'Max retries exceeded with url: /v3.1/account/credits_remaining?key=' + KEY_FORMS[1]
+        + '&customer_id=' + KEY_FORMS[2] + ' (raw ' + KEY + ')'))
+    result = call(run_module, retries=1)
+    assert result['failed'] and 'gave up after 2 attempts' in result['msg']
