@@ -209,13 +209,13 @@ class CiceroClient:
         chunks = []
         size = 0
         try:
-            for chunk in response.iter_content(_CHUNK_BYTES):
+            for chunk in _chunks_as_they_arrive(response):
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise _too_large(response.status_code, 'more than {0} bytes sent'.format(MAX_BODY_BYTES))
                 if time.monotonic() - started > self.timeout:
                     # The read timeout bounds each wait for data; this bounds a server that trickles.
-                    raise CiceroTransportError('timed out after {0:g}s reading the answer from {1}'.format(
+                    raise CiceroTransportError('Cicero API timed out after {0:g}s reading the answer from {1}'.format(
                         self.timeout, self.api_url))
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
@@ -225,6 +225,26 @@ class CiceroClient:
     def _transport_error(self, what, url, exc):
         return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}'.format(
             what, _without_query(url), _describe(exc))))
+
+
+def _chunks_as_they_arrive(response):
+    """Body chunks as soon as any bytes arrive, so the deadline above is checked while data trickles.
+
+    iter_content(n) waits until n bytes have come; urllib3 2's read1() returns what is there.
+    """
+    read1 = getattr(response.raw, 'read1', None)
+    if read1 is None:  # urllib3 1.x: small chunks keep the deadline check close enough
+        for chunk in response.iter_content(1024):
+            yield chunk
+        return
+    while True:
+        try:
+            chunk = read1(_CHUNK_BYTES, decode_content=True)
+        except Exception as exc:  # urllib3 errors: let requests' names describe them
+            raise requests.exceptions.ConnectionError(exc)
+        if not chunk:
+            return
+        yield chunk
 
 
 def _without_query(url):

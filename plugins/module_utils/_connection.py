@@ -44,7 +44,8 @@ def connection_argument_spec():
     )
 
 
-CONNECTION_MUTUALLY_EXCLUSIVE = [('license_key', 'username')]
+# Not declared as mutually_exclusive in the spec: that would count an empty environment variable
+# (MELISSA_LICENSE_KEY="") as set. check_connection_options() decides on non-empty values.
 CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
 
 
@@ -55,6 +56,9 @@ def check_connection_options(params):
             'No Cicero credentials: set the license_key option (aliases customer_id, key) or the {0} '
             'environment variable; token accounts set username and password ({1}, {2}).'.format(
                 LICENSE_KEY_ENV, USERNAME_ENV, PASSWORD_ENV))
+    if params.get('license_key') and params.get('username'):
+        raise CiceroOptionError('license_key and username are mutually exclusive: use the license key, or '
+                                'username and password for token authentication, not both.')
     if params['timeout'] <= 0:
         raise CiceroOptionError('timeout must be a number of seconds greater than 0, got {0:g}'.format(
             params['timeout']))

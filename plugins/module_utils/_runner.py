@@ -12,7 +12,6 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_TOGETHER,
     check_connection_options,
     client_from_params,
@@ -28,7 +27,6 @@ def create_module(extra_spec):
     spec.update(extra_spec)
     module = AnsibleModule(
         argument_spec=spec,
-        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
         required_together=CONNECTION_REQUIRED_TOGETHER,
         supports_check_mode=True,
     )

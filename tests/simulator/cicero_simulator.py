@@ -2,6 +2,7 @@
 """A local simulator of the Cicero account API, for tests, the demo and rehearsing credit gates offline.
 
     python3 cicero_simulator.py [--port 0] [--scenario healthy] [--xml-shape container] [--lifetime 0]
+                                [--tls-cert cert.pem --tls-key key.pem]
 
 It listens on 127.0.0.1 only and prints its base URL ("http://127.0.0.1:PORT/v3.1") on the first line.
 The URL path can pick a scenario and an XML shape per request, so one simulator serves every case:
@@ -12,7 +13,8 @@ The URL path can pick a scenario and an XML shape per request, so one simulator 
 
 Resources: GET /account/credits_remaining, GET /version, POST /token/new.json (username demo-user,
 password demo-pass). Any non-empty license key is accepted; key and customer_id must agree.
-GET /_stats answers {"requests": {"<scenario> <path>": count}} and is not counted itself.
+GET /_stats answers {"requests": {"<scenario> <method> <path>": count}}; POST /_reset clears the counts
+and the "fails once" memory of flaky scenarios. Neither is counted.
 Stdlib only, so it runs wherever Python 3.8+ does.
 """
 
@@ -20,6 +22,7 @@ import argparse
 import json
 import os
 import secrets
+import ssl
 import sys
 import threading
 import time
@@ -46,9 +49,17 @@ class Simulator(ThreadingHTTPServer):
         self.tokens = set()
         self.lock = threading.Lock()
 
+    scheme = 'http'
+
+    def use_tls(self, cert_file, key_file):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+        self.socket = context.wrap_socket(self.socket, server_side=True)
+        self.scheme = 'https'
+
     @property
     def base_url(self):
-        return 'http://127.0.0.1:{0}{1}'.format(self.server_address[1], API_PREFIX)
+        return '{0}://127.0.0.1:{1}{2}'.format(self.scheme, self.server_address[1], API_PREFIX)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -66,6 +77,11 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, method):
         url = urlsplit(self.path)
+        if url.path == '/_reset' and method == 'POST':
+            with self.server.lock:
+                self.server.state.clear()
+                self.server.counts.clear()
+            return self._send(scenarios.Answer(204, 'text/plain', b''))
         if url.path == '/_stats':
             with self.server.lock:
                 return self._send(scenarios.Answer(200, 'application/json', json.dumps(
@@ -150,8 +166,12 @@ def main(argv=None):
     parser.add_argument('--slow-seconds', type=float, default=5.0, help='delay of the "slow" scenario')
     parser.add_argument('--lifetime', type=float, default=0,
                         help='stop by itself after this many seconds (0: run until interrupted)')
+    parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
+    parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
     args = parser.parse_args(argv)
     server = Simulator(args.port, args.scenario, args.xml_shape, args.slow_seconds)
+    if args.tls_cert:
+        server.use_tls(args.tls_cert, args.tls_key)
     print(server.base_url, flush=True)
     if args.lifetime:
         threading.Timer(args.lifetime, server.shutdown).start()

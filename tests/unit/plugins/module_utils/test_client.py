@@ -209,3 +209,10 @@ def test_redacted_messages_never_carry_query_credentials():
     text = client.redact('GET /x?customer_id=other&key=abc&format=json token=zz')
     assert re.findall(r'(customer_id|key|token)=([^&\s]*)', text) == [
         ('customer_id', '********'), ('key', '********'), ('token', '********')]
+
+
+@responses.activate
+def test_compressed_answers_are_decoded():
+    import gzip
+    responses.get(URL, body=gzip.compress(OK_BODY), headers={'Content-Encoding': 'gzip'})
+    assert make_client()[0].get('/account/credits_remaining').body == OK_BODY

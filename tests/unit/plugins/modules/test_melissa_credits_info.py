@@ -77,7 +77,7 @@ def test_missing_key_fails_before_any_request_naming_option_and_variable(run_mod
     ({'expiring_within_days': -3}, 'expiring_within_days must be 0 or more'),
     ({'expiring_within_days': 'month'}, 'expiring_within_days'),
     ({'api_url': 'app.cicerodata.com/v3.1'}, 'api_url must be an absolute http:// or https:// URL'),
-    ({'username': 'u', 'password': 'p'}, 'mutually exclusive'),
+    ({'username': 'u', 'password': 'p'}, 'license_key and username are mutually exclusive'),
 ])
 def test_bad_option_values_name_the_option(run_module, args, message):
     with responses.RequestsMock() as mocked:

@@ -1,0 +1,141 @@
+"""Integration fixtures: the collection built and installed with ansible-galaxy, and the simulator.
+
+Everything runs for real: `ansible-galaxy collection build/install`, then the `ansible` and
+`ansible-playbook` commands of this virtual environment against the simulator on 127.0.0.1.
+"""
+
+import glob
+import json
+import os
+import subprocess
+import sys
+import urllib.request
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
+SIMULATOR = os.path.join(REPO, 'tests', 'simulator', 'cicero_simulator.py')
+CALLBACKS = os.path.join(REPO, 'tests', 'integration', 'callback_plugins')
+LICENSE_KEY = 'int-key/with space+plus&eq='   # characters that URL-encoding changes, on purpose
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if '/tests/integration/' in str(item.fspath):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope='session')
+def collections_path(tmp_path_factory):
+    """The collection as users get it: built to a tarball, installed into an empty path."""
+    work = tmp_path_factory.mktemp('galaxy')
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', REPO, '--output-path', str(work)],
+                   check=True, capture_output=True, text=True)
+    tarball, = glob.glob(str(work / 'melissa-cicero-*.tar.gz'))
+    installed = work / 'collections'
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', str(installed)],
+                   check=True, capture_output=True, text=True)
+    return str(installed)
+
+
+class Simulator:
+    def __init__(self, process, base_url):
+        self.process = process
+        self.base_url = base_url                 # http://127.0.0.1:PORT/v3.1
+        self.root = base_url[:-len('/v3.1')]
+
+    def url(self, scenario='healthy', shape=None):
+        return '/'.join([self.root, scenario] + ([shape] if shape else []) + ['v3.1'])
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(self.root + '/_reset', method='POST'), timeout=5).read()
+
+    def requests(self):
+        with urllib.request.urlopen(self.root + '/_stats', timeout=5) as answer:
+            return json.load(answer)['requests']
+
+
+def start_simulator(*args):
+    process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--lifetime', '3600',
+                                '--slow-seconds', '4'] + list(args), stdout=subprocess.PIPE, text=True)
+    return Simulator(process, process.stdout.readline().strip())
+
+
+@pytest.fixture(scope='session')
+def simulator():
+    server = start_simulator()
+    yield server
+    server.process.terminate()
+    server.process.wait(10)
+
+
+@pytest.fixture
+def fresh_simulator(simulator):
+    simulator.reset()
+    return simulator
+
+
+@pytest.fixture(scope='session')
+def ansible_env(collections_path, tmp_path_factory):
+    home = tmp_path_factory.mktemp('home')
+    env = {
+        'PATH': BIN + os.pathsep + os.environ.get('PATH', ''),
+        'HOME': str(home),
+        'LANG': 'C.UTF-8',
+        'ANSIBLE_COLLECTIONS_PATH': collections_path,
+        'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'false',
+        'ANSIBLE_LOCALHOST_WARNING': 'false',
+        'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+        'ANSIBLE_NOCOLOR': '1',
+        'ANSIBLE_FORCE_COLOR': '0',
+        'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+        'ANSIBLE_HOME': str(home / '.ansible'),
+        # These machines' interpreter discovery picks a broken pyenv shim for inventory hosts.
+        'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
+        'MELISSA_LICENSE_KEY': LICENSE_KEY,
+    }
+    for proxy in ('http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY'):
+        env.pop(proxy, None)
+    env['NO_PROXY'] = env['no_proxy'] = '127.0.0.1,localhost'
+    return env
+
+
+class Run:
+    def __init__(self, completed, records):
+        self.rc = completed.returncode
+        self.stdout = completed.stdout
+        self.stderr = completed.stderr
+        self.output = completed.stdout + completed.stderr
+        self.records = records          # every task result, from callback_plugins/result_log.py
+
+    def task_results(self, host='localhost', task=None):
+        """Results for `host` (of the task named `task`, if given), in order."""
+        return [dict(record['result'], _status=record['status']) for record in self.records
+                if record['host'] == host and (task is None or record['task'] == task)]
+
+
+@pytest.fixture
+def ansible(ansible_env, tmp_path):
+    """Run `ansible` or `ansible-playbook` (argv[0]) with the installed collection."""
+    def run(argv, env=None, cwd=None, timeout=300):
+        log = tmp_path / 'results-{0}.jsonl'.format(len(list(tmp_path.glob('results-*'))))
+        full_env = dict(ansible_env, RESULT_LOG=str(log), ANSIBLE_CALLBACKS_ENABLED='result_log',
+                        ANSIBLE_CALLBACK_PLUGINS=CALLBACKS, ANSIBLE_LOAD_CALLBACK_PLUGINS='1')
+        full_env.update(env or {})
+        completed = subprocess.run([os.path.join(BIN, argv[0])] + list(argv[1:]), env=full_env, cwd=cwd,
+                                   capture_output=True, text=True, timeout=timeout)
+        records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
+        return Run(completed, records)
+    return run
+
+
+@pytest.fixture
+def credits_adhoc(ansible):
+    """The module ad hoc on the implicit localhost; returns (Run, result dict)."""
+    def run(api_url, *module_args, env=None):
+        args = ' '.join(('api_url=' + api_url,) + module_args)
+        completed = ansible(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a', args],
+                            env=env)
+        return completed, completed.task_results()[0]
+    return run

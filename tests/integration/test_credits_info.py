@@ -1,0 +1,163 @@
+"""melissa_credits_info through the real `ansible` command against the simulator."""
+
+import pytest
+
+FIGURES = ('credit_balance', 'overdraft_limit', 'available_credits', 'usable_batches', 'credits_expiring_soon',
+           'next_expiration', 'messages', 'expiring_within_days', 'changed')
+
+
+def figures(result):
+    return {key: result[key] for key in FIGURES}
+
+
+@pytest.fixture
+def healthy_json(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('healthy'))
+    assert run.rc == 0, run.output
+    return result
+
+
+def test_healthy_account_in_json(healthy_json):
+    result = healthy_json
+    assert (result['credit_balance'], result['overdraft_limit'], result['available_credits']) == (12500, 500, 13000)
+    assert [b['credits_remaining'] for b in result['usable_batches']] == [10000, 2000, 500]
+    assert [b['expires_in_days'] for b in result['usable_batches']] == [300, 20, 10]
+    assert [b['cost'] for b in result['usable_batches']] == ['298.00', '149.00', '']
+    assert result['credits_expiring_soon'] == 2500
+    assert result['next_expiration'] == result['usable_batches'][2]['expiration_time']
+    assert result['changed'] is False and 'ansible_facts' not in result
+
+
+@pytest.mark.parametrize('shape', ['container', 'list_item', 'repeated', 'wrapped'])
+def test_every_xml_shape_gives_the_json_result(credits_adhoc, simulator, healthy_json, shape):
+    run, result = credits_adhoc(simulator.url('healthy', shape), 'format=xml')
+    assert run.rc == 0, run.output
+    assert figures(result) == figures(healthy_json)
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+def test_numeric_strings_give_the_same_result(credits_adhoc, simulator, healthy_json, fmt):
+    run, result = credits_adhoc(simulator.url('numeric_strings'), 'format=' + fmt)
+    assert run.rc == 0, run.output
+    assert figures(result) == figures(healthy_json)
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+def test_empty_account(credits_adhoc, simulator, fmt):
+    run, result = credits_adhoc(simulator.url('empty', 'repeated'), 'format=' + fmt)
+    assert run.rc == 0, run.output
+    assert (result['credit_balance'], result['usable_batches'], result['credits_expiring_soon'],
+            result['next_expiration']) == (0, [], 0, None)
+
+
+def test_expiring_window_option(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('expiring_soon'), 'expiring_within_days=7')
+    assert (result['credits_expiring_soon'], result['expiring_within_days']) == (6000, 7), run.output
+    run, result = credits_adhoc(simulator.url('expiring_soon'), 'expiring_within_days=5')
+    assert result['credits_expiring_soon'] == 0, run.output
+
+
+API_FAILURES = {
+    'bad_request': 'Cicero API error (HTTP 400): A detailed message about the error.',
+    'error_in_200': 'Cicero API error (HTTP 200): This account has reached its overdraft limit. '
+                    'Please purchase more credits.',
+    'unauthorized': 'Cicero API error (HTTP 401): Invalid license key.',
+    'html_502': 'Cicero API answered HTTP 502 Bad Gateway after 2 attempts (text/html): '
+                '502 Bad Gateway 502 Bad Gateway nginx',
+    'unavailable': 'Cicero API answered HTTP 503 Service Unavailable after 2 attempts (text/html): '
+                   '503 Service Unavailable',
+    'missing_results': 'Cicero API answer has no "results" object (HTTP 200, application/{fmt})',
+    'bad_number': 'Cicero API field credit_balance is not a number: \'twelve\'',
+    'huge': 'Cicero API answer too large (HTTP 200, 11534336 bytes declared; the limit is 10485760 bytes)',
+}
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+@pytest.mark.parametrize('scenario', sorted(API_FAILURES))
+def test_failures_end_in_a_clear_message(credits_adhoc, simulator, scenario, fmt):
+    run, result = credits_adhoc(simulator.url(scenario), 'format=' + fmt, 'retries=1')
+    assert run.rc != 0
+    assert result['_status'] == 'failed'
+    assert result['msg'] == API_FAILURES[scenario].format(fmt=fmt)
+    assert 'Traceback' not in run.output
+
+
+def test_malformed_bodies_name_format_status_and_content_type(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('malformed'), 'format=json')
+    assert result['msg'].startswith('Cicero API answer is not valid JSON (HTTP 200, application/json): ')
+    run, result = credits_adhoc(simulator.url('malformed'), 'format=xml')
+    assert result['msg'].startswith('Cicero API answer is not valid XML (HTTP 200, application/xml): ')
+
+
+def test_xml_with_entities_fails_at_once(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('xml_bomb'), 'format=xml')
+    assert result['msg'] == ('Cicero API answer is not valid XML (HTTP 200, application/xml): '
+                             'the XML document declares a DTD or entities, which are refused')
+
+
+def test_batch_that_is_not_an_object(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('bad_batch'), 'format=json')
+    assert result['msg'] == "Cicero API field usable_batches[0] is not an object: 'oops'"
+
+
+@pytest.mark.parametrize('scenario', ['flaky', 'rate_limited', 'rate_limited_date'])
+def test_transient_faults_are_retried(credits_adhoc, fresh_simulator, scenario):
+    run, result = credits_adhoc(fresh_simulator.url(scenario))
+    assert run.rc == 0 and result['credit_balance'] == 12500, run.output
+    assert fresh_simulator.requests() == {scenario + ' GET /account/credits_remaining': 2}
+
+
+def test_without_retries_a_transient_fault_fails(credits_adhoc, fresh_simulator):
+    run, result = credits_adhoc(fresh_simulator.url('flaky'), 'retries=0')
+    assert result['msg'].startswith('Cicero API answered HTTP 503 Service Unavailable (text/html)')
+
+
+def test_slow_answer_times_out_with_attempts_named(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('slow'), 'timeout=1', 'retries=1')
+    assert result['msg'].startswith('Cicero API timed out after 1s talking to ' + simulator.url('slow'))
+    assert result['msg'].endswith('(gave up after 2 attempts)')
+
+
+def test_trickling_answer_is_cut_off(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('trickle'), 'timeout=1', 'retries=0')
+    assert result['msg'] == ('Cicero API timed out after 1s reading the answer from {0} '
+                             '(gave up after 1 attempt)'.format(simulator.url('trickle')))
+
+
+def test_connection_refused_is_clear(credits_adhoc):
+    run, result = credits_adhoc('http://127.0.0.1:9/v3.1', 'retries=0')
+    assert result['msg'].startswith('Cicero API could not reach http://127.0.0.1:9/v3.1/account/credits_remaining: ')
+
+
+def test_missing_key_names_option_and_variable(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url(), env={'MELISSA_LICENSE_KEY': ''})
+    assert 'license_key' in result['msg'] and 'MELISSA_LICENSE_KEY' in result['msg']
+    assert simulator.requests().get('healthy GET /account/credits_remaining', 0) >= 0
+
+
+def test_api_url_from_environment(ansible, simulator):
+    run = ansible(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info'],
+                  env={'MELISSA_CICERO_API_URL': simulator.url('low_balance') + '/'})
+    assert run.task_results()[0]['credit_balance'] == 150, run.output
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+def test_token_authentication(credits_adhoc, fresh_simulator, fmt):
+    run, result = credits_adhoc(fresh_simulator.url('healthy'), 'username=demo-user', 'password=demo-pass',
+                                'format=' + fmt, env={'MELISSA_LICENSE_KEY': ''})
+    assert result['credit_balance'] == 12500, run.output
+
+
+def test_expired_token_is_renewed_once(credits_adhoc, fresh_simulator):
+    run, result = credits_adhoc(fresh_simulator.url('token_expired'), env={
+        'MELISSA_LICENSE_KEY': '', 'MELISSA_CICERO_USERNAME': 'demo-user', 'MELISSA_CICERO_PASSWORD': 'demo-pass'})
+    assert result['credit_balance'] == 12500, run.output
+    assert fresh_simulator.requests() == {'token_expired POST /token/new.json': 2,
+                                          'token_expired GET /account/credits_remaining': 2}
+
+
+def test_wrong_password_names_the_api_error(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url(), 'username=demo-user', 'password=wrong',
+                                env={'MELISSA_LICENSE_KEY': ''})
+    assert result['msg'] == ('Cicero token request (POST /token/new.json) failed with HTTP 200 OK: '
+                             'Invalid username or password.')
