@@ -110,9 +110,9 @@ class Run:
         self.records = records          # every task result, from callback_plugins/result_log.py
 
     def task_results(self, host='localhost', task=None):
-        """Results for `host` (of the task named `task`, if given), in order."""
+        """Results for `host` (of the task named `task`, with or without its role prefix), in order."""
         return [dict(record['result'], _status=record['status']) for record in self.records
-                if record['host'] == host and (task is None or record['task'] == task)]
+                if record['host'] == host and (task is None or record['task'].split(' : ')[-1] == task)]
 
 
 @pytest.fixture
@@ -128,6 +128,12 @@ def ansible(ansible_env, tmp_path):
         records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
         return Run(completed, records)
     return run
+
+
+@pytest.fixture(scope='session')
+def here():
+    """Absolute path of a file under tests/integration."""
+    return lambda relative: os.path.join(REPO, 'tests', 'integration', relative)
 
 
 @pytest.fixture

@@ -1,0 +1,144 @@
+"""The assert_credits role and the check_credits playbook, run for real against the simulator."""
+
+import json
+
+import pytest
+
+GATE = 'melissa.cicero.check_credits'
+
+
+@pytest.fixture
+def gate(ansible, simulator):
+    """ansible-playbook melissa.cicero.check_credits against a scenario, -e for every extra var."""
+    def run(scenario='healthy', *options, **extra_vars):
+        argv = ['ansible-playbook', GATE] + list(options)
+        for name, value in extra_vars.items():
+            argv += ['-e', 'assert_credits_{0}={1}'.format(name, value)]
+        return ansible(argv, env={'MELISSA_CICERO_API_URL': simulator.url(scenario)})
+    return run
+
+
+def verdict_of(run):
+    judged = [result for result in run.task_results(task='Judge the credits')]
+    assert len(judged) == 1, run.output
+    return judged[0]
+
+
+def assert_fails_with(run, message):
+    assert run.rc != 0, run.output
+    assert '"msg": "{0}"'.format(message) in run.stdout
+
+
+def assert_passes_with(run, message):
+    assert run.rc == 0, run.output
+    assert '"msg": "{0}"'.format(message) in run.stdout
+
+
+def test_min_credits_both_sides(gate):
+    assert_passes_with(gate('healthy', min_credits=12500),
+                       'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required')
+    assert_fails_with(gate('healthy', min_credits=12501),
+                      'Cicero credits too low: 12,500 usable (12,500 balance), 12,501 required')
+
+
+def test_default_policy_fails_an_empty_account(gate):
+    assert_fails_with(gate('empty'), 'Cicero credits too low: 0 usable (0 balance), 1 required')
+
+
+def test_warning_lets_the_play_go_on(gate):
+    run = gate('low_balance', min_credits=100, warn_credits=1000)
+    assert run.rc == 0, run.output
+    assert '[WARNING]: Cicero credits running low: 150 usable (150 balance), below the warning level of 1,000' \
+        in run.output
+    assert verdict_of(run)['warning'].startswith('Cicero credits running low')
+
+
+def test_overdraft_counts_only_when_included(gate):
+    assert_fails_with(gate('overdrawn', min_credits=500),
+                      'Cicero credits too low: -200 usable (-200 balance), 500 required')
+    assert_passes_with(gate('overdrawn', min_credits=500, include_overdraft='true'),
+                       'Cicero credits OK: 800 usable (-200 balance, 1,000 overdraft), 500 required')
+
+
+def test_valid_for_days_drops_expiring_batches(gate):
+    assert_fails_with(gate('healthy', min_credits=12000, valid_for_days=30),
+                      'Cicero credits too low: 10,000 usable (12,500 balance, 2,500 expire within 30 days), '
+                      '12,000 required')
+    assert_passes_with(gate('healthy', min_credits=12000, valid_for_days=15),
+                       'Cicero credits OK: 12,000 usable (12,500 balance, 500 expire within 15 days), '
+                       '12,000 required')
+
+
+def test_expected_spend_with_margin(gate):
+    assert_passes_with(gate('healthy', expected_spend=10000, margin_percent=25),
+                       'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required '
+                       '(expected spend 10,000 + 25% margin)')
+    assert_fails_with(gate('healthy', expected_spend=10000, margin_percent=26),
+                      'Cicero credits too low: 12,500 usable (12,500 balance), 12,600 required '
+                      '(expected spend 10,000 + 26% margin)')
+
+
+def test_check_mode_still_reads_and_fails(gate, fresh_simulator):
+    run = gate('low_balance', '--check', min_credits=5000)
+    assert_fails_with(run, 'Cicero credits too low: 150 usable (150 balance), 5,000 required')
+    assert fresh_simulator.requests() == {'low_balance GET /account/credits_remaining': 1}
+
+
+def test_wrong_variable_type_is_rejected_before_any_request(gate, fresh_simulator):
+    run = gate('healthy', min_credits='plenty')
+    assert run.rc != 0
+    assert "argument 'assert_credits_min_credits' is of type str and we were unable to convert to int" in run.output
+    assert fresh_simulator.requests() == {}
+
+
+def test_api_error_fails_the_gate_with_the_api_message(gate):
+    assert_fails_with(gate('error_in_200'),
+                      'Cicero credits could not be read: Cicero API error (HTTP 200): This account has reached '
+                      'its overdraft limit. Please purchase more credits.')
+
+
+def test_report_is_written_on_pass_and_on_fail(gate, tmp_path):
+    report = tmp_path / 'credits.json'
+    assert gate('healthy', min_credits=100, report_path=report).rc == 0
+    written = json.loads(report.read_text())
+    assert (written['passed'], written['counted_credits'], written['required_credits']) == (True, 12500, 100)
+    assert written['figures']['credit_balance'] == 12500 and written['policy']['min_credits'] == 100
+    assert gate('low_balance', min_credits=5000, report_path=report).rc != 0
+    written = json.loads(report.read_text())
+    assert (written['passed'], written['shortfall'], written['counted_credits']) == (False, 4850, 150)
+
+
+def test_ci_one_liner_with_only_environment(ansible, simulator):
+    """The README's CI example as written: no inventory, the key and URL from the environment."""
+    run = ansible(['ansible-playbook', GATE, '-e', 'assert_credits_min_credits=5000'],
+                  env={'MELISSA_CICERO_API_URL': simulator.url('healthy')})
+    assert run.rc == 0, run.output
+    run = ansible(['ansible-playbook', GATE, '-e', 'assert_credits_min_credits=5000'],
+                  env={'MELISSA_CICERO_API_URL': simulator.url('low_balance')})
+    assert run.rc == 2, run.output
+
+
+@pytest.fixture
+def fleet_inventory(tmp_path):
+    inventory = tmp_path / 'fleet.ini'
+    inventory.write_text('[fleet]\n' + ''.join('web{0:02d} ansible_connection=local\n'.format(n) for n in range(50)))
+    return str(inventory)
+
+
+def test_fifty_hosts_one_request_and_the_fact_on_every_host(ansible, fresh_simulator, fleet_inventory, here):
+    run = ansible(['ansible-playbook', '-i', fleet_inventory, here('playbooks/fleet.yml'),
+                   '-e', 'assert_credits_min_credits=100'],
+                  env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy')})
+    assert run.rc == 0, run.output
+    assert fresh_simulator.requests() == {'healthy GET /account/credits_remaining': 1}
+    deployed = {record['host']: record['result']['msg'] for record in run.records if record['task'] == 'Deploy'}
+    assert deployed == {'web{0:02d}'.format(n): 'deploying with 12500 credits counted' for n in range(50)}
+
+
+def test_fifty_hosts_all_stop_when_the_gate_fails(ansible, fresh_simulator, fleet_inventory, here):
+    run = ansible(['ansible-playbook', '-i', fleet_inventory, here('playbooks/fleet.yml'),
+                   '-e', 'assert_credits_min_credits=5000'],
+                  env={'MELISSA_CICERO_API_URL': fresh_simulator.url('low_balance')})
+    assert run.rc == 2, run.output
+    assert fresh_simulator.requests() == {'low_balance GET /account/credits_remaining': 1}
+    assert [record for record in run.records if record['task'] == 'Deploy'] == []

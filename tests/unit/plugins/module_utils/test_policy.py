@@ -1,0 +1,79 @@
+"""The gate's arithmetic and messages (pure functions)."""
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
+    POLICY_DEFAULTS, check_policy, evaluate, number, required_credits, unreadable)
+
+
+def figures(balance=12500, overdraft=500, batches=((10000, 300), (2000, 20), (500, 10))):
+    usable = [{'credits_remaining': remaining, 'expires_in_days': days} for remaining, days in batches]
+    return {'credit_balance': balance, 'overdraft_limit': overdraft, 'available_credits': balance + overdraft,
+            'credits_expiring_soon': 0, 'expiring_within_days': 30, 'next_expiration': None, 'usable_batches': usable}
+
+
+def policy(**values):
+    return dict(POLICY_DEFAULTS, **values)
+
+
+def test_balance_against_minimum_both_sides():
+    assert evaluate(figures(), policy(min_credits=12500))['passed'] is True
+    verdict = evaluate(figures(), policy(min_credits=12501))
+    assert verdict['passed'] is False and verdict['shortfall'] == 1
+    assert verdict['message'] == 'Cicero credits too low: 12,500 usable (12,500 balance), 12,501 required'
+
+
+def test_valid_for_days_counts_only_batches_valid_then():
+    verdict = evaluate(figures(), policy(min_credits=12500, valid_for_days=30))
+    assert verdict['counted_credits'] == 10000
+    assert verdict['message'] == ('Cicero credits too low: 10,000 usable (12,500 balance, 2,500 expire within '
+                                  '30 days), 12,500 required')
+    assert evaluate(figures(), policy(min_credits=12000, valid_for_days=15))['counted_credits'] == 12000
+
+
+def test_batches_without_expiry_count_as_valid():
+    assert evaluate(figures(batches=((70, None), (30, 2))), policy(valid_for_days=5))['counted_credits'] == 70
+
+
+def test_overdraft_counts_only_when_asked():
+    overdrawn = figures(balance=-200, overdraft=1000, batches=())
+    assert evaluate(overdrawn, policy(min_credits=500))['passed'] is False
+    verdict = evaluate(overdrawn, policy(min_credits=500, include_overdraft=True))
+    assert verdict['passed'] is True and verdict['counted_credits'] == 800
+    assert verdict['message'] == 'Cicero credits OK: 800 usable (-200 balance, 1,000 overdraft), 500 required'
+
+
+def test_expected_spend_with_margin_is_exact():
+    assert required_credits(policy(expected_spend=10000, margin_percent=10)) == 11000
+    assert required_credits(policy(expected_spend=10000, margin_percent=25)) == 12500
+    assert required_credits(policy(expected_spend=10001, margin_percent=12.5)) == 11252
+    assert required_credits(policy(min_credits=20000, expected_spend=10000, margin_percent=25)) == 20000
+    verdict = evaluate(figures(), policy(expected_spend=10000, margin_percent=26))
+    assert verdict['message'] == ('Cicero credits too low: 12,500 usable (12,500 balance), 12,600 required '
+                                  '(expected spend 10,000 + 26% margin)')
+
+
+def test_warning_below_warn_level_only_when_passing():
+    verdict = evaluate(figures(), policy(warn_credits=20000))
+    assert verdict['passed'] is True
+    assert verdict['warning'] == ('Cicero credits running low: 12,500 usable (12,500 balance), below the warning '
+                                  'level of 20,000')
+    assert evaluate(figures(), policy(warn_credits=12500))['warning'] is None
+    assert evaluate(figures(), policy(min_credits=99999, warn_credits=999999))['warning'] is None
+
+
+def test_unreadable_figures_fail_with_the_read_message():
+    verdict = unreadable('Cicero API error (HTTP 400): nope', policy(min_credits=5))
+    assert verdict['passed'] is False and verdict['required_credits'] == 5
+    assert verdict['message'] == 'Cicero credits could not be read: Cicero API error (HTTP 400): nope'
+
+
+@pytest.mark.parametrize('name', ['min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent'])
+def test_negative_policy_values_are_named(name):
+    assert check_policy(policy(**{name: -1})) == '{0} must be 0 or more, got -1'.format(name)
+    assert check_policy(policy()) is None
+
+
+def test_number_formatting():
+    assert (number(12500), number(-200), number(2.5), number(10000.0), number(2.125)) == (
+        '12,500', '-200', '2.5', '10,000', '2.12')
