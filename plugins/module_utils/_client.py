@@ -234,8 +234,7 @@ def _chunks_as_they_arrive(response):
     """
     read1 = getattr(response.raw, 'read1', None)
     if read1 is None:  # urllib3 1.x: small chunks keep the deadline check close enough
-        for chunk in response.iter_content(1024):
-            yield chunk
+        yield from response.iter_content(1024)
         return
     while True:
         try:

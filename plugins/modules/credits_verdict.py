@@ -24,7 +24,7 @@ description:
     C(melissa.cicero.assert_credits) role turns RV(passed=false) into a failed play.
   - Raises an Ansible warning when the counted credits are below O(warn_credits) but the gate passes.
 author:
-  - melissa.cicero maintainers
+  - melissa.cicero maintainers (@melissa-cicero)
 extends_documentation_fragment:
   - melissa.cicero._attributes
   - melissa.cicero._attributes.INFO_MODULE

@@ -17,7 +17,7 @@ description:
     from them; the credits that expire soon and the next expiry.
   - A non-empty C(errors) list in the answer fails the module whatever the HTTP status.
 author:
-  - melissa.cicero maintainers
+  - melissa.cicero maintainers (@melissa-cicero)
 extends_documentation_fragment:
   - melissa.cicero._connection
   - melissa.cicero._attributes

@@ -124,7 +124,7 @@ def ansible(ansible_env, tmp_path):
                         ANSIBLE_CALLBACK_PLUGINS=CALLBACKS, ANSIBLE_LOAD_CALLBACK_PLUGINS='1')
         full_env.update(env or {})
         completed = subprocess.run([os.path.join(BIN, argv[0])] + list(argv[1:]), env=full_env, cwd=cwd,
-                                   capture_output=True, text=True, timeout=timeout)
+                                   capture_output=True, text=True, timeout=timeout, check=False)
         records = [json.loads(line) for line in log.read_text().splitlines()] if log.exists() else []
         return Run(completed, records)
     return run

@@ -19,7 +19,7 @@ def gate(ansible, simulator):
 
 
 def verdict_of(run):
-    judged = [result for result in run.task_results(task='Judge the credits')]
+    judged = run.task_results(task='Judge the credits')
     assert len(judged) == 1, run.output
     return judged[0]
 

@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A local simulator of the Cicero account API, for tests, the demo and rehearsing credit gates offline.
 
     python3 cicero_simulator.py [--port 0] [--scenario healthy] [--xml-shape container] [--lifetime 0]
@@ -159,7 +158,7 @@ def _json(status, document):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--port', type=int, default=0, help='port on 127.0.0.1 (0: a free one)')
     parser.add_argument('--scenario', default='healthy', choices=scenarios.SCENARIOS)
     parser.add_argument('--xml-shape', default='container', choices=scenarios.XML_SHAPES)

@@ -153,7 +153,7 @@ def test_token_auth_logs_in_then_sends_user_and_token():
                    match=[matchers.urlencoded_params_matcher({'username': 'u', 'password': 'p4ss'})])
     responses.get(URL, body=OK_BODY, match=[
         matchers.query_param_matcher({'format': 'json', 'user': '123', 'token': TOKEN})])
-    client, _ = make_client(license_key=None, username='u', password='p4ss')
+    client = make_client(license_key=None, username='u', password='p4ss')[0]
     assert client.get('/account/credits_remaining').status == 200
     assert client.redact('x ' + TOKEN + ' ' + requests.utils.quote(TOKEN, safe='')) == 'x ******** ********'
 
@@ -180,7 +180,7 @@ def test_token_auth_gives_up_after_one_fresh_login():
 @responses.activate
 def test_failed_login_names_the_api_error_and_hides_the_password():
     responses.post(BASE + '/token/new.json', json={'success': False, 'errors': ['Bad password p4ss']})
-    client, _ = make_client(license_key=None, username='u', password='p4ss')
+    client = make_client(license_key=None, username='u', password='p4ss')[0]
     with pytest.raises(CiceroApiError, match=r'token request .* failed with HTTP 200 OK: Bad password \*{8}$'):
         client.get('/account/credits_remaining')
 
@@ -205,7 +205,7 @@ def test_worst_case_is_stated_for_the_defaults():
 
 
 def test_redacted_messages_never_carry_query_credentials():
-    client, _ = make_client()
+    client = make_client()[0]
     text = client.redact('GET /x?customer_id=other&key=abc&format=json token=zz')
     assert re.findall(r'(customer_id|key|token)=([^&\s]*)', text) == [
         ('customer_id', '********'), ('key', '********'), ('token', '********')]
