@@ -51,9 +51,12 @@ class Simulator:
     def reset(self):
         urllib.request.urlopen(urllib.request.Request(self.root + '/_reset', method='POST'), timeout=5).read()
 
-    def requests(self):
+    def stats(self):
         with urllib.request.urlopen(self.root + '/_stats', timeout=5) as answer:
-            return json.load(answer)['requests']
+            return json.load(answer)
+
+    def requests(self):
+        return self.stats()['requests']
 
 
 def start_simulator(*args):

@@ -12,7 +12,8 @@ The URL path can pick a scenario and an XML shape per request, so one simulator 
 
 Resources: GET /account/credits_remaining, GET /version, POST /token/new.json (username demo-user,
 password demo-pass). Any non-empty license key is accepted; key and customer_id must agree.
-GET /_stats answers {"requests": {"<scenario> <method> <path>": count}}; POST /_reset clears the counts
+GET /_stats answers {"requests": {"<scenario> <method> <path>": count}, "tokens_issued": [...]};
+POST /_reset clears the counts
 and the "fails once" memory of flaky scenarios. Neither is counted.
 Stdlib only, so it runs wherever Python 3.8+ does.
 """
@@ -46,6 +47,7 @@ class Simulator(ThreadingHTTPServer):
         self.state = {}
         self.counts = {}
         self.tokens = set()
+        self.issued = set()         # every token ever issued, for the tests that prove none leaks
         self.lock = threading.Lock()
 
     scheme = 'http'
@@ -84,7 +86,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == '/_stats':
             with self.server.lock:
                 return self._send(scenarios.Answer(200, 'application/json', json.dumps(
-                    {'requests': self.server.counts}).encode()))
+                    {'requests': self.server.counts, 'tokens_issued': sorted(self.server.issued)}).encode()))
         prefix, marker, resource = url.path.partition(API_PREFIX)
         if not marker:
             return self._send(scenarios.Answer(404, 'text/plain', b'not found'))
@@ -117,6 +119,7 @@ class Handler(BaseHTTPRequestHandler):
             return scenarios.Answer(*_json(200, {'success': False, 'errors': ['Invalid username or password.']}))
         token = secrets.token_hex(8) + '/+ ' + secrets.token_hex(4)  # characters that URL-encoding changes
         self.server.tokens.add(token)
+        self.server.issued.add(token)
         return scenarios.Answer(*_json(200, {'success': True, 'token': token, 'user': 123}))
 
     def _authorised(self, query, fmt, shape, scenario):

@@ -1,0 +1,83 @@
+# Two commands on a fresh clone: `make demo` and `make test`. Both set themselves up.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+BUILD := .build
+COLLECTIONS := $(BUILD)/collections
+PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
+# The ansible-core matrix: oldest admitted by meta/runtime.yml, newest installable (needs Python 3.12).
+MATRIX_OLDEST := ansible-core>=2.16,<2.17
+MATRIX_NEWEST := ansible-core>=2.21,<2.22
+PY312 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.12*/bin/python3.12) $(shell command -v python3.12))
+# Target Pythons the module code claims (tests/config.yml) beyond the default one, when installed.
+SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
+PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
+
+.PHONY: help venv collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.installed  ## create .venv with the pinned tools
+
+collection: venv  ## build the tarball and install it into .build/collections
+	rm -rf $(BUILD)/dist
+	$(BIN)/ansible-galaxy collection build --output-path $(BUILD)/dist .
+	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(BUILD)/dist/melissa-cicero-*.tar.gz
+
+demo: collection  ## the main job against the simulator
+	PATH=$(abspath $(BIN)):$$PATH PYTHON=$(abspath $(BIN))/python scripts/with-simulator.sh scripts/demo.sh
+
+# pytest exits 5 when it collects no tests; that fails the target on purpose: an empty suite is a bug.
+test: unit integration lint sanity units docs changelog ee matrix  ## everything CI runs
+	@echo "make test: all checks passed"
+
+unit: venv  ## unit tests (pytest, HTTP mocked with responses)
+	$(BIN)/python -m pytest tests/unit
+
+integration: venv  ## build+install the collection, run ansible/ansible-playbook against the simulator
+	$(BIN)/python -m pytest tests/integration
+
+lint: venv  ## ansible-lint, production profile
+	PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-lint --profile production
+
+sanity: venv  ## ansible-test sanity (all tests on 3.11, compile and import on the other Pythons)
+	scripts/ansible-test.sh $(BIN) sanity --python 3.11 --color no
+	for v in $(SANITY_TARGET_PYTHONS); do \
+	  PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) sanity --test compile --test import --color no --python $$v || exit 1; \
+	done
+
+units: venv  ## ansible-test units
+	scripts/ansible-test.sh $(BIN) units --python 3.11 --color no
+
+docs: collection  ## every plugin and the role render; antsibull-docs lint
+	scripts/check-docs.sh $(BIN) $(COLLECTIONS)
+
+changelog: venv  ## antsibull-changelog lint
+	$(BIN)/antsibull-changelog lint
+
+ee: venv  ## ansible-builder can create an execution environment context
+	rm -rf $(BUILD)/ee && cp -r docs/execution-environment $(BUILD)/ee
+	cd $(BUILD)/ee && ../../$(BIN)/ansible-builder create --file execution-environment.yml --context context >/dev/null
+	test -f $(BUILD)/ee/context/Containerfile
+
+matrix:  ## integration tests on the oldest and newest ansible-core
+	scripts/matrix.sh "$(PYTHON)" "$(MATRIX_OLDEST)" .venv-oldest
+	scripts/matrix.sh "$(PY312)" "$(MATRIX_NEWEST)" .venv-newest
+
+bench: venv  ## benchmarks, full mode; writes docs/performance.md
+	$(BIN)/python tests/bench/run.py --full
+
+bench-quick: venv  ## benchmarks, quick smoke mode (keeps them working)
+	$(BIN)/python tests/bench/run.py --quick
+
+clean:  ## remove virtualenvs and build output
+	rm -rf $(VENV) .venv-* $(BUILD) tests/output

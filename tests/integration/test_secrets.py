@@ -1,0 +1,81 @@
+"""The license key, password and token never show: every fault at -vvvv with a log file, counted."""
+
+from urllib.parse import quote, quote_plus
+
+import pytest
+
+from conftest import LICENSE_KEY
+
+PASSWORD = 'demo-pass'
+FAULTS = ['healthy', 'bad_request', 'error_in_200', 'unauthorized', 'html_502', 'unavailable', 'huge',
+          'malformed', 'xml_bomb', 'missing_results', 'bad_batch', 'bad_number', 'flaky', 'rate_limited',
+          'slow', 'trickle']
+
+
+def spellings(secret):
+    return {secret, quote(secret, safe=''), quote(secret), quote_plus(secret)}
+
+
+def occurrences(text, secrets):
+    return {form: text.count(form) for secret in secrets for form in spellings(secret) if form in text}
+
+
+def test_the_counter_finds_what_it_looks_for():
+    # The counter must be able to fail: every spelling of the key is found where it is present.
+    text = 'a {0} b {1} c {2}'.format(LICENSE_KEY, quote(LICENSE_KEY, safe=''), quote_plus(LICENSE_KEY))
+    assert sum(occurrences(text, [LICENSE_KEY]).values()) == 3
+
+
+@pytest.fixture
+def verbose(ansible, tmp_path):
+    """Run at -vvvv with ANSIBLE_LOG_PATH; returns (run, everything printed and logged)."""
+    def run(argv, env=None):
+        log = tmp_path / 'ansible.log'
+        completed = ansible(argv + ['-vvvv'], env=dict(env or {}, ANSIBLE_LOG_PATH=str(log)))
+        logged = log.read_text()
+        assert 'melissa' in logged, 'the log file was not written'
+        return completed, completed.output + logged + repr(completed.records)
+    return run
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+@pytest.mark.parametrize('scenario', FAULTS)
+def test_key_never_shown_by_the_module(verbose, fresh_simulator, scenario, fmt):
+    run, seen = verbose(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a',
+                         'api_url={0} format={1} timeout=1 retries=1'.format(fresh_simulator.url(scenario), fmt)])
+    assert fresh_simulator.requests(), 'the module never reached the simulator'
+    assert (run.rc == 0) == (scenario in ('healthy', 'flaky', 'rate_limited')), run.output
+    assert occurrences(seen, [LICENSE_KEY]) == {}
+
+
+@pytest.mark.parametrize('scenario', ['healthy', 'token_expired', 'bad_request', 'html_502'])
+def test_password_and_tokens_never_shown(verbose, fresh_simulator, scenario):
+    run, seen = verbose(
+        ['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a',
+         'api_url={0} retries=1'.format(fresh_simulator.url(scenario))],
+        env={'MELISSA_LICENSE_KEY': '', 'MELISSA_CICERO_USERNAME': 'demo-user', 'MELISSA_CICERO_PASSWORD': PASSWORD})
+    tokens = fresh_simulator.stats()['tokens_issued']
+    assert tokens, run.output
+    assert occurrences(seen, [PASSWORD] + tokens) == {}
+
+
+@pytest.mark.parametrize('scenario', ['healthy', 'low_balance', 'bad_request', 'unavailable'])
+def test_key_never_shown_by_the_gate(verbose, fresh_simulator, scenario, tmp_path):
+    report = tmp_path / 'report.json'
+    run, seen = verbose(['ansible-playbook', 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=500',
+                         '-e', 'assert_credits_retries=1', '-e', 'assert_credits_report_path=' + str(report)],
+                        env={'MELISSA_CICERO_API_URL': fresh_simulator.url(scenario)})
+    assert (run.rc == 0) == (scenario == 'healthy'), run.output
+    assert occurrences(seen + report.read_text(), [LICENSE_KEY]) == {}
+
+
+def test_key_given_as_a_role_variable_never_shown(verbose, fresh_simulator, tmp_path):
+    # From a vars file (in real life a vault): ansible-playbook -vvvv echoes literal -e values, which
+    # is why the docs say never to put the key on the command line.
+    secrets = tmp_path / 'secrets.yml'
+    secrets.write_text('assert_credits_license_key: "{0}"\n'.format(LICENSE_KEY))
+    run, seen = verbose(['ansible-playbook', 'melissa.cicero.check_credits', '-e', 'assert_credits_retries=0',
+                         '-e', '@' + str(secrets)],
+                        env={'MELISSA_CICERO_API_URL': fresh_simulator.url('bad_request'), 'MELISSA_LICENSE_KEY': ''})
+    assert 'A detailed message about the error.' in run.output
+    assert occurrences(seen, [LICENSE_KEY]) == {}
