@@ -1,0 +1,280 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""HTTP access to the Cicero API: authentication, bounded retries, body cap and redaction.
+
+The client returns raw replies (status, content type, bytes) and raises typed errors from _errors.py;
+turning a body into figures is _parse.py's job. It never calls fail_json, so a lookup can use it too.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import random
+import time
+import traceback
+
+from email.utils import parsedate_tz, mktime_tz
+
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
+    CiceroApiError,
+    CiceroResponseError,
+    CiceroTransportError,
+)
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._version import USER_AGENT
+
+try:
+    import requests
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+
+
+DEFAULT_API_URL = 'https://app.cicerodata.com/v3.1'
+
+# Statuses worth another try: the request may succeed later. Other 4xx will not change by retrying.
+RETRY_STATUSES = frozenset((429, 502, 503, 504))
+RETRY_AFTER_CAP = 60.0      # seconds; a server asking for longer gets this much
+BACKOFF_FIRST = 1.0         # seconds before the first retry, doubling after that ...
+BACKOFF_CAP = 16.0          # ... up to this ceiling
+MAX_BODY_BYTES = 10 * 1024 * 1024
+_CHUNK_BYTES = 64 * 1024
+
+MEDIA_TYPES = {
+    'json': {'Accept': 'application/json', 'Content-Type': 'application/json'},
+    # The portal lists Accept values application/json and */*; */* keeps XML acceptable to it.
+    'xml': {'Accept': 'application/xml, */*;q=0.8', 'Content-Type': 'application/xml'},
+}
+
+
+def parse_retry_after(value, now=None):
+    """Seconds a Retry-After header asks for (delta-seconds or HTTP-date), or None if absent or unreadable."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if value.isdigit():
+        return float(value)
+    parsed = parsedate_tz(value)
+    if parsed is None:
+        return None
+    now = time.time() if now is None else now
+    return max(0.0, mktime_tz(parsed) - now)
+
+
+def backoff_delay(attempt, retry_after=None, rand=random.random, now=None):
+    """Seconds to wait after failed attempt number `attempt` (1-based).
+
+    A Retry-After the server sent wins, capped at RETRY_AFTER_CAP. Otherwise capped exponential backoff
+    with "equal jitter": half the step is fixed, half random, so clients that failed together spread out.
+    """
+    asked = parse_retry_after(retry_after, now)
+    if asked is not None:
+        return min(asked, RETRY_AFTER_CAP)
+    step = min(BACKOFF_CAP, BACKOFF_FIRST * (2 ** (attempt - 1)))
+    return step / 2 + rand() * step / 2
+
+
+def worst_case_seconds(timeout, retries):
+    """Upper bound of one call with every attempt failing as slowly as it can (stated in the docs)."""
+    return (retries + 1) * 2 * timeout + retries * RETRY_AFTER_CAP
+
+
+class Reply:
+    """One HTTP answer, read in full (within MAX_BODY_BYTES)."""
+
+    def __init__(self, status, reason, content_type, body, retry_after=None, attempts=1):
+        self.status = status
+        self.reason = reason or ''
+        self.content_type = content_type or 'no content type'
+        self.body = body
+        self.retry_after = retry_after
+        self.attempts = attempts
+
+    @property
+    def ok(self):
+        return 200 <= self.status < 300
+
+
+class CiceroClient:
+    """Talks to one Cicero API base URL with one set of credentials."""
+
+    def __init__(self, api_url, fmt='json', license_key=None, username=None, password=None,
+                 timeout=30.0, retries=3, validate_certs=True, ca_path=None, redactor=None,
+                 session=None, sleep=time.sleep):
+        self.api_url = api_url.rstrip('/')
+        self.fmt = fmt
+        self.timeout = timeout
+        self.retries = retries
+        self._license_key = license_key
+        self._username = username
+        self._password = password
+        self._token = None
+        self._user = None
+        self.redact = redactor or Redactor()
+        for secret in (license_key, password):
+            self.redact.add(secret)
+        self._verify = (ca_path or True) if validate_certs else False
+        self._session = session or requests.Session()
+        self._session.headers['User-Agent'] = USER_AGENT
+        self._sleep = sleep
+
+    # -- public ---------------------------------------------------------------------------------------
+
+    def get(self, path):
+        """GET `path` in the client's format, retried as documented; returns the last Reply."""
+        params = {'format': self.fmt}
+        headers = dict(MEDIA_TYPES[self.fmt])
+        refreshed = False
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                reply = self._send('GET', path, params=dict(params, **self._auth_params()), headers=headers)
+            except CiceroTransportError as exc:
+                if attempt > self.retries:
+                    raise CiceroTransportError(
+                        '{0} (gave up after {1} attempt{2})'.format(exc.message, attempt, _plural(attempt)),
+                        attempts=attempt)
+                delay = backoff_delay(attempt)
+            else:
+                if reply.status == 403 and self._username and not refreshed:
+                    # Cicero tokens expire at the end of the next UTC day: a 403 means "log in again, once".
+                    refreshed = True
+                    self._token = None
+                    attempt -= 1
+                    continue
+                if reply.status not in RETRY_STATUSES or attempt > self.retries:
+                    reply.attempts = attempt
+                    return reply
+                delay = backoff_delay(attempt, reply.retry_after)
+            self._sleep(delay)
+
+    # -- internals ------------------------------------------------------------------------------------
+
+    def _auth_params(self):
+        if self._license_key:
+            # The portal marks customer_id required and documents key as its synonym: send both.
+            return {'key': self._license_key, 'customer_id': self._license_key}
+        if self._token is None:
+            self._log_in()
+        return {'user': self._user, 'token': self._token}
+
+    def _log_in(self):
+        reply = self._send('POST', '/token/new.json', headers={'Accept': 'application/json'},
+                           data={'username': self._username, 'password': self._password})
+        try:
+            answer = json.loads(reply.body.decode('utf-8'))
+        except ValueError:
+            answer = None
+        if not reply.ok or not isinstance(answer, dict) or not answer.get('success') or not answer.get('token'):
+            raise CiceroApiError(self.redact(
+                'Cicero token request (POST /token/new.json) failed with HTTP {0} {1}: {2}'.format(
+                    reply.status, reply.reason, _token_failure_text(answer, reply))),
+                status=reply.status)
+        self._token = str(answer['token'])
+        self._user = answer.get('user')
+        self.redact.add(self._token)
+
+    def _send(self, method, path, params=None, data=None, headers=None):
+        url = self.api_url + path
+        started = time.monotonic()
+        try:
+            response = self._session.request(
+                method, url, params=params, data=data, headers=headers,
+                timeout=(self.timeout, self.timeout), verify=self._verify, stream=True)
+        except requests.exceptions.SSLError as exc:
+            raise self._transport_error('TLS verification failed for', url, exc)
+        except requests.exceptions.Timeout as exc:
+            raise self._transport_error('timed out after {0:g}s talking to'.format(self.timeout), url, exc)
+        except requests.exceptions.RequestException as exc:
+            raise self._transport_error('could not reach', url, exc)
+        try:
+            body = self._read_body(response, started)
+        finally:
+            response.close()
+        return Reply(response.status_code, response.reason, response.headers.get('Content-Type'), body,
+                     retry_after=response.headers.get('Retry-After'))
+
+    def _read_body(self, response, started):
+        declared = response.headers.get('Content-Length', '')
+        if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+            raise _too_large(response.status_code, declared + ' bytes declared')
+        chunks = []
+        size = 0
+        try:
+            for chunk in _chunks_as_they_arrive(response):
+                size += len(chunk)
+                if size > MAX_BODY_BYTES:
+                    raise _too_large(response.status_code, 'more than {0} bytes sent'.format(MAX_BODY_BYTES))
+                if time.monotonic() - started > self.timeout:
+                    # The read timeout bounds each wait for data; this bounds a server that trickles.
+                    raise CiceroTransportError('Cicero API timed out after {0:g}s reading the answer from {1}'.format(
+                        self.timeout, self.api_url))
+                chunks.append(chunk)
+        except requests.exceptions.RequestException as exc:
+            raise self._transport_error('the answer broke off from', response.url, exc)
+        return b''.join(chunks)
+
+    def _transport_error(self, what, url, exc):
+        return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}'.format(
+            what, _without_query(url), _describe(exc))))
+
+
+def _chunks_as_they_arrive(response):
+    """Body chunks as soon as any bytes arrive, so the deadline above is checked while data trickles.
+
+    iter_content(n) waits until n bytes have come; urllib3 2's read1() returns what is there.
+    """
+    read1 = getattr(response.raw, 'read1', None)
+    if read1 is None:  # urllib3 1.x: small chunks keep the deadline check close enough
+        yield from response.iter_content(1024)
+        return
+    while True:
+        try:
+            chunk = read1(_CHUNK_BYTES, decode_content=True)
+        except Exception as exc:  # urllib3 errors: let requests' names describe them
+            raise requests.exceptions.ConnectionError(exc)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _without_query(url):
+    return str(url).split('?', 1)[0]
+
+
+def _describe(exc):
+    """The innermost reason of a requests exception, which is the part a person can act on."""
+    reason = exc
+    while getattr(reason, 'reason', None) is not None and reason.reason is not reason:
+        reason = reason.reason
+    for arg in getattr(exc, 'args', ()):
+        if getattr(arg, 'reason', None) is not None:
+            reason = arg.reason
+    return '{0}: {1}'.format(type(reason).__name__, reason)
+
+
+def _too_large(status, how):
+    return CiceroResponseError(
+        'Cicero API answer too large (HTTP {0}, {1}; the limit is {2} bytes)'.format(status, how, MAX_BODY_BYTES),
+        status=status)
+
+
+def _token_failure_text(answer, reply):
+    if isinstance(answer, dict):
+        errors = answer.get('errors') or (answer.get('response') or {}).get('errors')
+        if errors:
+            return '; '.join(str(error) for error in errors)
+        return 'the answer had no token'
+    return 'the answer was not JSON ({0})'.format(reply.content_type)
+
+
+def _plural(count):
+    return '' if count == 1 else 's'

@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Connection and authentication options, declared once for every module and plugin.
+
+Documented by the doc fragment melissa.cicero._connection; keep the two in step.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover
+    from urlparse import urlsplit  # type: ignore
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL, CiceroClient
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+
+LICENSE_KEY_ENV = 'MELISSA_LICENSE_KEY'
+API_URL_ENV = 'MELISSA_CICERO_API_URL'
+USERNAME_ENV = 'MELISSA_CICERO_USERNAME'
+PASSWORD_ENV = 'MELISSA_CICERO_PASSWORD'
+_LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
+
+
+def connection_argument_spec():
+    """A fresh copy of the shared options, for AnsibleModule(argument_spec=...)."""
+    return dict(
+        license_key=dict(type='str', no_log=True, aliases=['customer_id', 'key'],
+                         fallback=(env_fallback, [LICENSE_KEY_ENV])),
+        username=dict(type='str', fallback=(env_fallback, [USERNAME_ENV])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, [PASSWORD_ENV])),
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, [API_URL_ENV])),
+        format=dict(type='str', default='json', choices=['json', 'xml']),
+        timeout=dict(type='float', default=30.0),
+        retries=dict(type='int', default=3),
+        validate_certs=dict(type='bool', default=True),
+        ca_path=dict(type='path'),
+    )
+
+
+# Not declared as mutually_exclusive in the spec: that would count an empty environment variable
+# (MELISSA_LICENSE_KEY="") as set. check_connection_options() decides on non-empty values.
+CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
+
+
+def check_connection_options(params):
+    """Reject what the argument spec cannot express; return warnings a person should see."""
+    if not params.get('license_key') and not params.get('username'):
+        raise CiceroOptionError(
+            'No Cicero credentials: set the license_key option (aliases customer_id, key) or the {0} '
+            'environment variable; token accounts set username and password ({1}, {2}).'.format(
+                LICENSE_KEY_ENV, USERNAME_ENV, PASSWORD_ENV))
+    if params.get('license_key') and params.get('username'):
+        raise CiceroOptionError('license_key and username are mutually exclusive: use the license key, or '
+                                'username and password for token authentication, not both.')
+    if params['timeout'] <= 0:
+        raise CiceroOptionError('timeout must be a number of seconds greater than 0, got {0:g}'.format(
+            params['timeout']))
+    if params['retries'] < 0:
+        raise CiceroOptionError('retries must be 0 or more, got {0}'.format(params['retries']))
+    url = urlsplit(params['api_url'])
+    if url.scheme not in ('http', 'https') or not url.hostname:
+        raise CiceroOptionError(
+            'api_url must be an absolute http:// or https:// URL such as {0}, got {1!r}'.format(
+                DEFAULT_API_URL, params['api_url']))
+    if url.scheme == 'http' and url.hostname not in _LOOPBACK_HOSTS:
+        return ['api_url {0} is plain http: the credentials travel in clear text over the network.'.format(
+            params['api_url'])]
+    return []
+
+
+def client_from_params(params, redactor):
+    return CiceroClient(
+        params['api_url'], fmt=params['format'], license_key=params.get('license_key'),
+        username=params.get('username'), password=params.get('password'), timeout=params['timeout'],
+        retries=params['retries'], validate_certs=params['validate_certs'], ca_path=params.get('ca_path'),
+        redactor=redactor)

@@ -1,0 +1,139 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""credits_remaining `results` to typed figures, and what can be derived from them. Pure functions."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import math
+import re
+
+from datetime import datetime, timedelta
+
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroResponseError
+from ansible_collections.melissa.cicero.plugins.module_utils._parse import object_list
+
+try:
+    from datetime import timezone
+    UTC = timezone.utc
+except ImportError:  # pragma: no cover - Python 2 only, which the module does not support
+    UTC = None
+
+_NUMBER = re.compile(r'^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$')
+# Cicero datetimes look like "2022-12-01 00:00:00" (no zone, UTC); accept ISO 8601 variants and dates.
+_DATETIME = re.compile(
+    r'^(\d{4})-(\d{2})-(\d{2})'
+    r'(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$',
+    re.IGNORECASE)
+_BATCH_TEXT_FIELDS = ('created', 'expiration_time', 'cost', 'discount')
+_BATCH_FIELDS = ('credits_purchased', 'credits_remaining') + _BATCH_TEXT_FIELDS
+_DAY_SECONDS = 86400.0
+
+
+def to_number(value, field):
+    """A JSON number, numeric string or XML text as int (when integral) or float; else a clear error."""
+    number = None
+    if isinstance(value, bool):
+        number = None
+    elif isinstance(value, (int, float)):
+        number = value
+    elif isinstance(value, str) and _NUMBER.match(value.strip()):
+        text = value.strip()
+        number = int(text) if text.lstrip('+-').isdigit() else float(text)
+    if number is None or (isinstance(number, float) and not math.isfinite(number)):
+        raise CiceroResponseError('Cicero API field {0} is not a number: {1}'.format(field, _shown(value)))
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
+    return number
+
+
+def parse_datetime(text):
+    """An aware UTC datetime from the lenient formats above, or None when absent or unreadable."""
+    match = _DATETIME.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        moment = datetime(int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+                          int((fraction or '0')[:6].ljust(6, '0')), tzinfo=UTC)
+    except ValueError:
+        return None
+    if zone and zone.upper() != 'Z':
+        digits = zone[1:].replace(':', '')
+        offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4] or 0))
+        moment = moment - offset if zone[0] == '+' else moment + offset
+    return moment
+
+
+def days_until(moment, now):
+    """Whole days from now to moment, rounded down (negative once past)."""
+    return int(math.floor((moment - now).total_seconds() / _DAY_SECONDS))
+
+
+def normalise_batch(raw, index, now):
+    where = 'usable_batches[{0}]'.format(index)
+    if not isinstance(raw, dict):
+        raise CiceroResponseError('Cicero API field {0} is not an object: {1}'.format(where, _shown(raw)))
+    if raw.get('credits_remaining') in (None, ''):
+        raise CiceroResponseError('Cicero API field {0}.credits_remaining is missing'.format(where))
+    batch = {
+        'credits_purchased': _optional_number(raw.get('credits_purchased'), where + '.credits_purchased'),
+        'credits_remaining': to_number(raw['credits_remaining'], where + '.credits_remaining'),
+    }
+    for field in _BATCH_TEXT_FIELDS:
+        value = raw.get(field)
+        batch[field] = None if value is None else str(value)
+    expires = parse_datetime(batch['expiration_time'])
+    batch['expires_in_days'] = None if expires is None else days_until(expires, now)
+    return batch
+
+
+def summarise_credits(results, messages, now, expiring_within_days):
+    """The module result for credits_remaining `results` at time `now` (an aware datetime)."""
+    figures = {}
+    for field in ('credit_balance', 'overdraft_limit'):
+        if results.get(field) in (None, ''):
+            raise CiceroResponseError('Cicero API results lack the required field {0}'.format(field))
+        figures[field] = to_number(results[field], field)
+    batches = [normalise_batch(raw, index, now) for index, raw in enumerate(object_list(results.get('usable_batches'), _BATCH_FIELDS))]
+    figures.update(
+        available_credits=figures['credit_balance'] + figures['overdraft_limit'],
+        usable_batches=batches,
+        expiring_within_days=expiring_within_days,
+        credits_expiring_soon=credits_expiring_within(batches, expiring_within_days),
+        next_expiration=next_expiration(batches),
+        messages=messages,
+    )
+    return figures
+
+
+def credits_expiring_within(batches, days):
+    """Credits left in batches that expire in fewer than `days` whole days (already expired included)."""
+    return sum(batch['credits_remaining'] for batch in batches
+               if batch['expires_in_days'] is not None and batch['expires_in_days'] < days)
+
+
+def credits_valid_for(batches, days):
+    """Credits left in batches still valid `days` days from now; batches with no known expiry count."""
+    return sum(batch['credits_remaining'] for batch in batches
+               if batch['expires_in_days'] is None or batch['expires_in_days'] >= days)
+
+
+def next_expiration(batches):
+    """The expiration_time, as served, of the earliest-expiring batch that still holds credits."""
+    dated = [(parse_datetime(batch['expiration_time']), batch['expiration_time']) for batch in batches
+             if batch['credits_remaining'] > 0]
+    dated = [pair for pair in dated if pair[0] is not None]
+    return min(dated)[1] if dated else None
+
+
+def _optional_number(value, field):
+    return None if value in (None, '') else to_number(value, field)
+
+
+def _shown(value):
+    text = repr(value)
+    return text if len(text) <= 60 else text[:60] + '...'

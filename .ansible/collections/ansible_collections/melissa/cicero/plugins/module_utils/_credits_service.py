@@ -1,0 +1,26 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The credits_remaining call end to end: request, decode, summarise. Shared by module and lookup."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from datetime import datetime
+
+from ansible_collections.melissa.cicero.plugins.module_utils._credits import UTC, summarise_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._parse import decode_envelope
+
+CREDITS_PATH = '/account/credits_remaining'
+
+
+def read_credits(client, params, now=None):
+    window = params['expiring_within_days']
+    if window < 0:
+        raise CiceroOptionError('expiring_within_days must be 0 or more, got {0}'.format(window))
+    reply = client.get(CREDITS_PATH)
+    results, messages = decode_envelope(reply, client.fmt)
+    return summarise_credits(results, messages, now or datetime.now(UTC), window)

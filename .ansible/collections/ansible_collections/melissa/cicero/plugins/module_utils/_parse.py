@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Turn a Cicero reply (JSON or XML) into its `results` and `messages`, or a typed error.
+
+No XML sample of this API has been published, so the XML side accepts every list spelling listed in
+docs/api-notes.md and yields the same plain structures as the JSON side: dicts, lists, strings.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+import traceback
+
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
+
+try:
+    import xmltodict
+except ImportError:
+    HAS_XMLTODICT = False
+    XMLTODICT_IMPORT_ERROR = traceback.format_exc()
+else:
+    HAS_XMLTODICT = True
+    XMLTODICT_IMPORT_ERROR = None
+
+# Expat would expand internal entities ("billion laughs"); refuse any DTD before parsing at all.
+_DTD = re.compile(br'<!(DOCTYPE|ENTITY)', re.IGNORECASE)
+_TAGS = re.compile(r'<[^>]*>')
+_SPACES = re.compile(r'\s+')
+EXCERPT_CHARS = 200
+
+
+def parse_document(body, fmt):
+    """Bytes to plain data; raises ValueError with a short reason when the body is not `fmt`."""
+    if fmt == 'json':
+        return json.loads(body.decode('utf-8'))
+    if _DTD.search(body):
+        raise ValueError('the XML document declares a DTD or entities, which are refused')
+    # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
+    document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True)
+    return _empty_elements_as_text(document)
+
+
+def _empty_elements_as_text(node):
+    """xmltodict reads <cost/> as None; JSON would carry "". Make both formats agree on ""."""
+    if isinstance(node, dict):
+        return dict((key, _empty_elements_as_text(value)) for key, value in node.items())
+    if isinstance(node, list):
+        return [_empty_elements_as_text(item) for item in node]
+    return '' if node is None else node
+
+
+def find_response(document, depth=3):
+    """The envelope's `response` object, also when XML wraps it in another root element."""
+    if not isinstance(document, dict) or depth < 0:
+        return None
+    response = document.get('response')
+    if isinstance(response, dict):
+        return response
+    for value in document.values():
+        found = find_response(value, depth - 1)
+        if found is not None:
+            return found
+    return None
+
+
+def text_list(value):
+    """A list of strings from JSON's list, XML's container (<errors><error>..) or a repeated tag."""
+    if value is None or value == '':
+        return []
+    if isinstance(value, list):
+        return [text for item in value for text in text_list(item)]
+    if isinstance(value, dict):
+        return [text for item in value.values() for text in text_list(item)]
+    return [str(value)]
+
+
+def object_list(value, item_fields):
+    """A list of objects from any of the list spellings; non-objects stay in place for the caller to name.
+
+    XML gives {'batch': {...}} for a container of one, and {'credits_remaining': ..., ...} for an item
+    spelled as the repeated list tag: a dict is an item when it carries a field of `item_fields`.
+    """
+    if value is None or value == '':
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict) and len(value) == 1 and not set(value) & set(item_fields):
+        return object_list(next(iter(value.values())), item_fields)
+    return [value]
+
+
+def decode_envelope(reply, fmt):
+    """Return (results, messages) of a reply, or raise CiceroApiError / CiceroResponseError."""
+    try:
+        document = parse_document(reply.body, fmt)
+    except Exception as exc:  # ValueError, UnicodeDecodeError, and expat's own ExpatError
+        if not reply.ok:
+            raise _http_failure(reply)
+        raise CiceroResponseError(
+            'Cicero API answer is not valid {0} (HTTP {1}, {2}): {3}'.format(
+                fmt.upper(), reply.status, reply.content_type, _short(str(exc))),
+            status=reply.status)
+    response = find_response(document)
+    errors = text_list(response.get('errors')) if response else []
+    if errors:
+        # An errors list means failure whatever the status: clients have seen errors inside a 200.
+        raise CiceroApiError(
+            'Cicero API error (HTTP {0}{1}): {2}'.format(reply.status, _attempts(reply), '; '.join(errors)),
+            status=reply.status, api_errors=errors)
+    if not reply.ok:
+        raise _http_failure(reply)
+    if response is None:
+        raise CiceroResponseError('Cicero API answer has no "response" envelope (HTTP {0}, {1})'.format(
+            reply.status, reply.content_type), status=reply.status)
+    results = response.get('results')
+    if not isinstance(results, dict):
+        raise CiceroResponseError('Cicero API answer has no "results" object (HTTP {0}, {1})'.format(
+            reply.status, reply.content_type), status=reply.status)
+    return results, text_list(response.get('messages'))
+
+
+def _http_failure(reply):
+    return CiceroApiError('Cicero API answered HTTP {0} {1}{2} ({3}): {4}'.format(
+        reply.status, reply.reason, _attempts(reply), reply.content_type, excerpt(reply.body)),
+        status=reply.status)
+
+
+def _attempts(reply):
+    return ' after {0} attempts'.format(reply.attempts) if reply.attempts > 1 else ''
+
+
+def excerpt(body):
+    """A short, single-line, tag-free excerpt of a body (HTML error pages from proxies)."""
+    text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else str(body)
+    text = _SPACES.sub(' ', _TAGS.sub(' ', text)).strip()
+    text = ''.join(char for char in text if char.isprintable())
+    return _short(text) or '(empty body)'
+
+
+def _short(text):
+    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + '...'

@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The credits gate: which credits count, how many are required, and the verdict. Pure functions.
+
+Kept in Python rather than Jinja so that every rule is unit-tested and the figures in the message are
+the figures the decision used.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import math
+
+from fractions import Fraction
+
+from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
+
+POLICY_DEFAULTS = dict(
+    min_credits=1,
+    warn_credits=0,
+    include_overdraft=False,
+    valid_for_days=0,
+    expected_spend=0,
+    margin_percent=0,
+)
+
+
+def check_policy(policy):
+    """Names the first policy value that cannot be right, or None."""
+    for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent'):
+        if policy[name] < 0:
+            return '{0} must be 0 or more, got {1}'.format(name, policy[name])
+    return None
+
+
+def required_credits(policy):
+    """max(min_credits, expected_spend x (1 + margin/100)), rounded up to whole credits.
+
+    Fractions keep 10,000 x 1.1 at exactly 11,000 where floats would round it up to 11,001.
+    """
+    spend = Fraction(str(policy['expected_spend'])) * (100 + Fraction(str(policy['margin_percent']))) / 100
+    return max(int(math.ceil(Fraction(str(policy['min_credits'])))), int(math.ceil(spend)))
+
+
+def counted_credits(figures, policy):
+    """(counted, explanation) for the figures of melissa_credits_info under `policy`."""
+    balance = figures['credit_balance']
+    days = policy['valid_for_days']
+    if days > 0:
+        counted = credits_valid_for(figures['usable_batches'], days)
+        expiring = sum(batch['credits_remaining'] for batch in figures['usable_batches']) - counted
+        parts = ['{0} balance'.format(number(balance)),
+                 '{0} expire within {1} days'.format(number(expiring), days)]
+    else:
+        counted = balance
+        parts = ['{0} balance'.format(number(balance))]
+    if policy['include_overdraft']:
+        counted += figures['overdraft_limit']
+        parts.append('{0} overdraft'.format(number(figures['overdraft_limit'])))
+    return counted, ', '.join(parts)
+
+
+def evaluate(figures, policy):
+    """The verdict dict published as assert_credits_result (figures included for reports)."""
+    counted, how = counted_credits(figures, policy)
+    required = required_credits(policy)
+    passed = counted >= required
+    basis = '{0} usable ({1}), {2} required'.format(number(counted), how, number(required))
+    if policy['expected_spend'] and required > policy['min_credits']:
+        basis += ' (expected spend {0} + {1}% margin)'.format(
+            number(policy['expected_spend']), number(policy['margin_percent']))
+    warning = None
+    if passed and policy['warn_credits'] and counted < policy['warn_credits']:
+        warning = 'Cicero credits running low: {0} usable ({1}), below the warning level of {2}'.format(
+            number(counted), how, number(policy['warn_credits']))
+    return dict(
+        passed=passed,
+        message=('Cicero credits OK: ' if passed else 'Cicero credits too low: ') + basis,
+        warning=warning,
+        counted_credits=counted,
+        required_credits=required,
+        shortfall=max(0, required - counted),
+        counted_from=how,
+        policy=dict(policy),
+        figures=dict((key, figures[key]) for key in (
+            'credit_balance', 'overdraft_limit', 'available_credits', 'credits_expiring_soon',
+            'expiring_within_days', 'next_expiration', 'usable_batches')),
+    )
+
+
+def unreadable(message, policy):
+    """The verdict when the figures could not be read: the gate fails with the API's own message."""
+    return dict(passed=False, message='Cicero credits could not be read: ' + message, warning=None,
+                counted_credits=None, required_credits=required_credits(policy), shortfall=None,
+                counted_from=None, policy=dict(policy), figures=None)
+
+
+def number(value):
+    """12500 -> '12,500'; 2.5 -> '2.5'."""
+    if isinstance(value, float) and not value.is_integer():
+        return '{0:,.2f}'.format(value).rstrip('0').rstrip('.')
+    return '{0:,}'.format(int(value))

@@ -1,0 +1,69 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Keep credentials out of every text a person may see.
+
+The license key rides in the query string, so requests quotes it (URL-encoded) in exception messages;
+Ansible's no_log masks only the literal value. Redactor removes every form we know a secret takes.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import re
+
+try:
+    from urllib.parse import quote, quote_plus
+except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this file there
+    from urllib import quote, quote_plus  # type: ignore
+
+MASK = '********'
+
+# Query parameters that carry credentials, whatever their value: a second line of defence for values
+# we were never told about (a token the server just issued, a key typed differently).
+_SECRET_PARAMS = re.compile(r'(?i)\b(key|customer_id|token|password)=[^&#\s\'"<>]+')
+
+
+def secret_forms(secret):
+    """Every spelling of `secret` that may end up in a URL or message, longest first."""
+    if not secret:
+        return []
+    forms = set([secret, quote(secret, safe=''), quote_plus(secret), quote(secret)])
+    return sorted(forms, key=len, reverse=True)
+
+
+class Redactor:
+    """Callable that masks a fixed set of secrets in any text."""
+
+    def __init__(self, secrets=()):
+        self._forms = []
+        for secret in secrets:
+            self.add(secret)
+
+    def add(self, secret):
+        for form in secret_forms(secret):
+            if form not in self._forms:
+                self._forms.append(form)
+        self._forms.sort(key=len, reverse=True)
+
+    @property
+    def forms(self):
+        return list(self._forms)
+
+    def __call__(self, text):
+        if text is None:
+            return text
+        text = str(text)
+        for form in self._forms:
+            text = text.replace(form, MASK)
+        return _SECRET_PARAMS.sub(lambda match: match.group(1) + '=' + MASK, text)
+
+    def data(self, value):
+        """The same masking applied to every string inside lists and dicts."""
+        if isinstance(value, dict):
+            return dict((key, self.data(item)) for key, item in value.items())
+        if isinstance(value, (list, tuple)):
+            return [self.data(item) for item in value]
+        return self(value) if isinstance(value, str) else value

@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one place where module code meets Ansible: options in, typed errors out as fail_json."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
+    CONNECTION_REQUIRED_TOGETHER,
+    check_connection_options,
+    client_from_params,
+    connection_argument_spec,
+)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+
+
+def create_module(extra_spec):
+    """AnsibleModule with the shared connection options plus a module's own."""
+    spec = connection_argument_spec()
+    spec.update(extra_spec)
+    module = AnsibleModule(
+        argument_spec=spec,
+        required_together=CONNECTION_REQUIRED_TOGETHER,
+        supports_check_mode=True,
+    )
+    if not _client.HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib('requests'), exception=_client.REQUESTS_IMPORT_ERROR)
+    if module.params['format'] == 'xml' and not _parse.HAS_XMLTODICT:
+        module.fail_json(msg=missing_required_lib('xmltodict'), exception=_parse.XMLTODICT_IMPORT_ERROR)
+    return module
+
+
+def run(module, read):
+    """Call read(client, params) -> result dict and exit; any CiceroError becomes fail_json.
+
+    The read is free and changes nothing, so it runs in check mode too; info modules never change.
+    """
+    redactor = Redactor([module.params.get('license_key'), module.params.get('password')])
+    # no_log masks only the literal value; URL-encoded spellings must be masked as well.
+    module.no_log_values.update(redactor.forms)
+    try:
+        for warning in check_connection_options(module.params):
+            module.warn(warning)
+        result = read(client_from_params(module.params, redactor), module.params)
+    except CiceroError as exc:
+        # The token (if any) joined the redactor during the call: mask it in the result too.
+        module.no_log_values.update(redactor.forms)
+        module.fail_json(msg=redactor(exc.message), **redactor.data(exc.details))
+    module.exit_json(changed=False, **result)

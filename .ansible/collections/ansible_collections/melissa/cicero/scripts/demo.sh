@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# make demo: the main job of the collection against the simulator, as a user would run it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections ANSIBLE_LOCALHOST_WARNING=false
+export MELISSA_LICENSE_KEY=demo-license-key   # the simulator accepts any key; a real one comes from your vault
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "Simulator of the Cicero API at $MELISSA_CICERO_API_URL"
+
+step "Ad hoc: ansible localhost -m melissa.cicero.melissa_credits_info -a format=xml"
+ansible localhost -m melissa.cicero.melissa_credits_info -a format=xml
+
+step "Playbook task: the figures a play can use"
+ansible-playbook scripts/demo-figures.yml
+
+step "CI gate that passes: ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000"
+ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000
+
+step "CI gate that stops a deployment: the low_balance account, 5000 credits required"
+if MELISSA_CICERO_API_URL=$SIMULATOR_URL/low_balance/v3.1 \
+    ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000; then
+  echo "unexpected: the gate passed" >&2; exit 1
+fi
+echo "(exit code non-zero, as a CI job needs)"

@@ -1,0 +1,189 @@
+"""A local simulator of the Cicero account API, for tests, the demo and rehearsing credit gates offline.
+
+    python3 cicero_simulator.py [--port 0] [--scenario healthy] [--xml-shape container] [--lifetime 0]
+                                [--tls-cert cert.pem --tls-key key.pem]
+
+It listens on 127.0.0.1 only and prints its base URL ("http://127.0.0.1:PORT/v3.1") on the first line.
+The URL path can pick a scenario and an XML shape per request, so one simulator serves every case:
+
+    http://127.0.0.1:PORT/v3.1                      the --scenario given at start
+    http://127.0.0.1:PORT/low_balance/v3.1          scenario low_balance
+    http://127.0.0.1:PORT/healthy/repeated/v3.1     scenario healthy, XML lists as repeated tags
+
+Resources: GET /account/credits_remaining, GET /version, POST /token/new.json (username demo-user,
+password demo-pass). Any non-empty license key is accepted; key and customer_id must agree.
+GET /_stats answers {"requests": {"<scenario> <method> <path>": count}, "tokens_issued": [...]};
+POST /_reset clears the counts
+and the "fails once" memory of flaky scenarios. Neither is counted.
+Stdlib only, so it runs wherever Python 3.8+ does.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import ssl
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scenarios  # noqa: E402  (the file beside this one)
+
+API_PREFIX = '/v3.1'
+USERNAME, PASSWORD = 'demo-user', 'demo-pass'
+
+
+class Simulator(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, port, scenario, xml_shape, slow_seconds):
+        super().__init__(('127.0.0.1', port), Handler)
+        self.scenario = scenario
+        self.xml_shape = xml_shape
+        self.slow_seconds = slow_seconds
+        self.state = {}
+        self.counts = {}
+        self.tokens = set()
+        self.issued = set()         # every token ever issued, for the tests that prove none leaks
+        self.lock = threading.Lock()
+
+    scheme = 'http'
+
+    def use_tls(self, cert_file, key_file):
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(cert_file, key_file)
+        self.socket = context.wrap_socket(self.socket, server_side=True)
+        self.scheme = 'https'
+
+    @property
+    def base_url(self):
+        return '{0}://127.0.0.1:{1}{2}'.format(self.scheme, self.server_address[1], API_PREFIX)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = 'CiceroSimulator/1.0'
+    protocol_version = 'HTTP/1.1'
+
+    def log_message(self, *args):  # quiet: the request line carries the license key
+        pass
+
+    def do_GET(self):
+        self._route('GET')
+
+    def do_POST(self):
+        self._route('POST')
+
+    def _route(self, method):
+        url = urlsplit(self.path)
+        if url.path == '/_reset' and method == 'POST':
+            with self.server.lock:
+                self.server.state.clear()
+                self.server.counts.clear()
+            return self._send(scenarios.Answer(204, 'text/plain', b''))
+        if url.path == '/_stats':
+            with self.server.lock:
+                return self._send(scenarios.Answer(200, 'application/json', json.dumps(
+                    {'requests': self.server.counts, 'tokens_issued': sorted(self.server.issued)}).encode()))
+        prefix, marker, resource = url.path.partition(API_PREFIX)
+        if not marker:
+            return self._send(scenarios.Answer(404, 'text/plain', b'not found'))
+        parts = [part for part in prefix.split('/') if part]
+        scenario = parts[0] if parts else self.server.scenario
+        shape = parts[1] if len(parts) > 1 else self.server.xml_shape
+        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
+        fmt = query.get('format', 'xml')  # one source says XML is the default
+        with self.server.lock:
+            count_key = '{0} {1} {2}'.format(scenario, method, resource)
+            self.server.counts[count_key] = self.server.counts.get(count_key, 0) + 1
+            if scenario not in scenarios.SCENARIOS or shape not in scenarios.XML_SHAPES:
+                answer = scenarios.Answer(404, 'text/plain', 'unknown scenario or XML shape: {0}/{1}; '
+                                          'scenarios: {2}'.format(scenario, shape, ', '.join(scenarios.SCENARIOS)).encode())
+            elif method == 'POST' and resource == '/token/new.json':
+                answer = self._token(scenario)
+            elif method == 'GET' and resource == '/version':
+                answer = scenarios.Answer(*_json(200, scenarios.envelope({'version': '3.1'})))
+            elif method == 'GET' and resource == '/account/credits_remaining':
+                answer = self._authorised(query, fmt, shape, scenario) or scenarios.credits_answer(
+                    scenario, fmt, shape, self.server.state, self.server.slow_seconds)
+            else:
+                answer = scenarios.Answer(404, 'text/plain', b'not found')
+        self._send(answer)
+
+    def _token(self, scenario):
+        length = int(self.headers.get('Content-Length') or 0)
+        form = {key: values[-1] for key, values in parse_qs(self.rfile.read(length).decode()).items()}
+        if form.get('username') != USERNAME or form.get('password') != PASSWORD:
+            return scenarios.Answer(*_json(200, {'success': False, 'errors': ['Invalid username or password.']}))
+        token = secrets.token_hex(8) + '/+ ' + secrets.token_hex(4)  # characters that URL-encoding changes
+        self.server.tokens.add(token)
+        self.server.issued.add(token)
+        return scenarios.Answer(*_json(200, {'success': True, 'token': token, 'user': 123}))
+
+    def _authorised(self, query, fmt, shape, scenario):
+        """None when the credentials are good, else the error answer."""
+        if 'token' in query:
+            if query['token'] not in self.server.tokens:
+                return scenarios.error_answer(403, fmt, shape, 'Invalid or expired token.')
+            if scenario == 'token_expired' and scenarios.first_time(self.server.state, 'token_expired'):
+                self.server.tokens.discard(query['token'])
+                return scenarios.error_answer(403, fmt, shape, 'Invalid or expired token.')
+            return None
+        if not query.get('key') or query.get('key') != query.get('customer_id'):
+            return scenarios.error_answer(401, fmt, shape, 'A license key is required as key and customer_id.')
+        return None
+
+    def _send(self, answer):
+        if answer.delay:
+            time.sleep(answer.delay)
+        try:
+            self.send_response(answer.status)
+            self.send_header('Content-Type', answer.content_type)
+            self.send_header('Content-Length', str(len(answer.body)))
+            for name, value in answer.headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            if answer.trickle:
+                for offset in range(len(answer.body)):
+                    self.wfile.write(answer.body[offset:offset + 1])
+                    self.wfile.flush()
+                    time.sleep(answer.trickle)
+            else:
+                self.wfile.write(answer.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (body cap, timeout): nothing to answer
+
+
+def _json(status, document):
+    return status, 'application/json', json.dumps(document).encode()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('--port', type=int, default=0, help='port on 127.0.0.1 (0: a free one)')
+    parser.add_argument('--scenario', default='healthy', choices=scenarios.SCENARIOS)
+    parser.add_argument('--xml-shape', default='container', choices=scenarios.XML_SHAPES)
+    parser.add_argument('--slow-seconds', type=float, default=5.0, help='delay of the "slow" scenario')
+    parser.add_argument('--lifetime', type=float, default=0,
+                        help='stop by itself after this many seconds (0: run until interrupted)')
+    parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
+    parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
+    args = parser.parse_args(argv)
+    server = Simulator(args.port, args.scenario, args.xml_shape, args.slow_seconds)
+    if args.tls_cert:
+        server.use_tls(args.tls_cert, args.tls_key)
+    print(server.base_url, flush=True)
+    if args.lifetime:
+        threading.Timer(args.lifetime, server.shutdown).start()
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == '__main__':
+    main()

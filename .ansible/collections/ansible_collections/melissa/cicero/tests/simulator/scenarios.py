@@ -1,0 +1,193 @@
+"""Named account states and faults of the Cicero simulator, and how each is answered.
+
+Stdlib only. Dates are relative to the moment of the request, so expiry figures stay meaningful on
+any day: a batch "expiring in 20.5 days" always reports expires_in_days 20.
+"""
+
+import json
+from datetime import datetime, timedelta, timezone
+
+OVERDRAFT_MESSAGE = 'This account has reached its overdraft limit. Please purchase more credits.'
+BAD_REQUEST_MESSAGE = 'A detailed message about the error.'
+HTML_502 = (b'<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1>'
+            b'</center><hr><center>nginx</center></body></html>\n')
+XML_SHAPES = ('container', 'list_item', 'repeated', 'wrapped')
+_SINGULAR = {'usable_batches': 'batch', 'errors': 'error', 'messages': 'message'}
+
+
+def batch(purchased, remaining, created_days_ago, expires_in_days, cost, discount):
+    return {'credits_purchased': purchased, 'credits_remaining': remaining, 'created': -created_days_ago,
+            'expiration_time': expires_in_days, 'cost': cost, 'discount': discount}
+
+
+# Accounts: (credit_balance, overdraft_limit, batches). Batch dates are day offsets from now.
+ACCOUNTS = {
+    'healthy': (12500, 500, [
+        batch(10000, 10000, 65, 300.5, '298.00', '0.00'),
+        batch(5000, 2000, 345, 20.5, '149.00', '10.00'),
+        batch(1000, 500, 80, 10.5, '', ''),
+    ]),
+    'low_balance': (150, 0, [batch(1000, 150, 30, 200.5, '29.00', '0.00')]),
+    'expiring_soon': (8000, 0, [
+        batch(10000, 6000, 360, 5.5, '298.00', '0.00'),
+        batch(2000, 2000, 20, 345.5, '59.00', '0.00'),
+    ]),
+    'overdrawn': (-200, 1000, [batch(1000, 0, 100, 265.5, '29.00', '0.00')]),
+    'empty': (0, 0, []),
+}
+ACCOUNTS['numeric_strings'] = ACCOUNTS['healthy']
+ACCOUNTS['slow'] = ACCOUNTS['healthy']
+
+
+def results_for(name, now):
+    balance, overdraft, batches = ACCOUNTS[name]
+    rendered = []
+    for item in batches:
+        item = dict(item)
+        for field in ('created', 'expiration_time'):
+            item[field] = (now + timedelta(days=item[field])).strftime('%Y-%m-%d %H:%M:%S')
+        rendered.append(item)
+    results = {'credit_balance': balance, 'overdraft_limit': overdraft, 'usable_batches': rendered}
+    if name == 'numeric_strings':
+        results = _numbers_as_strings(results)
+    return results
+
+
+def _numbers_as_strings(value):
+    if isinstance(value, dict):
+        return {key: _numbers_as_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_numbers_as_strings(item) for item in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def envelope(results=None, errors=(), messages=()):
+    return {'response': {'errors': list(errors), 'messages': list(messages),
+                         'results': {} if results is None else results}}
+
+
+# -- rendering ---------------------------------------------------------------------------------------
+
+def render(document, fmt, shape='container'):
+    """(content type, bytes) of an envelope in the requested format and XML shape."""
+    if fmt == 'json':
+        return 'application/json', json.dumps(document).encode()
+    response = _xml('response', document['response'], shape)
+    if shape == 'wrapped':
+        response = '<cicero>' + response + '</cicero>'
+    return 'application/xml', ('<?xml version="1.0" encoding="UTF-8"?>\n' + response).encode()
+
+
+def _xml(tag, value, shape):
+    if isinstance(value, dict):
+        if not value:
+            return '<{0}/>'.format(tag)
+        return '<{0}>{1}</{0}>'.format(tag, ''.join(_xml(key, item, shape) for key, item in value.items()))
+    if isinstance(value, list):
+        if not value:
+            return '<{0}/>'.format(tag)
+        if shape == 'repeated':
+            return ''.join(_xml(tag, item, shape) for item in value)
+        if shape == 'list_item':
+            return '<{0} type="list">{1}</{0}>'.format(tag, ''.join(_xml('list-item', item, shape) for item in value))
+        item_tag = _SINGULAR.get(tag, 'item')
+        return '<{0}>{1}</{0}>'.format(tag, ''.join(_xml(item_tag, item, shape) for item in value))
+    if value is None:
+        return '<{0}/>'.format(tag)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and shape == 'list_item':
+        return '<{0} type="integer">{1}</{0}>'.format(tag, value)
+    text = str(value).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
+    return '<{0}>{1}</{0}>'.format(tag, text)
+
+
+# -- answers -----------------------------------------------------------------------------------------
+
+class Answer:
+    def __init__(self, status, content_type, body, headers=None, delay=0.0, trickle=0.0):
+        self.status = status
+        self.content_type = content_type
+        self.body = body
+        self.headers = headers or {}
+        self.delay = delay          # seconds before answering
+        self.trickle = trickle      # seconds between body bytes
+
+
+def error_answer(status, fmt, shape, *errors):
+    content_type, body = render(envelope(errors=errors), fmt, shape)
+    return Answer(status, content_type, body)
+
+
+def _ok(document, fmt, shape):
+    return Answer(200, *render(document, fmt, shape))
+
+
+def first_time(state, key):
+    """True for the first request of a scenario since the simulator started."""
+    state[key] = state.get(key, 0) + 1
+    return state[key] == 1
+
+
+def _http_date(seconds_from_now):
+    moment = datetime.now(timezone.utc) + timedelta(seconds=seconds_from_now)
+    return moment.strftime('%a, %d %b %Y %H:%M:%S GMT')
+
+
+def _bomb():
+    entities = '<!ENTITY a0 "lol">' + ''.join(
+        '<!ENTITY a{0} "{1}">'.format(level, '&a{0};'.format(level - 1) * 10) for level in range(1, 10))
+    return ('<?xml version="1.0"?><!DOCTYPE response [' + entities + ']><response><results>'
+            '<credit_balance>&a9;</credit_balance></results></response>').encode()
+
+
+FAULTS = {
+    'bad_request': lambda fmt, shape, state: error_answer(400, fmt, shape, BAD_REQUEST_MESSAGE),
+    'error_in_200': lambda fmt, shape, state: error_answer(200, fmt, shape, OVERDRAFT_MESSAGE),
+    'unauthorized': lambda fmt, shape, state: error_answer(401, fmt, shape, 'Invalid license key.'),
+    'html_502': lambda fmt, shape, state: Answer(502, 'text/html', HTML_502),
+    'unavailable': lambda fmt, shape, state: Answer(503, 'text/html', b'<h1>503 Service Unavailable</h1>'),
+    'huge': lambda fmt, shape, state: Answer(200, 'application/json', b' ' * (11 * 1024 * 1024)),
+    'malformed': lambda fmt, shape, state: Answer(
+        200, 'application/' + fmt, b'{"response": {"results": {' if fmt == 'json' else b'<response><results>'),
+    'xml_bomb': lambda fmt, shape, state: Answer(200, 'application/xml', _bomb()),
+    'missing_results': lambda fmt, shape, state: _ok({'response': {'errors': [], 'messages': []}}, fmt, shape),
+    'bad_batch': lambda fmt, shape, state: _ok(
+        envelope({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': ['oops']}), fmt, shape),
+    'bad_number': lambda fmt, shape, state: _ok(
+        envelope({'credit_balance': 'twelve', 'overdraft_limit': 0, 'usable_batches': []}), fmt, shape),
+}
+# Faults that pass once or go slow, then answer like the healthy account.
+TRANSIENT = {
+    'flaky': lambda state: Answer(503, 'text/html', b'<h1>503 Service Unavailable</h1>')
+    if first_time(state, 'flaky') else None,
+    'rate_limited': lambda state: Answer(429, 'application/json', b'{}', {'Retry-After': '1'})
+    if first_time(state, 'rate_limited') else None,
+    'rate_limited_date': lambda state: Answer(429, 'application/json', b'{}', {'Retry-After': _http_date(1)})
+    if first_time(state, 'rate_limited_date') else None,
+}
+SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | {'trickle', 'token_expired'})
+
+
+def credits_answer(name, fmt, shape, state, slow_seconds=5.0):
+    """The answer of scenario `name` to GET /account/credits_remaining."""
+    if name in FAULTS:
+        return FAULTS[name](fmt, shape, state)
+    if name in TRANSIENT:
+        answer = TRANSIENT[name](state)
+        if answer is not None:
+            return answer
+        name = 'healthy'
+    account = name if name in ACCOUNTS else 'healthy'
+    content_type, body = render(envelope(results_for(account, _this_hour())), fmt, shape)
+    if name == 'slow':
+        return Answer(200, content_type, body, delay=slow_seconds)
+    if name == 'trickle':
+        return Answer(200, content_type, body, trickle=0.05)
+    return Answer(200, content_type, body)
+
+
+def _this_hour():
+    # Whole hours keep the dates identical across the requests of one test (JSON against XML), and the
+    # half-day offsets keep expires_in_days stable whatever the minute.
+    return datetime.now(timezone.utc).replace(minute=0, second=0, microsecond=0)
