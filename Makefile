@@ -64,10 +64,12 @@ docs: collection  ## every plugin and the role render; antsibull-docs lint
 changelog: venv  ## antsibull-changelog lint
 	$(BIN)/antsibull-changelog lint
 
-ee: venv  ## ansible-builder can create an execution environment context
+ee: collection  ## ansible-builder reads our EE metadata and creates the build context of docs/execution-environment
+	$(BIN)/ansible-builder introspect --sanitize $(COLLECTIONS) | tee $(BUILD)/introspect.txt
+	grep -q "'requests.*melissa.cicero" $(BUILD)/introspect.txt && grep -q "'xmltodict.*melissa.cicero" $(BUILD)/introspect.txt
 	rm -rf $(BUILD)/ee && cp -r docs/execution-environment $(BUILD)/ee
-	cd $(BUILD)/ee && ../../$(BIN)/ansible-builder create --file execution-environment.yml --context context >/dev/null
-	test -f $(BUILD)/ee/context/Containerfile
+	cd $(BUILD)/ee && $(abspath $(BIN))/ansible-builder create --file execution-environment.yml --context context
+	ls $(BUILD)/ee/context/Containerfile $(BUILD)/ee/context/Dockerfile 2>/dev/null | grep -q .
 
 matrix:  ## integration tests on the oldest and newest ansible-core
 	scripts/matrix.sh "$(PYTHON)" "$(MATRIX_OLDEST)" .venv-oldest

@@ -44,7 +44,10 @@ def test_success_returns_typed_figures_and_changes_nothing(run_module):
     assert (result['credit_balance'], result['overdraft_limit'], result['available_credits']) == (100, 5, 105)
     assert result['usable_batches'][0]['credits_remaining'] == 100
     assert 'ansible_facts' not in result
-    assert result['invocation']['module_args']['license_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    # call() already proved no spelling of the key is printed; where the module echoes its arguments
+    # (ansible-core before 2.21 always does), the key shows as masked.
+    if 'invocation' in result:
+        assert result['invocation']['module_args']['license_key'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
 
 
 @responses.activate
