@@ -9,15 +9,13 @@ import json
 import os
 import subprocess
 import sys
-import urllib.request
 
 import pytest
 
-from integration_settings import LICENSE_KEY
+from support import LICENSE_KEY, start_simulator
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
-SIMULATOR = os.path.join(REPO, 'tests', 'simulator', 'cicero_simulator.py')
 CALLBACKS = os.path.join(REPO, 'tests', 'integration', 'callback_plugins')
 
 
@@ -40,38 +38,11 @@ def collections_path(tmp_path_factory):
     return str(installed)
 
 
-class Simulator:
-    def __init__(self, process, base_url):
-        self.process = process
-        self.base_url = base_url                 # http://127.0.0.1:PORT/v3.1
-        self.root = base_url[:-len('/v3.1')]
-
-    def url(self, scenario='healthy', shape=None):
-        return '/'.join([self.root, scenario] + ([shape] if shape else []) + ['v3.1'])
-
-    def reset(self):
-        urllib.request.urlopen(urllib.request.Request(self.root + '/_reset', method='POST'), timeout=5).read()
-
-    def stats(self):
-        with urllib.request.urlopen(self.root + '/_stats', timeout=5) as answer:
-            return json.load(answer)
-
-    def requests(self):
-        return self.stats()['requests']
-
-
-def start_simulator(*args):
-    process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--lifetime', '3600',
-                                '--slow-seconds', '4'] + list(args), stdout=subprocess.PIPE, text=True)
-    return Simulator(process, process.stdout.readline().strip())
-
-
 @pytest.fixture(scope='session')
 def simulator():
     server = start_simulator()
     yield server
-    server.process.terminate()
-    server.process.wait(10)
+    server.stop()
 
 
 @pytest.fixture

@@ -1,0 +1,68 @@
+"""TLS verification with a self-signed simulator, ca_path, and proxies from the environment."""
+
+import datetime
+import ipaddress
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+from support import start_simulator
+
+
+@pytest.fixture(scope='module')
+def self_signed(tmp_path_factory):
+    """A certificate for 127.0.0.1 signed by itself (cryptography comes with ansible-core)."""
+    folder = tmp_path_factory.mktemp('tls')
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, 'cicero-simulator')])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address('127.0.0.1'))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / 'cert.pem', folder / 'key.pem'
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture(scope='module')
+def tls_simulator(self_signed):
+    server = start_simulator('--tls-cert', self_signed[0], '--tls-key', self_signed[1])
+    assert server.base_url.startswith('https://127.0.0.1:')
+    yield server
+    server.stop()
+
+
+def test_self_signed_server_is_refused_by_default(credits_adhoc, tls_simulator):
+    run, result = credits_adhoc(tls_simulator.base_url, 'retries=0')
+    assert result['_status'] == 'failed'
+    assert result['msg'].startswith('Cicero API TLS verification failed for {0}/account/credits_remaining: '.format(
+        tls_simulator.base_url)), result['msg']
+
+
+def test_ca_path_makes_the_self_signed_server_work(credits_adhoc, tls_simulator, self_signed):
+    run, result = credits_adhoc(tls_simulator.base_url, 'ca_path=' + self_signed[0])
+    assert result['credit_balance'] == 12500, run.output
+
+
+def test_validate_certs_off_works_too(credits_adhoc, tls_simulator):
+    run, result = credits_adhoc(tls_simulator.base_url, 'validate_certs=false')
+    assert result['credit_balance'] == 12500, run.output
+
+
+def test_proxy_from_the_environment_and_the_clear_text_warning(credits_adhoc, fresh_simulator):
+    # The simulator answers absolute-URI requests as a forward proxy would pass them on.
+    run, result = credits_adhoc('http://cicero.invalid/v3.1', 'retries=0', env={
+        'HTTP_PROXY': fresh_simulator.root, 'http_proxy': fresh_simulator.root, 'NO_PROXY': '', 'no_proxy': ''})
+    assert result['credit_balance'] == 12500, run.output
+    assert fresh_simulator.requests() == {'healthy GET /account/credits_remaining': 1}
+    assert ('[WARNING]: api_url http://cicero.invalid/v3.1 is plain http: the credentials travel in clear text '
+            'over the network.') in run.flat_output
