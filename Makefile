@@ -44,7 +44,7 @@ unit: venv  ## unit tests (pytest, HTTP mocked with responses)
 	$(BIN)/python -m pytest tests/unit
 
 integration: venv  ## build+install the collection, run ansible/ansible-playbook against the simulator
-	$(BIN)/python -m pytest tests/integration
+	$(BIN)/python -m pytest -n auto tests/integration
 
 lint: venv  ## ansible-lint, production profile
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-lint --profile production
@@ -55,8 +55,11 @@ sanity: venv  ## ansible-test sanity (all tests on 3.11, compile and import on t
 	  PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) sanity --test compile --test import --color no --python $$v || exit 1; \
 	done
 
-units: venv  ## ansible-test units
-	scripts/ansible-test.sh $(BIN) units --python 3.11 --color no
+units: venv  ## ansible-test units on 3.11 and on every other target Python installed
+	scripts/ansible-test.sh $(BIN) units --venv --python 3.11 --color no
+	for v in $(SANITY_TARGET_PYTHONS); do \
+	  PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) units --venv --color no --python $$v || exit 1; \
+	done
 
 docs: collection  ## every plugin and the role render; antsibull-docs lint
 	scripts/check-docs.sh $(BIN) $(COLLECTIONS)

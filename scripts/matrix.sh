@@ -10,8 +10,8 @@ if [[ ! -e $stamp || requirements.txt -nt $stamp ]]; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet "$spec" -r requirements.txt pytest responses
+  "$venv/bin/python" -m pip install --quiet "$spec" -r requirements.txt pytest pytest-xdist responses
   touch "$stamp"
 fi
 echo "== matrix: ansible-core $("$venv/bin/python" -c 'import ansible.release as r; print(r.__version__)') on $("$venv/bin/python" --version)"
-"$venv/bin/python" -m pytest -q tests/unit tests/integration
+"$venv/bin/python" -m pytest -q -n auto tests/unit tests/integration
