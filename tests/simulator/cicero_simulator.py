@@ -10,7 +10,8 @@ The URL path can pick a scenario and an XML shape per request, so one simulator 
     http://127.0.0.1:PORT/low_balance/v3.1          scenario low_balance
     http://127.0.0.1:PORT/healthy/repeated/v3.1     scenario healthy, XML lists as repeated tags
 
-Resources: GET /account/credits_remaining, GET /version, POST /token/new.json (username demo-user,
+Resources: GET /account/credits_remaining, GET /account/usage/<YYYY[-MM]>[/to/<YYYY[-MM]>], GET /version,
+POST /token/new.json (username demo-user,
 password demo-pass). Any non-empty license key is accepted; key and customer_id must agree.
 GET /_stats answers {"requests": {"<scenario> <method> <path>": count}, "tokens_issued": [...]};
 POST /_reset clears the counts
@@ -108,9 +109,16 @@ class Handler(BaseHTTPRequestHandler):
             elif method == 'GET' and resource == '/account/credits_remaining':
                 answer = self._authorised(query, fmt, shape, scenario) or scenarios.credits_answer(
                     scenario, fmt, shape, self.server.state, self.server.slow_seconds)
+            elif method == 'GET' and resource.startswith('/account/usage/'):
+                answer = self._authorised(query, fmt, shape, scenario) or self._usage(scenario, fmt, shape, resource)
             else:
                 answer = scenarios.Answer(404, 'text/plain', b'not found')
         self._send(answer)
+
+    def _usage(self, scenario, fmt, shape, resource):
+        periods = resource[len('/account/usage/'):].split('/to/')
+        answer = scenarios.usage_answer(scenario, fmt, shape, self.server.state, periods) if len(periods) <= 2 else None
+        return answer or scenarios.error_answer(400, fmt, shape, 'Usage periods are YYYY or YYYY-MM.')
 
     def _token(self, scenario):
         length = int(self.headers.get('Content-Length') or 0)

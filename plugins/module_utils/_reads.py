@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The credits_remaining call end to end: request, decode, summarise. Shared by module and lookup."""
+"""Each API read end to end: request, decode, summarise. Shared by the modules and the lookup."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -13,6 +13,7 @@ from datetime import datetime
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import UTC, summarise_credits
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import decode_envelope
+from ansible_collections.melissa.cicero.plugins.module_utils._usage import resolve_period, summarise_usage, usage_path
 
 CREDITS_PATH = '/account/credits_remaining'
 
@@ -24,3 +25,11 @@ def read_credits(client, params, now=None):
     reply = client.get(CREDITS_PATH)
     results, messages = decode_envelope(reply, client.fmt)
     return summarise_credits(results, messages, now or datetime.now(UTC), window)
+
+
+def read_usage(client, params, now=None):
+    first, last = resolve_period(params.get('start'), params.get('end'), (now or datetime.now(UTC)).date())
+    results, messages = decode_envelope(client.get(usage_path(first, last)), client.fmt, expect='list')
+    usage = summarise_usage(results, first, last)
+    usage['messages'] = messages
+    return usage

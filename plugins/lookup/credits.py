@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: credits
+short_description: The Cicero credit figures, for templates and conditions
+version_added: 1.0.0
+description:
+  - Returns the same dictionary as M(melissa.cicero.melissa_credits_info), read on the controller when the
+    lookup is templated, so templates and C(when) conditions can use the figures without a task.
+  - Options are keyword arguments, with the same environment variables and defaults as the module.
+  - Errors raise an Ansible error with the module's messages; the key is redacted the same way.
+  - Each templating calls the API; register the module's result instead where a play uses the figures often.
+author:
+  - melissa.cicero maintainers (@melissa-cicero)
+extends_documentation_fragment:
+  - melissa.cicero._connection
+options:
+  expiring_within_days:
+    description: Window for C(credits_expiring_soon) - batches that expire in fewer than this many whole days.
+    type: int
+    default: 30
+'''
+
+EXAMPLES = r'''
+- name: Stop early in a template-driven play
+  ansible.builtin.fail:
+    msg: Not enough Cicero credits
+  when: lookup('melissa.cicero.credits').available_credits < 5000
+
+- name: Figures in XML with a vaulted key
+  ansible.builtin.debug:
+    msg: "{{ lookup('melissa.cicero.credits', license_key=vault_cicero_key, format='xml').credit_balance }}"
+'''
+
+RETURN = r'''
+_raw:
+  description: One dictionary, the result of M(melissa.cicero.melissa_credits_info) without C(changed).
+  type: list
+  elements: dict
+'''
+
+from ansible.errors import AnsibleLookupError
+from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
+    CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
+
+display = Display()
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        if terms:
+            raise AnsibleLookupError('melissa.cicero.credits takes no terms, only keyword options')
+        # The module's own argument spec validates the keywords: same aliases, types, environment
+        # fallbacks and defaults, declared once.
+        spec = connection_argument_spec()
+        spec['expiring_within_days'] = dict(type='int', default=30)
+        validated = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(kwargs)
+        if validated.error_messages:
+            raise AnsibleLookupError('melissa.cicero.credits: ' + '; '.join(validated.error_messages))
+        params = validated.validated_parameters
+        if not _client.HAS_REQUESTS:
+            raise AnsibleLookupError(missing_required_lib('requests'))
+        if params['format'] == 'xml' and not _parse.HAS_XMLTODICT:
+            raise AnsibleLookupError(missing_required_lib('xmltodict'))
+        try:
+            return [call_api(params, read_credits, display.warning, credential_redactor(params))]
+        except CiceroError as exc:
+            raise AnsibleLookupError(exc.message)
