@@ -3,7 +3,8 @@
 #   scripts/check-docs.sh <venv bin dir> <collections path>
 set -euo pipefail
 bin=$(cd "$1" && pwd)
-export ANSIBLE_COLLECTIONS_PATH=$(cd "$2" && pwd) PATH=$bin:$PATH
+ANSIBLE_COLLECTIONS_PATH=$(cd "$2" && pwd)
+export ANSIBLE_COLLECTIONS_PATH PATH=$bin:$PATH
 installed=$ANSIBLE_COLLECTIONS_PATH/ansible_collections/melissa/cicero
 repo=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -15,7 +16,7 @@ for file in "$repo"/plugins/modules/*.py; do
   ansible-doc "$name" | grep -q "OPTIONS" || { echo "ansible-doc $name renders no options" >&2; exit 1; }
 done
 for plugin_type in lookup filter; do
-  for file in "$repo"/plugins/$plugin_type/*.py; do
+  for file in "$repo/plugins/$plugin_type"/*.py; do
     [[ -e $file ]] || continue
     ansible-doc -t "$plugin_type" "melissa.cicero.$(basename "$file" .py)" >/dev/null
   done

@@ -145,3 +145,43 @@ def test_fifty_hosts_all_stop_when_the_gate_fails(ansible, fresh_simulator, flee
     assert run.rc == 2, run.output
     assert fresh_simulator.requests() == {'low_balance GET /account/credits_remaining': 1}
     assert [record for record in run.records if record['task'] == 'Deploy'] == []
+
+
+def test_runway_rule_both_sides(gate, fresh_simulator):
+    run = gate('healthy', min_runway_days=30)
+    assert run.rc == 0, run.output
+    verdict = verdict_of(run)
+    assert verdict['runway_days'] > 30 and verdict['daily_burn'] > 0
+    assert 'runway {0} days at'.format(int(verdict['runway_days'])) in verdict['message']
+    run = gate('heavy_usage', min_runway_days=30)
+    assert run.rc != 0
+    verdict = verdict_of(run)
+    assert verdict['message'].startswith('Cicero credits run out too soon: 12,500 usable last {0} days at '.format(
+        int(verdict['runway_days'])))
+    assert verdict['message'].endswith('30 days required')
+    usage_calls = [key for key in fresh_simulator.requests() if '/account/usage/' in key]
+    assert len(usage_calls) == 2
+
+
+def test_no_usage_has_an_unbounded_runway(gate):
+    run = gate('idle', min_runway_days=3650)
+    assert run.rc == 0, run.output
+    assert verdict_of(run)['runway_days'] is None
+    assert 'runway unbounded (no usage' in verdict_of(run)['message']
+
+
+def test_expiring_unused_rule_both_sides(gate, tmp_path):
+    report = tmp_path / 'runway.json'
+    run = gate('expiring_soon', max_expiring_unused=6000, report_path=report)
+    assert run.rc == 0, run.output
+    unused = json.loads(report.read_text())['expiring_unused']
+    assert 5000 < unused < 6000          # 6,000 expire in 5 days at about 100 a day
+    run = gate('expiring_soon', max_expiring_unused=1000)
+    assert run.rc != 0
+    assert verdict_of(run)['message'].startswith(
+        'Cicero credits would expire unused: {0:,} expire before they can be spent at '.format(unused))
+
+
+def test_usage_is_not_read_without_runway_rules(gate, fresh_simulator):
+    assert gate('healthy', min_credits=5).rc == 0
+    assert fresh_simulator.requests() == {'healthy GET /account/credits_remaining': 1}

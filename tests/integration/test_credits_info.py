@@ -1,6 +1,10 @@
 """melissa_credits_info through the real `ansible` command against the simulator."""
 
+import os
+
 import pytest
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 FIGURES = ('credit_balance', 'overdraft_limit', 'available_credits', 'usable_batches', 'credits_expiring_soon',
            'next_expiration', 'messages', 'expiring_within_days', 'changed')
@@ -161,3 +165,22 @@ def test_wrong_password_names_the_api_error(credits_adhoc, simulator):
                                 env={'MELISSA_LICENSE_KEY': ''})
     assert result['msg'] == ('Cicero token request (POST /token/new.json) failed with HTTP 200 OK: '
                              'Invalid username or password.')
+
+
+def test_module_defaults_action_group(ansible, fresh_simulator, here, tmp_path):
+    secrets = tmp_path / 'vars.yml'
+    secrets.write_text('cicero_key: from-module-defaults\ncicero_url: {0}\n'.format(fresh_simulator.url('healthy')))
+    run = ansible(['ansible-playbook', here('playbooks/module_defaults.yml'), '-e', '@' + str(secrets)],
+                  env={'MELISSA_LICENSE_KEY': '', 'MELISSA_CICERO_API_URL': ''})
+    assert run.rc == 0, run.output
+    assert sorted(fresh_simulator.requests()) == ['healthy GET /account/credits_remaining',
+                                                  'healthy GET /account/usage/{0}/to/{1}'.format(
+                                                      run.task_results(task='Usage')[0]['start'],
+                                                      run.task_results(task='Usage')[0]['end'])]
+
+
+def test_documented_module_defaults_example_runs(ansible, simulator):
+    run = ansible(['ansible-playbook', 'docs/examples/module_defaults.yml'], cwd=REPO_ROOT,
+                  env={'MELISSA_CICERO_API_URL': simulator.url('healthy')})
+    assert run.rc == 0, run.output
+    assert 'credits expire within 30 days' in run.output

@@ -79,3 +79,27 @@ def test_key_given_as_a_role_variable_never_shown(verbose, fresh_simulator, tmp_
                         env={'MELISSA_CICERO_API_URL': fresh_simulator.url('bad_request'), 'MELISSA_LICENSE_KEY': ''})
     assert 'A detailed message about the error.' in run.output
     assert occurrences(seen, [LICENSE_KEY]) == {}
+
+
+@pytest.mark.parametrize('scenario', ['healthy', 'bad_request', 'html_502', 'malformed', 'xml_bomb'])
+def test_key_never_shown_by_the_usage_module(verbose, fresh_simulator, scenario):
+    run, seen = verbose(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_usage_info', '-a',
+                         'api_url={0} format=xml retries=1'.format(fresh_simulator.url(scenario))])
+    assert fresh_simulator.requests(), 'the module never reached the simulator'
+    assert occurrences(seen, [LICENSE_KEY]) == {}
+
+
+@pytest.mark.parametrize('scenario', ['healthy', 'error_in_200', 'unavailable'])
+def test_key_never_shown_by_the_lookup(verbose, fresh_simulator, scenario):
+    run, seen = verbose(['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a',
+                         "msg={{ lookup('melissa.cicero.credits', retries=1) }}"],
+                        env={'MELISSA_CICERO_API_URL': fresh_simulator.url(scenario)})
+    assert fresh_simulator.requests(), 'the lookup never reached the simulator'
+    assert occurrences(seen, [LICENSE_KEY]) == {}
+
+
+def test_key_never_shown_by_the_runway_gate(verbose, fresh_simulator):
+    run, seen = verbose(['ansible-playbook', 'melissa.cicero.check_credits', '-e', 'assert_credits_min_runway_days=400'],
+                        env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy')})
+    assert run.rc != 0 and 'run out too soon' in run.output
+    assert occurrences(seen, [LICENSE_KEY]) == {}

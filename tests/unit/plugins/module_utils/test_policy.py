@@ -77,3 +77,43 @@ def test_negative_policy_values_are_named(name):
 def test_number_formatting():
     assert (number(12500), number(-200), number(2.5), number(10000.0), number(2.125)) == (
         '12,500', '-200', '2.5', '10,000', '2.12')
+
+
+def usage(average, start='2026-08', end='2026-10'):
+    return {'average_daily_credits': average, 'start': start, 'end': end}
+
+
+def test_runway_rule_both_sides():
+    verdict = evaluate(figures(), policy(min_runway_days=100), usage(100))
+    assert verdict['passed'] is True and verdict['runway_days'] == 125.0
+    assert verdict['message'].endswith(', runway 125 days at 100 a day (2026-08 to 2026-10)')
+    verdict = evaluate(figures(), policy(min_runway_days=200), usage(100))
+    assert verdict['passed'] is False
+    assert verdict['message'] == ('Cicero credits run out too soon: 12,500 usable last 125 days at 100 a day '
+                                  '(2026-08 to 2026-10), 200 days required')
+
+
+def test_no_usage_is_an_unbounded_runway():
+    verdict = evaluate(figures(), policy(min_runway_days=365), usage(0))
+    assert verdict['passed'] is True and verdict['runway_days'] is None
+    assert verdict['message'].endswith('runway unbounded (no usage 2026-08 to 2026-10)')
+
+
+def test_expiring_unused_rule_both_sides():
+    # 500 in 10 days are spent by day 5; the 2,000 expiring in 20 days get 15 days: 1,500 spent, 500 lost.
+    assert evaluate(figures(), policy(max_expiring_unused=500), usage(100))['passed'] is True
+    verdict = evaluate(figures(), policy(max_expiring_unused=499), usage(100))
+    assert verdict['expiring_unused'] == 500 and verdict['passed'] is False
+    assert verdict['message'] == ('Cicero credits would expire unused: 500 expire before they can be spent at '
+                                  '100 a day (2026-08 to 2026-10), 499 allowed')
+
+
+def test_every_failed_rule_is_named():
+    verdict = evaluate(figures(), policy(min_credits=20000, min_runway_days=200, max_expiring_unused=0), usage(100))
+    assert verdict['message'].count('Cicero credits') == 3
+
+
+def test_runway_figures_are_null_without_usage():
+    verdict = evaluate(figures(), policy())
+    assert (verdict['daily_burn'], verdict['runway_days'], verdict['expiring_unused'], verdict['usage_period']) == (
+        None, None, None, None)

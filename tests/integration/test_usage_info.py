@@ -1,0 +1,113 @@
+"""melissa_usage_info and the credits lookup through the real `ansible` command and the simulator."""
+
+import calendar
+from datetime import date, timedelta
+
+import pytest
+
+
+def last_three_full_months(today):
+    end = today.replace(day=1) - timedelta(days=1)
+    months = [end]
+    for _ in range(2):
+        months.insert(0, months[0].replace(day=1) - timedelta(days=1))
+    return months
+
+
+@pytest.fixture
+def usage_adhoc(ansible):
+    def run(api_url, *module_args, env=None):
+        completed = ansible(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_usage_info', '-a',
+                             ' '.join(('api_url=' + api_url,) + module_args)], env=env)
+        return completed, completed.task_results()[0]
+    return run
+
+
+@pytest.mark.parametrize('shape, fmt', [(None, 'json'), ('container', 'xml'), ('list_item', 'xml'),
+                                        ('repeated', 'xml'), ('wrapped', 'xml')])
+def test_default_period_is_the_last_three_full_months(usage_adhoc, fresh_simulator, shape, fmt):
+    run, result = usage_adhoc(fresh_simulator.url('healthy', shape), 'format=' + fmt)
+    assert run.rc == 0, run.output
+    months = last_three_full_months(date.today())
+    assert (result['start'], result['end']) == (months[0].strftime('%Y-%m'), months[-1].strftime('%Y-%m'))
+    days = sum(calendar.monthrange(m.year, m.month)[1] for m in months)
+    assert result['period_days'] == days
+    assert [(m['year'], m['month']) for m in result['months']] == [(m.year, m.month) for m in months]
+    assert (result['count'], result['credits_used']) == (3 * 3200, 3 * 3100)
+    assert result['credits_used_by_type'] == [{'type': 'legislative_district', 'credits_used': 6300},
+                                              {'type': 'official', 'credits_used': 3000}]
+    assert result['average_daily_credits'] == round(9300 / days, 4)
+    path = '/account/usage/{0}/to/{1}'.format(result['start'], result['end'])
+    assert fresh_simulator.requests() == {'healthy GET ' + path: 1}
+
+
+def test_numeric_strings_give_the_same_usage(usage_adhoc, simulator):
+    plain = usage_adhoc(simulator.url('healthy'))[1]
+    strings = usage_adhoc(simulator.url('numeric_strings'), 'format=xml')[1]
+    assert strings['months'] == plain['months'] and strings['average_daily_credits'] == plain['average_daily_credits']
+
+
+def test_explicit_year_and_range(usage_adhoc, fresh_simulator):
+    year = date.today().year - 1
+    run, result = usage_adhoc(fresh_simulator.url('healthy'), 'start={0}'.format(year))
+    assert (result['start'], result['end'], len(result['months'])) == (str(year), str(year), 12), run.output
+    assert result['period_days'] == (366 if calendar.isleap(year) else 365)
+    run, result = usage_adhoc(fresh_simulator.url('healthy'), 'start={0}-02'.format(year), 'end={0}-04'.format(year))
+    assert [m['month'] for m in result['months']] == [2, 3, 4], run.output
+    assert fresh_simulator.requests()['healthy GET /account/usage/{0}-02/to/{0}-04'.format(year)] == 1
+
+
+def test_no_usage(usage_adhoc, simulator):
+    run, result = usage_adhoc(simulator.url('idle'))
+    assert (result['months'], result['credits_used'], result['average_daily_credits']) == ([], 0, 0.0), run.output
+
+
+@pytest.mark.parametrize('args, message', [
+    (('start=2026-10', 'end=2026-01'), 'start (2026-10) must come before end (2026-01)'),
+    (('start=26',), "start must be a year (YYYY) or a month (YYYY-MM), got '26'"),
+    (('end=2026-01',), 'end needs start: give start (YYYY or YYYY-MM) as well, or neither'),
+])
+def test_bad_periods_fail_before_any_request(usage_adhoc, fresh_simulator, args, message):
+    run, result = usage_adhoc(fresh_simulator.url('healthy'), *args)
+    assert result['msg'] == message
+    assert fresh_simulator.requests() == {}
+
+
+def test_usage_api_error(usage_adhoc, simulator):
+    run, result = usage_adhoc(simulator.url('bad_request'), 'format=xml')
+    assert result['msg'] == 'Cicero API error (HTTP 400): A detailed message about the error.'
+
+
+def lookup_task(expression):
+    return ['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a', 'msg={{ ' + expression + ' }}']
+
+
+def test_lookup_returns_the_module_result(ansible, credits_adhoc, simulator):
+    module = credits_adhoc(simulator.url('healthy'))[1]
+    run = ansible(lookup_task("lookup('melissa.cicero.credits', format='xml')"),
+                  env={'MELISSA_CICERO_API_URL': simulator.url('healthy', 'repeated')})
+    looked_up = run.task_results()[0]['msg']
+    assert run.rc == 0, run.output
+    figures = ('credit_balance', 'overdraft_limit', 'available_credits', 'usable_batches', 'credits_expiring_soon',
+               'next_expiration', 'messages', 'expiring_within_days')
+    assert looked_up == {key: module[key] for key in figures}
+
+
+def test_lookup_in_a_condition(ansible, simulator):
+    run = ansible(lookup_task("'enough' if lookup('melissa.cicero.credits').available_credits >= 5000 else 'short'"),
+                  env={'MELISSA_CICERO_API_URL': simulator.url('low_balance')})
+    assert run.task_results()[0]['msg'] == 'short', run.output
+
+
+def test_lookup_errors_carry_the_module_message(ansible, simulator):
+    run = ansible(lookup_task("lookup('melissa.cicero.credits', api_url='{0}')".format(simulator.url('error_in_200'))))
+    assert run.rc != 0
+    assert ('Cicero API error (HTTP 200): This account has reached its overdraft limit. Please purchase more '
+            'credits.') in run.flat_output
+
+
+def test_lookup_rejects_bad_options_and_terms(ansible, simulator):
+    run = ansible(lookup_task("lookup('melissa.cicero.credits', timeout='soon')"))
+    assert "argument 'timeout' is of type" in run.flat_output
+    run = ansible(lookup_task("lookup('melissa.cicero.credits', 'balance')"))
+    assert 'melissa.cicero.credits takes no terms, only keyword options' in run.flat_output

@@ -1,0 +1,46 @@
+"""Runway and credits that expire before they can be spent."""
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._runway import credits_expiring_unused, runway_days
+
+
+def batch(remaining, days):
+    return {'credits_remaining': remaining, 'expires_in_days': days}
+
+
+def test_runway_is_credits_over_burn_and_unbounded_without_spend():
+    assert runway_days(1000, 100) == 10.0
+    assert runway_days(1000, 0) is None
+    assert runway_days(-50, 10) == 0.0
+
+
+def test_nothing_expires_when_spending_keeps_up():
+    assert credits_expiring_unused([batch(500, 10), batch(1000, 30)], 100) == 0
+
+
+def test_earliest_batch_is_spent_first_and_the_rest_of_it_expires():
+    # 2,000 expiring in 10 days at 100 a day: 1,000 spent, 1,000 lost; the later batch is reached at day 10.
+    assert credits_expiring_unused([batch(5000, 300), batch(2000, 10)], 100) == 1000
+
+
+def test_a_later_batch_is_reached_late():
+    # 500 (5 days) are spent by day 5, then 2,000 (20 days) get 15 days of spending: 1,500; 500 lost.
+    assert credits_expiring_unused([batch(500, 5), batch(2000, 20)], 100) == 500
+
+
+def test_without_spend_every_dated_credit_expires_and_undated_never_do():
+    assert credits_expiring_unused([batch(500, 5), batch(700, None)], 0) == 500
+
+
+def test_expired_batches_count_whole():
+    assert credits_expiring_unused([batch(300, -2)], 100) == 300
+
+
+def test_undated_batches_do_not_delay_dated_ones():
+    assert credits_expiring_unused([batch(10000, None), batch(100, 2)], 100) == 0
+
+
+@pytest.mark.parametrize('burn', [0.5, 3.3, 101.087])
+def test_result_is_whole_credits(burn):
+    assert isinstance(credits_expiring_unused([batch(1000, 7), batch(2000, 40)], burn), int)

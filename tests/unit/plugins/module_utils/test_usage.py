@@ -1,0 +1,120 @@
+"""Usage periods (month lengths, leap years) and monthly usage figures."""
+
+from datetime import date
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError, CiceroResponseError
+from ansible_collections.melissa.cicero.plugins.module_utils._parse import parse_document
+from ansible_collections.melissa.cicero.plugins.module_utils._usage import (
+    Period, last_full_months, period_days, resolve_period, summarise_usage, usage_path)
+
+
+def periods(start, end=None, today=date(2026, 11, 25)):
+    first, last = resolve_period(start, end, today)
+    return str(first), str(last)
+
+
+@pytest.mark.parametrize('today, expected', [
+    (date(2026, 11, 25), ('2026-08', '2026-10')),
+    (date(2026, 1, 1), ('2025-10', '2025-12')),
+    (date(2026, 3, 31), ('2025-12', '2026-02')),
+])
+def test_default_is_the_last_three_full_months(today, expected):
+    assert tuple(str(p) for p in last_full_months(today)) == expected
+    assert periods(None, None, today) == expected
+
+
+def test_start_alone_and_ranges():
+    assert periods('2026') == ('2026', '2026')
+    assert periods('2026-03', '2026-10') == ('2026-03', '2026-10')
+    assert periods('2025', '2026-02') == ('2025', '2026-02')
+    assert periods(2026) == ('2026', '2026')
+
+
+@pytest.mark.parametrize('start, end, message', [
+    ('2026-10', '2026-01', r'start \(2026-10\) must come before end \(2026-01\)'),
+    ('2026', '2025-12', 'must come before end'),
+    ('26', None, r"start must be a year \(YYYY\) or a month \(YYYY-MM\), got '26'"),
+    ('2026-13', None, 'start must be a year'),
+    ('2026-01', '2026/02', r"end must be a year .* got '2026/02'"),
+    (None, '2026-01', 'end needs start'),
+])
+def test_bad_periods_are_named(start, end, message):
+    with pytest.raises(CiceroOptionError, match=message):
+        periods(start, end)
+
+
+def test_paths():
+    assert usage_path(Period(2026, 1), Period(2026, 1)) == '/account/usage/2026-01'
+    assert usage_path(Period(2026), Period(2026)) == '/account/usage/2026'
+    assert usage_path(Period(2026, 1), Period(2026, 10)) == '/account/usage/2026-01/to/2026-10'
+
+
+@pytest.mark.parametrize('first, last, days', [
+    (Period(2024, 2), Period(2024, 2), 29),     # leap February
+    (Period(2026, 2), Period(2026, 2), 28),
+    (Period(2100, 2), Period(2100, 2), 28),     # century, not a leap year
+    (Period(2000, 2), Period(2000, 2), 29),     # divisible by 400
+    (Period(2024), Period(2024), 366),
+    (Period(2026), Period(2026), 365),
+    (Period(2026, 8), Period(2026, 10), 92),
+    (Period(2025, 12), Period(2026, 1), 62),
+])
+def test_period_days_count_calendar_days(first, last, days):
+    assert period_days(first, last) == days
+
+
+MONTHS = [
+    {'year': 2026, 'month': 9, 'count': '100', 'credits_used': 90,
+     'activity_types': [{'type': 'official', 'count': 60, 'credits_used': 60},
+                        {'type': 'district', 'count': 40, 'credits_used': '30'}]},
+    {'year': '2026', 'month': '10', 'count': 50, 'credits_used': 62,
+     'activity_types': [{'type': 'district', 'count': 50, 'credits_used': 62}]},
+]
+
+
+def test_summary_totals_types_and_average():
+    usage = summarise_usage(MONTHS, Period(2026, 9), Period(2026, 10))
+    assert (usage['start'], usage['end'], usage['period_days']) == ('2026-09', '2026-10', 61)
+    assert (usage['count'], usage['credits_used']) == (150, 152)
+    assert usage['credits_used_by_type'] == [{'type': 'district', 'credits_used': 92},
+                                             {'type': 'official', 'credits_used': 60}]
+    assert usage['average_daily_credits'] == round(152 / 61, 4)
+    assert usage['months'][1] == {'year': 2026, 'month': 10, 'count': 50, 'credits_used': 62,
+                                  'activity_types': [{'type': 'district', 'count': 50, 'credits_used': 62}]}
+
+
+def test_no_usage_averages_zero():
+    usage = summarise_usage([], Period(2026, 8), Period(2026, 10))
+    assert (usage['months'], usage['credits_used'], usage['average_daily_credits']) == ([], 0, 0.0)
+
+
+XML_MONTH = ('<year>2026</year><month>10</month><count>50</count><credits_used>62</credits_used>'
+             '<activity_types><activity><type>district</type><count>50</count><credits_used>62</credits_used>'
+             '</activity></activity_types>')
+
+
+@pytest.mark.parametrize('results_xml', [
+    '<results><month>{0}</month></results>'.format(XML_MONTH),         # item tag equal to a field name
+    '<results type="list"><list-item>{0}</list-item></results>'.format(XML_MONTH),
+    '<results>{0}</results>'.format(XML_MONTH),                         # the list tag repeated, once
+])
+def test_xml_usage_shapes_give_the_json_month(results_xml):
+    results = parse_document(('<response>' + results_xml + '</response>').encode(), 'xml')['response']['results']
+    usage = summarise_usage(results, Period(2026, 10), Period(2026, 10))
+    assert usage['months'] == [
+        {'year': 2026, 'month': 10, 'count': 50, 'credits_used': 62,
+         'activity_types': [{'type': 'district', 'count': 50, 'credits_used': 62}]}]
+
+
+@pytest.mark.parametrize('results, message', [
+    (['oops'], r'results\[0\] is not an object'),
+    ([{'year': 2026, 'month': 1, 'count': 1}], r'results\[0\].credits_used is missing'),
+    ([dict(MONTHS[0], activity_types=[{'count': 1, 'credits_used': 1}])],
+     r'results\[0\].activity_types\[0\] is not an object with a type'),
+    ([dict(MONTHS[0], credits_used='lots')], r'results\[0\].credits_used is not a number'),
+])
+def test_wrong_usage_shapes_name_the_field(results, message):
+    with pytest.raises(CiceroResponseError, match=message):
+        summarise_usage(results, Period(2026, 9), Period(2026, 10))
