@@ -49,6 +49,7 @@ class Simulator(ThreadingHTTPServer):
         self.counts = {}
         self.tokens = set()
         self.issued = set()         # every token ever issued, for the tests that prove none leaks
+        self.first_request_at = None  # epoch seconds of the first counted request since the last reset
         self.lock = threading.Lock()
 
     scheme = 'http'
@@ -83,11 +84,13 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.lock:
                 self.server.state.clear()
                 self.server.counts.clear()
+                self.server.first_request_at = None
             return self._send(scenarios.Answer(204, 'text/plain', b''))
         if url.path == '/_stats':
             with self.server.lock:
                 return self._send(scenarios.Answer(200, 'application/json', json.dumps(
-                    {'requests': self.server.counts, 'tokens_issued': sorted(self.server.issued)}).encode()))
+                    {'requests': self.server.counts, 'tokens_issued': sorted(self.server.issued),
+                     'first_request_at': self.server.first_request_at}).encode()))
         prefix, marker, resource = url.path.partition(API_PREFIX)
         if not marker:
             return self._send(scenarios.Answer(404, 'text/plain', b'not found'))
@@ -99,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             count_key = '{0} {1} {2}'.format(scenario, method, resource)
             self.server.counts[count_key] = self.server.counts.get(count_key, 0) + 1
+            if self.server.first_request_at is None:
+                self.server.first_request_at = time.time()
             if scenario not in scenarios.SCENARIOS or shape not in scenarios.XML_SHAPES:
                 answer = scenarios.Answer(404, 'text/plain', 'unknown scenario or XML shape: {0}/{1}; '
                                           'scenarios: {2}'.format(scenario, shape, ', '.join(scenarios.SCENARIOS)).encode())

@@ -1,0 +1,230 @@
+"""Benchmarks of melissa.cicero against the simulator: `make bench` (--full) writes docs/performance.md.
+
+B1  check_credits against a hand-written uri + assert playbook, runs alternated; median wall-time ratio.
+B2  the gate over 1, 100 and 500 local hosts: API requests (target 1) and wall time relative to 1 host.
+B3  parse + normalise a 5,000-batch answer (JSON, XML) against bare json.loads / xmltodict.parse.
+B4  the module's start-up: process start to request, and what it imports (python -X importtime).
+
+--quick runs each with tiny counts so `make test` keeps the benchmarks working; it prints, writes nothing.
+"""
+
+import argparse
+import glob
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(HERE))
+BIN = os.path.dirname(sys.executable)
+sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
+from support import LICENSE_KEY, start_simulator  # noqa: E402
+
+
+def install_collection(work):
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', REPO, '--output-path', work],
+                   check=True, capture_output=True)
+    tarball, = glob.glob(os.path.join(work, 'melissa-cicero-*.tar.gz'))
+    path = os.path.join(work, 'collections')
+    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', path],
+                   check=True, capture_output=True)
+    return path
+
+
+def environment(collections, api_url, home):
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections, ANSIBLE_HOME=home, MELISSA_LICENSE_KEY=LICENSE_KEY,
+               MELISSA_CICERO_API_URL=api_url, ANSIBLE_LOCALHOST_WARNING='false',
+               ANSIBLE_INVENTORY_UNPARSED_WARNING='false', ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+               PATH=BIN + os.pathsep + os.environ.get('PATH', ''), NO_PROXY='127.0.0.1', no_proxy='127.0.0.1')
+    return env
+
+
+def timed(argv, env):
+    started = time.perf_counter()
+    completed = subprocess.run(argv, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if completed.returncode != 0:
+        raise SystemExit('benchmark command failed: {0}\n{1}{2}'.format(' '.join(argv), completed.stdout,
+                                                                       completed.stderr))
+    return elapsed
+
+
+def spread(values):
+    return '{0:.3f} (min {1:.3f}, max {2:.3f}, n={3})'.format(statistics.median(values), min(values), max(values),
+                                                               len(values))
+
+
+def bench_gate_vs_uri(env, pairs):
+    gate = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
+    uri = [os.path.join(BIN, 'ansible-playbook'), os.path.join(HERE, 'uri_assert.yml')]
+    timed(gate, env), timed(uri, env)          # warm caches once
+    gate_times, uri_times, ratios = [], [], []
+    for pair in range(pairs):
+        order = [(gate, gate_times), (uri, uri_times)] if pair % 2 == 0 else [(uri, uri_times), (gate, gate_times)]
+        measured = {}
+        for argv, bucket in order:
+            measured[id(bucket)] = timed(argv, env)
+            bucket.append(measured[id(bucket)])
+        ratios.append(gate_times[-1] / uri_times[-1])
+    return dict(gate=gate_times, uri=uri_times, ratio=ratios)
+
+
+def bench_fleet(env, simulator, sizes, work):
+    rows = []
+    for size in sizes:
+        inventory = os.path.join(work, 'fleet-{0}.ini'.format(size))
+        with open(inventory, 'w') as handle:
+            handle.write('[fleet]\n' + ''.join('host{0:04d} ansible_connection=local\n'.format(n) for n in range(size)))
+        simulator.reset()
+        elapsed = timed([os.path.join(BIN, 'ansible-playbook'), '-i', inventory, '-f', '20',
+                         os.path.join(HERE, 'gate_fleet.yml'), '-e', 'assert_credits_min_credits=100'], env)
+        requests = sum(simulator.requests().values())
+        rows.append(dict(hosts=size, seconds=elapsed, requests=requests))
+    base = rows[0]['seconds']
+    for row in rows:
+        row['relative'] = row['seconds'] / base
+    return rows
+
+
+def big_answer(batches):
+    now = datetime.now(timezone.utc)
+    results = {'credit_balance': 5000 * 100, 'overdraft_limit': 500, 'usable_batches': [
+        {'credits_purchased': 1000, 'credits_remaining': 100,
+         'created': (now - timedelta(days=n % 300)).strftime('%Y-%m-%d %H:%M:%S'),
+         'expiration_time': (now + timedelta(days=n % 365)).strftime('%Y-%m-%d %H:%M:%S'),
+         'cost': '29.00', 'discount': '0.00'} for n in range(batches)]}
+    sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
+    import scenarios
+    return {fmt: scenarios.render(scenarios.envelope(results), fmt)[1] for fmt in ('json', 'xml')}
+
+
+def bench_parse(batches, repeats):
+    sys.path.insert(0, os.path.join(REPO, '.build', 'links'))
+    import xmltodict
+    from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
+    from ansible_collections.melissa.cicero.plugins.module_utils._credits import summarise_credits
+    from ansible_collections.melissa.cicero.plugins.module_utils._parse import decode_envelope
+    bodies = big_answer(batches)
+    now = datetime.now(timezone.utc)
+    bare = {'json': lambda body: json.loads(body), 'xml': lambda body: xmltodict.parse(body)}
+    rows = {}
+    for fmt, body in bodies.items():
+        reply = Reply(200, 'OK', 'application/' + fmt, body)
+
+        def ours():
+            results, messages = decode_envelope(reply, fmt)
+            return summarise_credits(results, messages, now, 30)
+        assert len(ours()['usable_batches']) == batches
+        bare_times, our_times = [], []
+        for _ in range(repeats):
+            for fn, bucket in ((lambda: bare[fmt](body), bare_times), (ours, our_times)):
+                started = time.perf_counter()
+                fn()
+                bucket.append(time.perf_counter() - started)
+        rows[fmt] = dict(bytes=len(body), bare=bare_times, ours=our_times,
+                         ratio=statistics.median(our_times) / statistics.median(bare_times))
+    return rows
+
+
+def bench_startup(simulator, repeats, work):
+    """Process start to the request's arrival at the simulator, running the module file as AnsiballZ does."""
+    args = os.path.join(work, 'args.json')
+    with open(args, 'w') as handle:
+        json.dump({'ANSIBLE_MODULE_ARGS': {'api_url': simulator.url('healthy'), 'license_key': LICENSE_KEY,
+                                           'retries': 0}}, handle)
+    env = dict(os.environ, PYTHONPATH=os.path.join(REPO, '.build', 'links'), NO_PROXY='127.0.0.1')
+    module = 'ansible_collections.melissa.cicero.plugins.modules.melissa_credits_info'
+    to_request, whole = [], []
+    for _ in range(repeats):
+        simulator.reset()
+        started_wall = time.time()
+        started = time.perf_counter()
+        subprocess.run([sys.executable, '-m', module, args], env=env, check=True, capture_output=True)
+        whole.append(time.perf_counter() - started)
+        to_request.append(simulator.stats()['first_request_at'] - started_wall)
+    trace = subprocess.run([sys.executable, '-X', 'importtime', '-c', 'import ' + module], env=env,
+                           capture_output=True, text=True, check=True).stderr
+    imports = []
+    for line in trace.splitlines():
+        match = re.match(r'import time:\s+(\d+) \|\s+(\d+) \|( *)(\S+)', line)
+        if match and len(match.group(3)) <= 1:     # top-level imports only
+            imports.append((int(match.group(2)) / 1e6, match.group(4)))
+    imports.sort(reverse=True)
+    return dict(to_request=to_request, whole=whole, imports=imports[:10],
+                loaded_xmltodict=' xmltodict' in trace.replace('|', ' '))
+
+
+def versions():
+    from importlib.metadata import version
+    cpu = platform.processor() or platform.machine()
+    return ('{0}, {1} CPUs; Python {2}; ansible-core {3}; requests {4}; xmltodict {5}'.format(
+        cpu, os.cpu_count(), platform.python_version(), version('ansible-core'), version('requests'),
+        version('xmltodict')))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument('--quick', action='store_true', help='tiny counts, print only (CI smoke)')
+    mode.add_argument('--full', action='store_true', help='real counts, write docs/performance.md')
+    args = parser.parse_args()
+    pairs, sizes, batches, repeats = (2, [1, 20], 500, 3) if args.quick else (10, [1, 100, 500], 5000, 15)
+    simulator = start_simulator()
+    try:
+        with tempfile.TemporaryDirectory() as work:
+            env = environment(install_collection(work), simulator.url('healthy'), os.path.join(work, 'home'))
+            results = dict(
+                b1=bench_gate_vs_uri(env, pairs),
+                b2=bench_fleet(env, simulator, sizes, work),
+                b3=bench_parse(batches, repeats),
+                b4=bench_startup(simulator, repeats, work),
+            )
+    finally:
+        simulator.stop()
+    report = render(results, versions(), 'quick' if args.quick else 'full')
+    print(report)
+    if any(row['requests'] != 1 for row in results['b2']):
+        raise SystemExit('B2: the gate asked the API more than once per play')
+    if args.full:
+        with open(os.path.join(REPO, 'docs', 'performance.md'), 'w') as handle:
+            handle.write(report)
+
+
+def render(results, machine, mode):
+    b1, b2, b3, b4 = results['b1'], results['b2'], results['b3'], results['b4']
+    lines = [
+        '# Performance',
+        '',
+        'Measured by `make bench` ({0} mode) on {1}, {2}.'.format(mode, machine, datetime.now().strftime('%Y-%m-%d')),
+        'Figures are medians, with min and max over the runs; wall times in seconds.',
+        '',
+        '| | figure | result | target |',
+        '|---|---|---|---|',
+        '| B1 | `check_credits` / hand-written `uri` + `assert`, {0} alternated pairs | ratio {1} | at most 1.05 |'.format(
+            len(b1['ratio']), spread(b1['ratio'])),
+        '| | `check_credits` wall time | {0} | |'.format(spread(b1['gate'])),
+        '| | `uri` + `assert` wall time | {0} | |'.format(spread(b1['uri'])),
+    ]
+    for row in b2:
+        lines.append('| B2 | gate over {0} local hosts | {1} API request(s); {2:.2f} s, {3:.2f} x 1 host | 1 request |'.format(
+            row['hosts'], row['requests'], row['seconds'], row['relative']))
+    for fmt, row in sorted(b3.items()):
+        lines.append('| B3 | {0}: decode + normalise / bare parse, {1:,} bytes | ratio {2:.2f}; ours {3}, bare {4} | at most 1.5 |'.format(
+            fmt.upper(), row['bytes'], row['ratio'], spread(row['ours']), spread(row['bare'])))
+    lines.append('| B4 | module process start to request | {0} | |'.format(spread(b4['to_request'])))
+    lines.append('| | whole module process | {0} | |'.format(spread(b4['whole'])))
+    lines += ['', 'B4: slowest top-level imports of the module (`python -X importtime`, cumulative seconds):', '']
+    lines += ['- `{0}`: {1:.3f}'.format(name, seconds) for seconds, name in b4['imports']]
+    lines += ['', 'xmltodict imported for a JSON call: {0}.'.format('yes' if b4['loaded_xmltodict'] else 'no'), '']
+    return '\n'.join(lines)
+
+
+if __name__ == '__main__':
+    main()
