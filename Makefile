@@ -37,7 +37,7 @@ demo: collection  ## the main job against the simulator
 	PATH=$(abspath $(BIN)):$$PATH PYTHON=$(abspath $(BIN))/python scripts/with-simulator.sh scripts/demo.sh
 
 # pytest exits 5 when it collects no tests; that fails the target on purpose: an empty suite is a bug.
-test: unit integration lint sanity units docs changelog ee matrix  ## everything CI runs
+test: unit integration lint sanity units docs changelog ee matrix bench-quick  ## everything CI runs
 	@echo "make test: all checks passed"
 
 unit: venv  ## unit tests (pytest, HTTP mocked with responses)

@@ -14,18 +14,17 @@ __metaclass__ = type
 
 import json
 import re
-import traceback
 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 
 try:
-    import xmltodict
-except ImportError:
-    HAS_XMLTODICT = False
-    XMLTODICT_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_XMLTODICT = True
-    XMLTODICT_IMPORT_ERROR = None
+    from importlib.util import find_spec
+except ImportError:  # pragma: no cover - Python 2, which the module does not support
+    find_spec = None
+
+# Looked up, not imported: a JSON call should not pay for importing an XML library (docs/performance.md).
+HAS_XMLTODICT = find_spec is not None and find_spec('xmltodict') is not None
+XMLTODICT_IMPORT_ERROR = None if HAS_XMLTODICT else 'No module named xmltodict'
 
 # Expat would expand internal entities ("billion laughs"); refuse any DTD before parsing at all.
 _DTD = re.compile(br'<!(DOCTYPE|ENTITY)', re.IGNORECASE)
@@ -40,6 +39,7 @@ def parse_document(body, fmt):
         return json.loads(body.decode('utf-8'))
     if _DTD.search(body):
         raise ValueError('the XML document declares a DTD or entities, which are refused')
+    import xmltodict  # pylint: disable=import-outside-toplevel  (see HAS_XMLTODICT)
     # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
     document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True)
     return _empty_elements_as_text(document)
