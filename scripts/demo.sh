@@ -2,7 +2,7 @@
 # make demo: the main job of the collection against the simulator, as a user would run it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections ANSIBLE_LOCALHOST_WARNING=false
+export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 export MELISSA_LICENSE_KEY=demo-license-key   # the simulator accepts any key; a real one comes from your vault
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 

@@ -184,3 +184,22 @@ def test_documented_module_defaults_example_runs(ansible, simulator):
                   env={'MELISSA_CICERO_API_URL': simulator.url('healthy')})
     assert run.rc == 0, run.output
     assert 'credits expire within 30 days' in run.output
+
+
+def test_tarball_holds_what_users_need_and_nothing_else(collections_path):
+    """The installed tree is the tarball's content (MANIFEST/FILES aside)."""
+    root = os.path.join(collections_path, 'ansible_collections', 'melissa', 'cicero')
+    files = set()
+    for folder, dirs, names in os.walk(root):
+        files.update(os.path.relpath(os.path.join(folder, name), root) for name in names)
+    needed = {'README.md', 'CHANGELOG.md', 'requirements.txt', 'meta/runtime.yml', 'meta/execution-environment.yml',
+              'plugins/modules/melissa_credits_info.py', 'plugins/modules/melissa_usage_info.py',
+              'plugins/action/credits_verdict.py', 'plugins/lookup/credits.py', 'playbooks/check_credits.yml',
+              'roles/assert_credits/tasks/main.yml', 'roles/assert_credits/meta/argument_specs.yml',
+              'tests/simulator/cicero_simulator.py', 'tests/simulator/scenarios.py', 'docs/gate-a-deployment.md'}
+    assert needed <= files, sorted(needed - files)
+    unwanted = [name for name in files if name.split('/')[0] in ('.venv', '.build', '.ci', '.ansible', 'scripts')
+                or name.startswith(('tests/unit/', 'tests/integration/', 'tests/bench/', 'tests/output/'))
+                or '__pycache__' in name or name.endswith(('.pyc', '.tar.gz'))
+                or name in ('Makefile', 'pytest.ini', 'requirements-dev.txt', '.gitignore', '.ansible-lint')]
+    assert unwanted == []
