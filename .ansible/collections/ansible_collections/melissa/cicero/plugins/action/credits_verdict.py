@@ -17,7 +17,7 @@ from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    POLICY_DEFAULTS, check_policy, evaluate, unreadable)
+    POLICY_DEFAULTS, check_policy, evaluate, needs_usage, unreadable)
 
 display = Display()
 
@@ -29,6 +29,9 @@ ARGUMENT_SPEC = dict(
     valid_for_days=dict(type='int', default=POLICY_DEFAULTS['valid_for_days']),
     expected_spend=dict(type='float', default=POLICY_DEFAULTS['expected_spend']),
     margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
+    min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
+    max_expiring_unused=dict(type='int'),
+    usage=dict(type='dict'),
     fact_name=dict(type='str'),
 )
 
@@ -44,12 +47,15 @@ class ActionModule(ActionBase):
         problem = check_policy(policy)
         if problem:
             raise AnsibleActionFail(problem)
-        credits = args['credits']
+        credits, usage = args['credits'], args['usage'] if needs_usage(policy) else None
+        # A read that failed (the role reads with failed_when: false so that this message shows) has no
+        # figures; its msg is the module's own.
         if 'credit_balance' not in credits:
-            # The read failed (the role reads with failed_when: false so that this message shows).
             verdict = unreadable(str(credits.get('msg') or 'the credits result holds no figures'), policy)
+        elif needs_usage(policy) and 'average_daily_credits' not in (usage or {}):
+            verdict = unreadable(str((usage or {}).get('msg') or 'the runway rules need the usage option'), policy)
         else:
-            verdict = evaluate(credits, policy)
+            verdict = evaluate(credits, policy, usage)
         if verdict['warning']:
             display.warning(verdict['warning'])
         result.update(verdict)

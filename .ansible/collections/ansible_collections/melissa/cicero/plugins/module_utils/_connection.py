@@ -19,7 +19,8 @@ except ImportError:  # pragma: no cover
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL, CiceroClient
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
 
 LICENSE_KEY_ENV = 'MELISSA_LICENSE_KEY'
 API_URL_ENV = 'MELISSA_CICERO_API_URL'
@@ -73,6 +74,26 @@ def check_connection_options(params):
         return ['api_url {0} is plain http: the credentials travel in clear text over the network.'.format(
             params['api_url'])]
     return []
+
+
+def credential_redactor(params):
+    """A Redactor for the credentials in `params`; a session token joins it once issued."""
+    return Redactor([params.get('license_key'), params.get('password')])
+
+
+def call_api(params, read, warn, redactor):
+    """read(client, params) with checked options; warnings go to warn(text).
+
+    Any CiceroError leaves with its message and details redacted, whoever catches it.
+    """
+    try:
+        for warning in check_connection_options(params):
+            warn(warning)
+        return read(client_from_params(params, redactor), params)
+    except CiceroError as exc:
+        exc.message = redactor(exc.message)
+        exc.details = redactor.data(exc.details)
+        raise
 
 
 def client_from_params(params, redactor):

@@ -14,18 +14,17 @@ __metaclass__ = type
 
 import json
 import re
-import traceback
 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 
 try:
-    import xmltodict
-except ImportError:
-    HAS_XMLTODICT = False
-    XMLTODICT_IMPORT_ERROR = traceback.format_exc()
-else:
-    HAS_XMLTODICT = True
-    XMLTODICT_IMPORT_ERROR = None
+    from importlib.util import find_spec
+except ImportError:  # pragma: no cover - Python 2, which the module does not support
+    find_spec = None
+
+# Looked up, not imported: a JSON call should not pay for importing an XML library (docs/performance.md).
+HAS_XMLTODICT = find_spec is not None and find_spec('xmltodict') is not None
+XMLTODICT_IMPORT_ERROR = None if HAS_XMLTODICT else 'No module named xmltodict'
 
 # Expat would expand internal entities ("billion laughs"); refuse any DTD before parsing at all.
 _DTD = re.compile(br'<!(DOCTYPE|ENTITY)', re.IGNORECASE)
@@ -40,6 +39,7 @@ def parse_document(body, fmt):
         return json.loads(body.decode('utf-8'))
     if _DTD.search(body):
         raise ValueError('the XML document declares a DTD or entities, which are refused')
+    import xmltodict  # pylint: disable=import-outside-toplevel  (see HAS_XMLTODICT)
     # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
     document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True)
     return _empty_elements_as_text(document)
@@ -82,20 +82,27 @@ def text_list(value):
 def object_list(value, item_fields):
     """A list of objects from any of the list spellings; non-objects stay in place for the caller to name.
 
-    XML gives {'batch': {...}} for a container of one, and {'credits_remaining': ..., ...} for an item
-    spelled as the repeated list tag: a dict is an item when it carries a field of `item_fields`.
+    XML gives {'batch': {...}} or {'batch': [...]} for a container (whatever the item tag, even one that
+    is also a field name, like usage's <month>), and {'credits_remaining': ..., ...} for an item spelled
+    as the repeated list tag. A lone key that is no field of `item_fields` is a container of scalars.
     """
     if value is None or value == '':
         return []
     if isinstance(value, list):
         return value
-    if isinstance(value, dict) and len(value) == 1 and not set(value) & set(item_fields):
-        return object_list(next(iter(value.values())), item_fields)
+    if isinstance(value, dict) and len(value) == 1:
+        (key, inner), = value.items()
+        if isinstance(inner, (dict, list)) or key not in item_fields:
+            return object_list(inner, item_fields)
     return [value]
 
 
-def decode_envelope(reply, fmt):
-    """Return (results, messages) of a reply, or raise CiceroApiError / CiceroResponseError."""
+def decode_envelope(reply, fmt, expect='object'):
+    """Return (results, messages) of a reply, or raise CiceroApiError / CiceroResponseError.
+
+    `expect` is 'object' (credits_remaining) or 'list' (usage, the one resource whose results are an
+    array; XML may spell it any list way, so the caller reads it with object_list).
+    """
     try:
         document = parse_document(reply.body, fmt)
     except Exception as exc:  # ValueError, UnicodeDecodeError, and expat's own ExpatError
@@ -118,9 +125,9 @@ def decode_envelope(reply, fmt):
         raise CiceroResponseError('Cicero API answer has no "response" envelope (HTTP {0}, {1})'.format(
             reply.status, reply.content_type), status=reply.status)
     results = response.get('results')
-    if not isinstance(results, dict):
-        raise CiceroResponseError('Cicero API answer has no "results" object (HTTP {0}, {1})'.format(
-            reply.status, reply.content_type), status=reply.status)
+    if results is None or (expect == 'object' and not isinstance(results, dict)):
+        raise CiceroResponseError('Cicero API answer has no "results" {0} (HTTP {1}, {2})'.format(
+            expect, reply.status, reply.content_type), status=reply.status)
     return results, text_list(response.get('messages'))
 
 

@@ -17,6 +17,7 @@ import math
 from fractions import Fraction
 
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
+from ansible_collections.melissa.cicero.plugins.module_utils._runway import credits_expiring_unused, runway_days
 
 POLICY_DEFAULTS = dict(
     min_credits=1,
@@ -25,13 +26,21 @@ POLICY_DEFAULTS = dict(
     valid_for_days=0,
     expected_spend=0,
     margin_percent=0,
+    min_runway_days=0,
+    max_expiring_unused=None,
 )
+
+
+def needs_usage(policy):
+    """Whether the policy has a rule that needs the recent burn rate."""
+    return policy['min_runway_days'] > 0 or policy['max_expiring_unused'] is not None
 
 
 def check_policy(policy):
     """Names the first policy value that cannot be right, or None."""
-    for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent'):
-        if policy[name] < 0:
+    for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent',
+                 'min_runway_days', 'max_expiring_unused'):
+        if policy[name] is not None and policy[name] < 0:
             return '{0} must be 0 or more, got {1}'.format(name, policy[name])
     return None
 
@@ -63,27 +72,41 @@ def counted_credits(figures, policy):
     return counted, ', '.join(parts)
 
 
-def evaluate(figures, policy):
-    """The verdict dict published as assert_credits_result (figures included for reports)."""
+def evaluate(figures, policy, usage=None):
+    """The verdict dict published as assert_credits_result (figures included for reports).
+
+    `usage` is a melissa_usage_info result (the recent burn rate), or None when no rule needs it.
+    """
     counted, how = counted_credits(figures, policy)
     required = required_credits(policy)
-    passed = counted >= required
     basis = '{0} usable ({1}), {2} required'.format(number(counted), how, number(required))
     if policy['expected_spend'] and required > policy['min_credits']:
         basis += ' (expected spend {0} + {1}% margin)'.format(
             number(policy['expected_spend']), number(policy['margin_percent']))
+    failures = []
+    if counted < required:
+        failures.append('Cicero credits too low: ' + basis)
+    runway = _runway_figures(counted, figures, usage)
+    if runway:
+        failures.extend(_runway_failures(counted, runway, policy))
+        basis += ', ' + _runway_text(runway)
+    passed = not failures
     warning = None
     if passed and policy['warn_credits'] and counted < policy['warn_credits']:
         warning = 'Cicero credits running low: {0} usable ({1}), below the warning level of {2}'.format(
             number(counted), how, number(policy['warn_credits']))
     return dict(
         passed=passed,
-        message=('Cicero credits OK: ' if passed else 'Cicero credits too low: ') + basis,
+        message='; '.join(failures) if failures else 'Cicero credits OK: ' + basis,
         warning=warning,
         counted_credits=counted,
         required_credits=required,
         shortfall=max(0, required - counted),
         counted_from=how,
+        daily_burn=runway.get('daily_burn'),
+        runway_days=runway.get('runway_days'),
+        expiring_unused=runway.get('expiring_unused'),
+        usage_period=runway.get('period'),
         policy=dict(policy),
         figures=dict((key, figures[key]) for key in (
             'credit_balance', 'overdraft_limit', 'available_credits', 'credits_expiring_soon',
@@ -91,11 +114,45 @@ def evaluate(figures, policy):
     )
 
 
+def _runway_figures(counted, figures, usage):
+    if not usage:
+        return {}
+    burn = usage['average_daily_credits']
+    days = runway_days(counted, burn)
+    return dict(daily_burn=burn, runway_days=None if days is None else round(days, 1),
+                expiring_unused=credits_expiring_unused(figures['usable_batches'], burn),
+                period='{0} to {1}'.format(usage['start'], usage['end']))
+
+
+def _runway_text(runway):
+    if runway['runway_days'] is None:
+        return 'runway unbounded (no usage {0})'.format(runway['period'])
+    return 'runway {0} days at {1} a day ({2})'.format(
+        number(math.floor(runway['runway_days'])), number(runway['daily_burn']), runway['period'])
+
+
+def _runway_failures(counted, runway, policy):
+    failures = []
+    if policy['min_runway_days'] and runway['runway_days'] is not None \
+            and runway['runway_days'] < policy['min_runway_days']:
+        failures.append('Cicero credits run out too soon: {0} usable last {1} days at {2} a day ({3}), '
+                        '{4} days required'.format(
+                            number(counted), number(math.floor(runway['runway_days'])), number(runway['daily_burn']),
+                            runway['period'], number(policy['min_runway_days'])))
+    limit = policy['max_expiring_unused']
+    if limit is not None and runway['expiring_unused'] > limit:
+        failures.append('Cicero credits would expire unused: {0} expire before they can be spent at {1} a day '
+                        '({2}), {3} allowed'.format(number(runway['expiring_unused']), number(runway['daily_burn']),
+                                                    runway['period'], number(limit)))
+    return failures
+
+
 def unreadable(message, policy):
     """The verdict when the figures could not be read: the gate fails with the API's own message."""
     return dict(passed=False, message='Cicero credits could not be read: ' + message, warning=None,
                 counted_credits=None, required_credits=required_credits(policy), shortfall=None,
-                counted_from=None, policy=dict(policy), figures=None)
+                counted_from=None, daily_burn=None, runway_days=None, expiring_unused=None, usage_period=None,
+                policy=dict(policy), figures=None)
 
 
 def number(value):

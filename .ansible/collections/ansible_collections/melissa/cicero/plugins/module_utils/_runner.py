@@ -13,12 +13,11 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     CONNECTION_REQUIRED_TOGETHER,
-    check_connection_options,
-    client_from_params,
+    call_api,
     connection_argument_spec,
+    credential_redactor,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
-from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
 
 
 def create_module(extra_spec):
@@ -42,15 +41,13 @@ def run(module, read):
 
     The read is free and changes nothing, so it runs in check mode too; info modules never change.
     """
-    redactor = Redactor([module.params.get('license_key'), module.params.get('password')])
+    redactor = credential_redactor(module.params)
     # no_log masks only the literal value; URL-encoded spellings must be masked as well.
     module.no_log_values.update(redactor.forms)
     try:
-        for warning in check_connection_options(module.params):
-            module.warn(warning)
-        result = read(client_from_params(module.params, redactor), module.params)
+        result = call_api(module.params, read, module.warn, redactor)
     except CiceroError as exc:
-        # The token (if any) joined the redactor during the call: mask it in the result too.
+        # A session token joined the redactor during the call: mask it in the result too.
         module.no_log_values.update(redactor.forms)
-        module.fail_json(msg=redactor(exc.message), **redactor.data(exc.details))
+        module.fail_json(msg=exc.message, **exc.details)
     module.exit_json(changed=False, **result)

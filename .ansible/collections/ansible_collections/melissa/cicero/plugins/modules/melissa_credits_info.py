@@ -144,7 +144,7 @@ api_errors:
   sample: ["This account has reached its overdraft limit. Please purchase more credits."]
 '''
 
-from ansible_collections.melissa.cicero.plugins.module_utils._credits_service import read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
 from ansible_collections.melissa.cicero.plugins.module_utils._runner import create_module, run
 
 

@@ -10,7 +10,8 @@ The URL path can pick a scenario and an XML shape per request, so one simulator 
     http://127.0.0.1:PORT/low_balance/v3.1          scenario low_balance
     http://127.0.0.1:PORT/healthy/repeated/v3.1     scenario healthy, XML lists as repeated tags
 
-Resources: GET /account/credits_remaining, GET /version, POST /token/new.json (username demo-user,
+Resources: GET /account/credits_remaining, GET /account/usage/<YYYY[-MM]>[/to/<YYYY[-MM]>], GET /version,
+POST /token/new.json (username demo-user,
 password demo-pass). Any non-empty license key is accepted; key and customer_id must agree.
 GET /_stats answers {"requests": {"<scenario> <method> <path>": count}, "tokens_issued": [...]};
 POST /_reset clears the counts
@@ -48,6 +49,7 @@ class Simulator(ThreadingHTTPServer):
         self.counts = {}
         self.tokens = set()
         self.issued = set()         # every token ever issued, for the tests that prove none leaks
+        self.first_request_at = None  # epoch seconds of the first counted request since the last reset
         self.lock = threading.Lock()
 
     scheme = 'http'
@@ -82,11 +84,13 @@ class Handler(BaseHTTPRequestHandler):
             with self.server.lock:
                 self.server.state.clear()
                 self.server.counts.clear()
+                self.server.first_request_at = None
             return self._send(scenarios.Answer(204, 'text/plain', b''))
         if url.path == '/_stats':
             with self.server.lock:
                 return self._send(scenarios.Answer(200, 'application/json', json.dumps(
-                    {'requests': self.server.counts, 'tokens_issued': sorted(self.server.issued)}).encode()))
+                    {'requests': self.server.counts, 'tokens_issued': sorted(self.server.issued),
+                     'first_request_at': self.server.first_request_at}).encode()))
         prefix, marker, resource = url.path.partition(API_PREFIX)
         if not marker:
             return self._send(scenarios.Answer(404, 'text/plain', b'not found'))
@@ -98,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         with self.server.lock:
             count_key = '{0} {1} {2}'.format(scenario, method, resource)
             self.server.counts[count_key] = self.server.counts.get(count_key, 0) + 1
+            if self.server.first_request_at is None:
+                self.server.first_request_at = time.time()
             if scenario not in scenarios.SCENARIOS or shape not in scenarios.XML_SHAPES:
                 answer = scenarios.Answer(404, 'text/plain', 'unknown scenario or XML shape: {0}/{1}; '
                                           'scenarios: {2}'.format(scenario, shape, ', '.join(scenarios.SCENARIOS)).encode())
@@ -108,9 +114,16 @@ class Handler(BaseHTTPRequestHandler):
             elif method == 'GET' and resource == '/account/credits_remaining':
                 answer = self._authorised(query, fmt, shape, scenario) or scenarios.credits_answer(
                     scenario, fmt, shape, self.server.state, self.server.slow_seconds)
+            elif method == 'GET' and resource.startswith('/account/usage/'):
+                answer = self._authorised(query, fmt, shape, scenario) or self._usage(scenario, fmt, shape, resource)
             else:
                 answer = scenarios.Answer(404, 'text/plain', b'not found')
         self._send(answer)
+
+    def _usage(self, scenario, fmt, shape, resource):
+        periods = resource[len('/account/usage/'):].split('/to/')
+        answer = scenarios.usage_answer(scenario, fmt, shape, self.server.state, periods) if len(periods) <= 2 else None
+        return answer or scenarios.error_answer(400, fmt, shape, 'Usage periods are YYYY or YYYY-MM.')
 
     def _token(self, scenario):
         length = int(self.headers.get('Content-Length') or 0)

@@ -12,7 +12,8 @@ BAD_REQUEST_MESSAGE = 'A detailed message about the error.'
 HTML_502 = (b'<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1>'
             b'</center><hr><center>nginx</center></body></html>\n')
 XML_SHAPES = ('container', 'list_item', 'repeated', 'wrapped')
-_SINGULAR = {'usable_batches': 'batch', 'errors': 'error', 'messages': 'message'}
+_SINGULAR = {'usable_batches': 'batch', 'errors': 'error', 'messages': 'message', 'results': 'month',
+             'activity_types': 'activity'}
 
 
 def batch(purchased, remaining, created_days_ago, expires_in_days, cost, discount):
@@ -35,8 +36,12 @@ ACCOUNTS = {
     'overdrawn': (-200, 1000, [batch(1000, 0, 100, 265.5, '29.00', '0.00')]),
     'empty': (0, 0, []),
 }
-ACCOUNTS['numeric_strings'] = ACCOUNTS['healthy']
-ACCOUNTS['slow'] = ACCOUNTS['healthy']
+for _same in ('numeric_strings', 'slow', 'idle', 'heavy_usage'):
+    ACCOUNTS[_same] = ACCOUNTS['healthy']
+
+# Monthly usage: (calls, {activity type: credits}) for every full month; 'idle' has none.
+USAGE = {'heavy_usage': (31500, {'legislative_district': 21000, 'official': 10000})}
+DEFAULT_USAGE = (3200, {'legislative_district': 2100, 'official': 1000})
 
 
 def results_for(name, now):
@@ -167,6 +172,39 @@ TRANSIENT = {
     if first_time(state, 'rate_limited_date') else None,
 }
 SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | {'trickle', 'token_expired'})
+
+
+def usage_results(name, first, last, today):
+    """Usage months from `first` to `last` ((year, month) pairs), none after the month before `today`."""
+    if name == 'idle':
+        return []
+    calls, credits = USAGE.get(name, DEFAULT_USAGE)
+    months = []
+    year, month = first
+    while (year, month) <= last and (year, month) < (today.year, today.month):
+        months.append({'year': year, 'month': month, 'count': calls, 'credits_used': sum(credits.values()),
+                       'activity_types': [{'type': kind, 'count': used, 'credits_used': used}
+                                          for kind, used in credits.items()]})
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return _numbers_as_strings(months) if name == 'numeric_strings' else months
+
+
+def usage_answer(name, fmt, shape, state, periods):
+    """The answer of scenario `name` to GET /account/usage/<periods>, or None for a malformed period."""
+    if name in FAULTS:
+        return FAULTS[name](fmt, shape, state)
+    spans = []
+    for text in periods:
+        parts = text.split('-')
+        if len(parts) > 2 or not all(part.isdigit() for part in parts):
+            return None
+        year = int(parts[0])
+        spans.append(((year, int(parts[1])), (year, int(parts[1]))) if len(parts) == 2 else ((year, 1), (year, 12)))
+    first, last = spans[0][0], spans[-1][1]
+    if first > last:
+        return error_answer(400, fmt, shape, 'The start of the range must come before its end.')
+    today = datetime.now(timezone.utc)
+    return _ok(envelope(usage_results(name, first, last, today)), fmt, shape)
 
 
 def credits_answer(name, fmt, shape, state, slow_seconds=5.0):
