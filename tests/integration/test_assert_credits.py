@@ -128,8 +128,10 @@ def fleet_inventory(tmp_path):
     return str(inventory)
 
 
-def test_fifty_hosts_one_request_and_the_fact_on_every_host(ansible, fresh_simulator, fleet_inventory, here):
-    run = ansible(['ansible-playbook', '-i', fleet_inventory, here('playbooks/fleet.yml'),
+@pytest.mark.parametrize('playbook', ['fleet.yml', 'fleet_run_once.yml'])
+def test_fifty_hosts_one_request_and_the_fact_on_every_host(ansible, fresh_simulator, fleet_inventory, here,
+                                                            playbook):
+    run = ansible(['ansible-playbook', '-i', fleet_inventory, here('playbooks/' + playbook),
                    '-e', 'assert_credits_min_credits=100'],
                   env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy')})
     assert run.rc == 0, run.output
@@ -138,8 +140,9 @@ def test_fifty_hosts_one_request_and_the_fact_on_every_host(ansible, fresh_simul
     assert deployed == {'web{0:02d}'.format(n): 'deploying with 12500 credits counted' for n in range(50)}
 
 
-def test_fifty_hosts_all_stop_when_the_gate_fails(ansible, fresh_simulator, fleet_inventory, here):
-    run = ansible(['ansible-playbook', '-i', fleet_inventory, here('playbooks/fleet.yml'),
+@pytest.mark.parametrize('playbook', ['fleet.yml', 'fleet_run_once.yml'])
+def test_fifty_hosts_all_stop_when_the_gate_fails(ansible, fresh_simulator, fleet_inventory, here, playbook):
+    run = ansible(['ansible-playbook', '-i', fleet_inventory, here('playbooks/' + playbook),
                    '-e', 'assert_credits_min_credits=5000'],
                   env={'MELISSA_CICERO_API_URL': fresh_simulator.url('low_balance')})
     assert run.rc == 2, run.output
