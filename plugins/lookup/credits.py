@@ -80,4 +80,4 @@ class LookupModule(LookupBase):
         try:
             return [call_api(params, read_credits, display.warning, credential_redactor(params))]
         except CiceroError as exc:
-            raise AnsibleLookupError(exc.message)
+            raise AnsibleLookupError(exc.message) from None

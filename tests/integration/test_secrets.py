@@ -103,3 +103,17 @@ def test_key_never_shown_by_the_runway_gate(verbose, fresh_simulator):
                         env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy')})
     assert run.rc != 0 and 'run out too soon' in run.output
     assert occurrences(seen, [LICENSE_KEY]) == {}
+
+
+@pytest.mark.parametrize('how', ['module', 'lookup'])
+def test_key_never_shown_when_the_connection_fails(verbose, how):
+    # requests quotes the full URL, key included, in its connection errors: the deepest leak path.
+    url = 'http://127.0.0.1:9/v3.1'
+    if how == 'module':
+        argv = ['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a', 'api_url={0} retries=0'.format(url)]
+    else:
+        argv = ['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a',
+                "msg={{{{ lookup('melissa.cicero.credits', api_url='{0}', retries=0) }}}}".format(url)]
+    run, seen = verbose(argv)
+    assert run.rc != 0 and 'could not reach' in run.output
+    assert occurrences(seen, [LICENSE_KEY]) == {}
