@@ -12,6 +12,9 @@ process, and it can raise a real [WARNING] below the warning level. It never see
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
+import os
+
 from ansible.errors import AnsibleActionFail
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
@@ -33,6 +36,7 @@ ARGUMENT_SPEC = dict(
     max_expiring_unused=dict(type='int'),
     usage=dict(type='dict'),
     fact_name=dict(type='str'),
+    report_path=dict(type='path'),
 )
 
 
@@ -63,4 +67,20 @@ class ActionModule(ActionBase):
         result['msg'] = verdict['message']
         if args['fact_name']:
             result['ansible_facts'] = {args['fact_name']: verdict}
+        if args['report_path']:
+            # Here rather than in a copy task: one task less per play (docs/performance.md, B1).
+            _write_report(args['report_path'], verdict)
+            result['report_path'] = args['report_path']
         return result
+
+
+def _write_report(path, verdict):
+    """The verdict as JSON on the controller, replaced atomically so a CI reader never sees half a file."""
+    partial = path + '.partial'
+    try:
+        with open(partial, 'w') as handle:
+            json.dump(verdict, handle, indent=2, sort_keys=True)
+            handle.write('\n')
+        os.replace(partial, path)
+    except (IOError, OSError) as exc:
+        raise AnsibleActionFail('report_path {0} could not be written: {1}'.format(path, exc))

@@ -189,12 +189,14 @@ class CiceroClient:
             response = self._session.request(
                 method, url, params=params, data=data, headers=headers,
                 timeout=(self.timeout, self.timeout), verify=self._verify, stream=True)
+        # `from None` throughout: the requests exception quotes the URL with the key, and a chained
+        # exception would carry it into any traceback that prints the cause.
         except requests.exceptions.SSLError as exc:
-            raise self._transport_error('TLS verification failed for', url, exc)
+            raise self._transport_error('TLS verification failed for', url, exc) from None
         except requests.exceptions.Timeout as exc:
-            raise self._transport_error('timed out after {0:g}s talking to'.format(self.timeout), url, exc)
+            raise self._transport_error('timed out after {0:g}s talking to'.format(self.timeout), url, exc) from None
         except requests.exceptions.RequestException as exc:
-            raise self._transport_error('could not reach', url, exc)
+            raise self._transport_error('could not reach', url, exc) from None
         try:
             body = self._read_body(response, started)
         finally:
@@ -219,7 +221,7 @@ class CiceroClient:
                         self.timeout, self.api_url))
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
-            raise self._transport_error('the answer broke off from', response.url, exc)
+            raise self._transport_error('the answer broke off from', response.url, exc) from None
         return b''.join(chunks)
 
     def _transport_error(self, what, url, exc):
@@ -240,7 +242,7 @@ def _chunks_as_they_arrive(response):
         try:
             chunk = read1(_CHUNK_BYTES, decode_content=True)
         except Exception as exc:  # urllib3 errors: let requests' names describe them
-            raise requests.exceptions.ConnectionError(exc)
+            raise requests.exceptions.ConnectionError(exc) from None
         if not chunk:
             return
         yield chunk

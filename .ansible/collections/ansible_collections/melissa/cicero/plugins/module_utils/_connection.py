@@ -93,6 +93,7 @@ def call_api(params, read, warn, redactor):
     except CiceroError as exc:
         exc.message = redactor(exc.message)
         exc.details = redactor.data(exc.details)
+        exc.args = (exc.message,)
         raise
 
 

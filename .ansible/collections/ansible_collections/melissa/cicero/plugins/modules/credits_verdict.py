@@ -68,6 +68,26 @@ options:
   fact_name:
     description: Also publish the verdict as a fact of this name (for every host when the task runs once).
     type: str
+  report_path:
+    description:
+      - Also write the verdict as JSON to this path on the controller, whatever the verdict.
+    type: path
+  min_runway_days:
+    description:
+      - Fail when the counted credits would run out sooner than this many days at the average daily spend in
+        O(usage). V(0) is off. No usage means an unbounded runway.
+    type: int
+    default: 0
+  max_expiring_unused:
+    description:
+      - Fail when more credits than this would expire before they can be spent at the average daily spend in
+        O(usage), spending the batch that expires first, first. Unset is off.
+    type: int
+  usage:
+    description:
+      - The registered result of M(melissa.cicero.melissa_usage_info); needed by O(min_runway_days) and
+        O(max_expiring_unused), ignored otherwise.
+    type: dict
 '''
 
 EXAMPLES = r'''
@@ -133,4 +153,27 @@ figures:
   description: The credit figures the verdict used (a subset of the melissa_credits_info result); null when unread.
   returned: always
   type: dict
+daily_burn:
+  description: Average daily credits spent over the usage period; null without usage.
+  returned: always
+  type: float
+  sample: 101.087
+runway_days:
+  description: Days the counted credits last at RV(daily_burn); null when unbounded or without usage.
+  returned: always
+  type: float
+  sample: 123.6
+expiring_unused:
+  description: Credits that expire before they can be spent at RV(daily_burn); null without usage.
+  returned: always
+  type: int
+  sample: 478
+usage_period:
+  description: The usage period behind RV(daily_burn), such as C(2026-08 to 2026-10); null without usage.
+  returned: always
+  type: str
+report_path:
+  description: Where the report was written.
+  returned: when O(report_path) is set
+  type: str
 '''
