@@ -7,10 +7,12 @@ BIN := $(VENV)/bin
 BUILD := .build
 COLLECTIONS := $(BUILD)/collections
 PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
-# The ansible-core matrix: oldest admitted by meta/runtime.yml, newest installable (needs Python 3.12).
+# The ansible-core matrix: the oldest meta/runtime.yml admits on the oldest controller Python it supports,
+# the newest installable on the newest Python here; the default .venv is 2.19 on Python 3.11.
 MATRIX_OLDEST := ansible-core>=2.16,<2.17
 MATRIX_NEWEST := ansible-core>=2.21,<2.22
-PY312 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.12*/bin/python3.12) $(shell command -v python3.12))
+PY310 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.10*/bin/python3.10) $(shell command -v python3.10))
+PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell command -v python3.13))
 # Target Pythons the module code claims (tests/config.yml) beyond the default one, when installed.
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
@@ -75,8 +77,8 @@ ee: collection  ## ansible-builder reads our EE metadata and creates the build c
 	ls $(BUILD)/ee/context/Containerfile $(BUILD)/ee/context/Dockerfile 2>/dev/null | grep -q .
 
 matrix:  ## integration tests on the oldest and newest ansible-core
-	scripts/matrix.sh "$(PYTHON)" "$(MATRIX_OLDEST)" .venv-oldest
-	scripts/matrix.sh "$(PY312)" "$(MATRIX_NEWEST)" .venv-newest
+	scripts/matrix.sh "$(PY310)" "$(MATRIX_OLDEST)" .venv-oldest
+	scripts/matrix.sh "$(PY313)" "$(MATRIX_NEWEST)" .venv-newest
 
 bench: venv  ## benchmarks, full mode; writes docs/performance.md
 	$(BIN)/python tests/bench/run.py --full

@@ -5,7 +5,7 @@ set -euo pipefail
 python=$1 spec=$2 venv=$3
 cd "$(dirname "$0")/.."
 [[ -n $python ]] || { echo "matrix: no Python for $spec (set PY312 or install it)" >&2; exit 1; }
-stamp=$venv/.installed-$(printf '%s' "$spec" | tr -c 'A-Za-z0-9.' _)
+stamp=$venv/.installed-$(printf '%s' "$spec $python" | tr -c 'A-Za-z0-9.' _)
 if [[ ! -e $stamp || requirements.txt -nt $stamp ]]; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
