@@ -34,7 +34,7 @@ _BATCH_FIELDS = ('credits_purchased', 'credits_remaining') + _BATCH_TEXT_FIELDS
 
 def to_number(value, field):
     """A JSON number, numeric string or XML text as int (when integral) or float; else a clear error."""
-    if type(value) is int:  # the common case first: this runs for every field of every batch
+    if isinstance(value, int) and not isinstance(value, bool):  # the common case first
         return value
     number = None
     if isinstance(value, bool):
@@ -101,15 +101,15 @@ def normalise_batch(raw, index, now):
     remaining = raw.get('credits_remaining')
     if remaining is None or remaining == '':
         raise CiceroResponseError('Cicero API field usable_batches[{0}].credits_remaining is missing'.format(index))
-    if type(remaining) is not int:
+    if not isinstance(remaining, int) or isinstance(remaining, bool):
         remaining = to_number(remaining, 'usable_batches[{0}].credits_remaining'.format(index))
     purchased = raw.get('credits_purchased')
-    if type(purchased) is not int:
+    if not isinstance(purchased, int) or isinstance(purchased, bool):
         purchased = _optional_number(purchased, index, 'credits_purchased')
     batch = {'credits_purchased': purchased, 'credits_remaining': remaining}
     for field in _BATCH_TEXT_FIELDS:
         value = raw.get(field)
-        batch[field] = value if value is None or type(value) is str else str(value)
+        batch[field] = value if value is None or isinstance(value, str) else str(value)
     expires = _naive_utc(batch['expiration_time'])
     batch['expires_in_days'] = None if expires is None else days_until(expires, now)
     return batch, expires

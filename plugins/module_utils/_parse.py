@@ -39,7 +39,8 @@ def parse_document(body, fmt):
         return json.loads(body.decode('utf-8'))
     if _DTD.search(body):
         raise ValueError('the XML document declares a DTD or entities, which are refused')
-    import xmltodict  # pylint: disable=import-outside-toplevel  (see HAS_XMLTODICT)
+    # Imported here, not at the top: see HAS_XMLTODICT.
+    import xmltodict  # pylint: disable=import-outside-toplevel
     # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
     document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True)
     return _empty_elements_as_text(document)

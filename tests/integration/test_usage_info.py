@@ -9,7 +9,7 @@ import pytest
 def last_three_full_months(today):
     end = today.replace(day=1) - timedelta(days=1)
     months = [end]
-    for _ in range(2):
+    for dummy in range(2):
         months.insert(0, months[0].replace(day=1) - timedelta(days=1))
     return months
 
