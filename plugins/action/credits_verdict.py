@@ -57,7 +57,8 @@ class ActionModule(ActionBase):
         if 'credit_balance' not in credits:
             verdict = unreadable(str(credits.get('msg') or 'the credits result holds no figures'), policy)
         elif needs_usage(policy) and 'average_daily_credits' not in (usage or {}):
-            verdict = unreadable(str((usage or {}).get('msg') or 'the runway rules need the usage option'), policy)
+            verdict = unreadable(str((usage or {}).get('msg') or 'the runway rules need the usage option'), policy,
+                                 'usage')
         else:
             verdict = evaluate(credits, policy, usage)
         if verdict['warning']:

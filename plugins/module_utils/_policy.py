@@ -147,9 +147,9 @@ def _runway_failures(counted, runway, policy):
     return failures
 
 
-def unreadable(message, policy):
-    """The verdict when the figures could not be read: the gate fails with the API's own message."""
-    return dict(passed=False, message='Cicero credits could not be read: ' + message, warning=None,
+def unreadable(message, policy, what='credits'):
+    """The verdict when the figures (`what`: credits or usage) could not be read: fail with the read's message."""
+    return dict(passed=False, message='Cicero {0} could not be read: {1}'.format(what, message), warning=None,
                 counted_credits=None, required_credits=required_credits(policy), shortfall=None,
                 counted_from=None, daily_burn=None, runway_days=None, expiring_unused=None, usage_period=None,
                 policy=dict(policy), figures=None)

@@ -188,3 +188,16 @@ def test_expiring_unused_rule_both_sides(gate, tmp_path):
 def test_usage_is_not_read_without_runway_rules(gate, fresh_simulator):
     assert gate('healthy', min_credits=5).rc == 0
     assert fresh_simulator.requests() == {'healthy GET /account/credits_remaining': 1}
+
+
+def test_usage_read_failure_fails_a_runway_gate_with_the_api_message(gate):
+    assert_fails_with(gate('usage_unavailable', min_runway_days=30),
+                      'Cicero usage could not be read: Cicero API error (HTTP 400): Usage is not available for '
+                      'this account.')
+
+
+@pytest.mark.parametrize('variable', ['min_credits', 'valid_for_days', 'expected_spend', 'min_runway_days'])
+def test_negative_policy_values_are_named(gate, fresh_simulator, variable):
+    run = gate('healthy', **{variable: -5})
+    assert run.rc != 0
+    assert '{0} must be 0 or more, got -5'.format(variable) in run.flat_output, run.output

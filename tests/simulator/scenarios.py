@@ -36,7 +36,7 @@ ACCOUNTS = {
     'overdrawn': (-200, 1000, [batch(1000, 0, 100, 265.5, '29.00', '0.00')]),
     'empty': (0, 0, []),
 }
-for _same in ('numeric_strings', 'slow', 'idle', 'heavy_usage'):
+for _same in ('numeric_strings', 'slow', 'idle', 'heavy_usage', 'usage_unavailable'):
     ACCOUNTS[_same] = ACCOUNTS['healthy']
 
 # Monthly usage: (calls, {activity type: credits}) for every full month; 'idle' has none.
@@ -193,6 +193,8 @@ def usage_answer(name, fmt, shape, state, periods):
     """The answer of scenario `name` to GET /account/usage/<periods>, or None for a malformed period."""
     if name in FAULTS:
         return FAULTS[name](fmt, shape, state)
+    if name == 'usage_unavailable':
+        return error_answer(400, fmt, shape, 'Usage is not available for this account.')
     spans = []
     for text in periods:
         parts = text.split('-')
