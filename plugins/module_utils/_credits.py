@@ -36,10 +36,8 @@ def to_number(value, field):
     """A JSON number, numeric string or XML text as int (when integral) or float; else a clear error."""
     if isinstance(value, int) and not isinstance(value, bool):  # the common case first
         return value
-    number = None
-    if isinstance(value, bool):
-        number = None
-    elif isinstance(value, (int, float)):
+    number = None  # booleans, lists, None ... stay None and are refused below
+    if isinstance(value, float):
         number = value
     elif isinstance(value, str) and _NUMBER.match(value.strip()):
         text = value.strip()
