@@ -259,9 +259,9 @@ host: about 15 ms a host, 7 s at 500 hosts, still with one request.
 
 **B3.** `json.loads` is C code; normalising is Python that touches every field of every batch (numbers
 typed, dates parsed, expiry days computed), so it cannot come within 50% of the bare parse for JSON. It was
-profiled and cut from 4x (5,000 batches) and 8x (500) to about 2.5x: each expiry is parsed once (it was parsed twice), dates go
+profiled and cut from 4x (5,000 batches) and 8x (500) to under 3x: each expiry is parsed once (it was parsed twice), dates go
 through C `datetime.fromisoformat` before the lenient regex, integers skip conversion, and whole days come
-from `timedelta.days`. The remaining cost is about 1.2 microseconds a batch: about 6 ms for 5,000 batches, a
+from `timedelta.days`. The remaining cost is about 1.4 microseconds a batch: about 7 ms for 5,000 batches, a
 size no real account approaches, against a module process of about 170 ms. XML is within the target,
 because xmltodict's own parse is pure Python and far slower than the normalisation.
 
