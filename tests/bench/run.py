@@ -232,7 +232,7 @@ def render(results, machine, mode):
     lines += ['', 'B4: the heaviest packages the module imports (`python -X importtime`, cumulative seconds):', '']
     lines += ['- `{0}`: {1:.3f}'.format(name, seconds) for seconds, name in b4['imports']]
     lines += ['', 'xmltodict imported for a JSON call: {0}.'.format('yes' if b4['loaded_xmltodict'] else 'no'), '']
-    lines += ANALYSIS
+    lines.append(ANALYSIS)
     return '\n'.join(lines)
 
 
