@@ -51,14 +51,14 @@ class ActionModule(ActionBase):
         problem = check_policy(policy)
         if problem:
             raise AnsibleActionFail(problem)
-        credits, usage = args['credits'], args['usage'] if needs_usage(policy) else None
+        credits = args['credits']
+        usage = (args['usage'] or {}) if needs_usage(policy) else None
         # A read that failed (the role reads with failed_when: false so that this message shows) has no
         # figures; its msg is the module's own.
         if 'credit_balance' not in credits:
             verdict = unreadable(str(credits.get('msg') or 'the credits result holds no figures'), policy)
-        elif needs_usage(policy) and 'average_daily_credits' not in (usage or {}):
-            verdict = unreadable(str((usage or {}).get('msg') or 'the runway rules need the usage option'), policy,
-                                 'usage')
+        elif usage is not None and 'average_daily_credits' not in usage:
+            verdict = unreadable(str(usage.get('msg') or 'the runway rules need the usage option'), policy, 'usage')
         else:
             verdict = evaluate(credits, policy, usage)
         if verdict['warning']:

@@ -51,11 +51,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor)
+    CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits
 
 display = Display()
 
@@ -68,15 +67,14 @@ class LookupModule(LookupBase):
         # The module's own argument spec validates the keywords: same aliases, types, environment
         # fallbacks and defaults, declared once.
         spec = connection_argument_spec()
-        spec['expiring_within_days'] = dict(type='int', default=30)
+        spec.update(credits_options())
         validated = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(kwargs)
         if validated.error_messages:
             raise AnsibleLookupError('melissa.cicero.credits: ' + '; '.join(validated.error_messages))
         params = validated.validated_parameters
-        if not _client.HAS_REQUESTS:
-            raise AnsibleLookupError(missing_required_lib('requests'))
-        if params['format'] == 'xml' and not _parse.HAS_XMLTODICT:
-            raise AnsibleLookupError(missing_required_lib('xmltodict'))
+        missing = missing_library(params)
+        if missing:
+            raise AnsibleLookupError(missing_required_lib(missing[0]))
         try:
             return [call_api(params, read_credits, display.warning, credential_redactor(params))]
         except CiceroError as exc:

@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover
 
 from ansible.module_utils.basic import env_fallback
 
+from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL, CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
@@ -48,6 +49,15 @@ def connection_argument_spec():
 # Not declared as mutually_exclusive in the spec: that would count an empty environment variable
 # (MELISSA_LICENSE_KEY="") as set. check_connection_options() decides on non-empty values.
 CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
+
+
+def missing_library(params):
+    """(name, import error) of a library this call needs but cannot import, or None."""
+    if not _client.HAS_REQUESTS:
+        return 'requests', _client.REQUESTS_IMPORT_ERROR
+    if params['format'] == 'xml' and not _parse.HAS_XMLTODICT:
+        return 'xmltodict', _parse.XMLTODICT_IMPORT_ERROR
+    return None
 
 
 def check_connection_options(params):

@@ -56,16 +56,13 @@ def required_credits(policy):
 
 def counted_credits(figures, policy):
     """(counted, explanation) for the figures of melissa_credits_info under `policy`."""
-    balance = figures['credit_balance']
+    counted = figures['credit_balance']
+    parts = ['{0} balance'.format(number(counted))]
     days = policy['valid_for_days']
     if days > 0:
         counted = credits_valid_for(figures['usable_batches'], days)
         expiring = sum(batch['credits_remaining'] for batch in figures['usable_batches']) - counted
-        parts = ['{0} balance'.format(number(balance)),
-                 '{0} expire within {1} days'.format(number(expiring), days)]
-    else:
-        counted = balance
-        parts = ['{0} balance'.format(number(balance))]
+        parts.append('{0} expire within {1} days'.format(number(expiring), days))
     if policy['include_overdraft']:
         counted += figures['overdraft_limit']
         parts.append('{0} overdraft'.format(number(figures['overdraft_limit'])))

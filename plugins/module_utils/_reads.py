@@ -18,6 +18,11 @@ from ansible_collections.melissa.cicero.plugins.module_utils._usage import resol
 CREDITS_PATH = '/account/credits_remaining'
 
 
+def credits_options():
+    """read_credits' own options beside the connection ones, for the module and the lookup alike."""
+    return dict(expiring_within_days=dict(type='int', default=30))
+
+
 def read_credits(client, params, now=None):
     window = params['expiring_within_days']
     if window < 0:

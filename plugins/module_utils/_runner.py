@@ -10,12 +10,12 @@ __metaclass__ = type
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     CONNECTION_REQUIRED_TOGETHER,
     call_api,
     connection_argument_spec,
     credential_redactor,
+    missing_library,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
 
@@ -29,10 +29,9 @@ def create_module(extra_spec):
         required_together=CONNECTION_REQUIRED_TOGETHER,
         supports_check_mode=True,
     )
-    if not _client.HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib('requests'), exception=_client.REQUESTS_IMPORT_ERROR)
-    if module.params['format'] == 'xml' and not _parse.HAS_XMLTODICT:
-        module.fail_json(msg=missing_required_lib('xmltodict'), exception=_parse.XMLTODICT_IMPORT_ERROR)
+    missing = missing_library(module.params)
+    if missing:
+        module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])
     return module
 
 

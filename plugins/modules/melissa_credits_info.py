@@ -144,12 +144,12 @@ api_errors:
   sample: ["This account has reached its overdraft limit. Please purchase more credits."]
 '''
 
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits
 from ansible_collections.melissa.cicero.plugins.module_utils._runner import create_module, run
 
 
 def main():
-    module = create_module(dict(expiring_within_days=dict(type='int', default=30)))
+    module = create_module(credits_options())
     run(module, read_credits)
 
 
