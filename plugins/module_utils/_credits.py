@@ -50,13 +50,10 @@ def to_number(value, field):
 
 
 def parse_datetime(text):
-    """An aware UTC datetime from the lenient formats above, or None when absent or unreadable."""
-    moment = _naive_utc(text)
-    return None if moment is None else moment.replace(tzinfo=UTC)
+    """A naive datetime in UTC from the lenient formats above, or None when absent or unreadable.
 
-
-def _naive_utc(text):
-    """parse_datetime without the tzinfo: naive datetimes in UTC compare faster, for 5,000 batches."""
+    Naive rather than aware: naive datetimes compare faster, and this runs for every batch.
+    """
     if not isinstance(text, str):
         return None
     try:
@@ -108,7 +105,7 @@ def normalise_batch(raw, index, now):
     for field in _BATCH_TEXT_FIELDS:
         value = raw.get(field)
         batch[field] = value if value is None or isinstance(value, str) else str(value)
-    expires = _naive_utc(batch['expiration_time'])
+    expires = parse_datetime(batch['expiration_time'])
     batch['expires_in_days'] = None if expires is None else days_until(expires, now)
     return batch, expires
 

@@ -37,14 +37,14 @@ def test_non_numbers_are_named(value):
 
 
 @pytest.mark.parametrize('text, expected', [
-    ('2022-12-01 00:00:00', datetime(2022, 12, 1, tzinfo=timezone.utc)),
-    ('2022-12-01T00:00:00', datetime(2022, 12, 1, tzinfo=timezone.utc)),
-    ('2022-12-01T00:00:00Z', datetime(2022, 12, 1, tzinfo=timezone.utc)),
-    ('2022-12-01T00:00:00.123456Z', datetime(2022, 12, 1, 0, 0, 0, 123456, tzinfo=timezone.utc)),
-    ('2022-12-01 02:30:00+02:30', datetime(2022, 12, 1, tzinfo=timezone.utc)),
-    ('2022-12-01T00:00:00-0500', datetime(2022, 12, 1, 5, tzinfo=timezone.utc)),
-    ('2022-12-01', datetime(2022, 12, 1, tzinfo=timezone.utc)),
-    ('2022-12-01 10:15', datetime(2022, 12, 1, 10, 15, tzinfo=timezone.utc)),
+    ('2022-12-01 00:00:00', datetime(2022, 12, 1)),
+    ('2022-12-01T00:00:00', datetime(2022, 12, 1)),
+    ('2022-12-01T00:00:00Z', datetime(2022, 12, 1)),
+    ('2022-12-01T00:00:00.123456Z', datetime(2022, 12, 1, 0, 0, 0, 123456)),
+    ('2022-12-01 02:30:00+02:30', datetime(2022, 12, 1)),
+    ('2022-12-01T00:00:00-0500', datetime(2022, 12, 1, 5)),
+    ('2022-12-01', datetime(2022, 12, 1)),
+    ('2022-12-01 10:15', datetime(2022, 12, 1, 10, 15)),
 ])
 def test_datetimes_parse_leniently_as_utc(text, expected):
     assert parse_datetime(text) == expected
