@@ -3,10 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Judge melissa_credits_info figures against a credits policy, on the controller, in-process.
+"""Read the Cicero figures and judge them against a credits policy, on the controller, in-process.
 
-An action plugin rather than a module: the verdict needs no API call, so it costs no extra Python
-process, and it can raise a real [WARNING] below the warning level. It never sees the license key.
+An action plugin rather than a module: the gate reads with the controller's own Python (the one that has
+the collection's requirements, whatever interpreter localhost is given), starts no module process, checks
+the policy before any request, and raises a real [WARNING]. Its result is the verdict alone: the
+credentials it reads with never reach it.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,28 +18,41 @@ import json
 import os
 
 from ansible.errors import AnsibleActionFail
+from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
+    CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor, missing_library)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    POLICY_DEFAULTS, check_policy, evaluate, needs_usage, unreadable)
+    FIGURE_KEYS, POLICY_DEFAULTS, check_policy, evaluate, needs_usage, unreadable)
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits, read_usage
 
 display = Display()
 
-ARGUMENT_SPEC = dict(
-    credits=dict(type='dict', required=True),
-    min_credits=dict(type='int', default=POLICY_DEFAULTS['min_credits']),
-    warn_credits=dict(type='int', default=POLICY_DEFAULTS['warn_credits']),
-    include_overdraft=dict(type='bool', default=POLICY_DEFAULTS['include_overdraft']),
-    valid_for_days=dict(type='int', default=POLICY_DEFAULTS['valid_for_days']),
-    expected_spend=dict(type='float', default=POLICY_DEFAULTS['expected_spend']),
-    margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
-    min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
-    max_expiring_unused=dict(type='int'),
-    usage=dict(type='dict'),
-    fact_name=dict(type='str'),
-    report_path=dict(type='path'),
-)
+
+def _argument_spec():
+    spec = connection_argument_spec()
+    spec.update(credits_options())
+    spec.update(
+        min_credits=dict(type='int', default=POLICY_DEFAULTS['min_credits']),
+        warn_credits=dict(type='int', default=POLICY_DEFAULTS['warn_credits']),
+        include_overdraft=dict(type='bool', default=POLICY_DEFAULTS['include_overdraft']),
+        valid_for_days=dict(type='int', default=POLICY_DEFAULTS['valid_for_days']),
+        expected_spend=dict(type='float', default=POLICY_DEFAULTS['expected_spend']),
+        margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
+        min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
+        max_expiring_unused=dict(type='int'),
+        credits=dict(type='dict'),
+        usage=dict(type='dict'),
+        fact_name=dict(type='str'),
+        report_path=dict(type='path'),
+    )
+    return spec
+
+
+ARGUMENT_SPEC = _argument_spec()
 
 
 class ActionModule(ActionBase):
@@ -46,21 +61,16 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
-        dummy, args = self.validate_argument_spec(argument_spec=ARGUMENT_SPEC)
+        dummy, args = self.validate_argument_spec(
+            argument_spec=ARGUMENT_SPEC, required_together=CONNECTION_REQUIRED_TOGETHER)
         policy = dict((name, args[name]) for name in POLICY_DEFAULTS)
         problem = check_policy(policy)
         if problem:
             raise AnsibleActionFail(problem)
-        credits = args['credits']
-        usage = (args['usage'] or {}) if needs_usage(policy) else None
-        # A read that failed (the role reads with failed_when: false so that this message shows) has no
-        # figures; its msg is the module's own.
-        if 'credit_balance' not in credits:
-            verdict = unreadable(str(credits.get('msg') or 'the credits result holds no figures'), policy)
-        elif usage is not None and 'average_daily_credits' not in usage:
-            verdict = unreadable(str(usage.get('msg') or 'the runway rules need the usage option'), policy, 'usage')
+        if args['credits'] is None:
+            verdict = read_and_judge(args, policy)
         else:
-            verdict = evaluate(credits, policy, usage)
+            verdict = judge_registered(args['credits'], args['usage'], policy)
         if verdict['warning']:
             display.warning(verdict['warning'])
         result.update(verdict)
@@ -73,6 +83,45 @@ class ActionModule(ActionBase):
             _write_report(args['report_path'], verdict)
             result['report_path'] = args['report_path']
         return result
+
+
+def read_and_judge(params, policy):
+    """Read the credits, and the usage when a runway rule needs it, with one client; a failed read fails
+    the verdict with the read's own (redacted) message, naming which read failed."""
+    missing = missing_library(params)
+    if missing:
+        return unreadable(missing_required_lib(missing[0]), policy)
+    read = {}
+
+    def read_figures(client, params):
+        read['credits'] = read_credits(client, params)
+        if needs_usage(policy):
+            read['usage'] = read_usage(client, params)
+
+    try:
+        call_api(params, read_figures, display.warning, credential_redactor(params))
+    except CiceroError as exc:
+        return unreadable(exc.message, policy, 'usage' if 'credits' in read else 'credits')
+    return evaluate(read['credits'], policy, read.get('usage'))
+
+
+def judge_registered(credits, usage, policy):
+    """Judge registered results of melissa_credits_info and melissa_usage_info without a request.
+
+    A read that failed (registered with failed_when: false) has no figures; its msg is the module's own.
+    """
+    if 'credit_balance' not in credits:
+        return unreadable(str(credits.get('msg') or 'the credits result holds no figures'), policy)
+    missing = [key for key in FIGURE_KEYS if key not in credits]
+    if missing:
+        raise AnsibleActionFail('credits must be a registered melissa_credits_info result; this one lacks {0}'.format(
+            ', '.join(missing)))
+    if not needs_usage(policy):
+        return evaluate(credits, policy)
+    usage = usage or {}
+    if 'average_daily_credits' not in usage:
+        return unreadable(str(usage.get('msg') or 'the runway rules need the usage option'), policy, 'usage')
+    return evaluate(credits, policy, usage)
 
 
 def _write_report(path, verdict):

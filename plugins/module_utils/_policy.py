@@ -30,6 +30,10 @@ POLICY_DEFAULTS = dict(
     max_expiring_unused=None,
 )
 
+# The melissa_credits_info figures a verdict uses and reports.
+FIGURE_KEYS = ('credit_balance', 'overdraft_limit', 'available_credits', 'credits_expiring_soon',
+               'expiring_within_days', 'next_expiration', 'usable_batches')
+
 
 def needs_usage(policy):
     """Whether the policy has a rule that needs the recent burn rate."""
@@ -105,9 +109,7 @@ def evaluate(figures, policy, usage=None):
         expiring_unused=runway.get('expiring_unused'),
         usage_period=runway.get('period'),
         policy=dict(policy),
-        figures=dict((key, figures[key]) for key in (
-            'credit_balance', 'overdraft_limit', 'available_credits', 'credits_expiring_soon',
-            'expiring_within_days', 'next_expiration', 'usable_batches')),
+        figures=dict((key, figures[key]) for key in FIGURE_KEYS),
     )
 
 

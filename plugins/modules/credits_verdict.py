@@ -11,21 +11,29 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: credits_verdict
-short_description: Judge Cicero credit figures against a credits policy
+short_description: Read the Cicero credit figures and judge them against a credits policy
 version_added: 1.0.0
 description:
-  - Takes the result of M(melissa.cicero.melissa_credits_info) and a policy, and says whether the account
-    can pay for the coming work, with a message that names the figures.
+  - Reads the figures of M(melissa.cicero.melissa_credits_info) (and of M(melissa.cicero.melissa_usage_info)
+    when a runway rule needs them) and says whether the account can pay for the coming work, with a
+    message that names the figures.
   - Counted credits are RV(melissa.cicero.melissa_credits_info#module:credit_balance), or with
     O(valid_for_days) the credits of the batches still valid that many days from now; plus the overdraft
     limit with O(include_overdraft=true).
   - Required credits are the larger of O(min_credits) and O(expected_spend) plus O(margin_percent).
-  - Runs on the controller without calling the API and never fails on a low balance itself; the
-    C(melissa.cicero.assert_credits) role turns RV(passed=false) into a failed play.
+  - Runs on the controller, in the Python that runs Ansible, and reads with the same options,
+    environment variables and error messages as the modules. The policy is checked before any request.
+  - With O(credits) it judges a registered result instead and makes no request.
+  - Never fails on a low balance or a failed read itself; RV(passed=false) says so and RV(message) says why.
+    The C(melissa.cicero.assert_credits) role turns RV(passed=false) into a failed play.
   - Raises an Ansible warning when the counted credits are below O(warn_credits) but the gate passes.
+  - The result holds the verdict and figures only, never the credentials, so the task needs no C(no_log).
+  - Proxies come from the controller's environment (E(HTTPS_PROXY) and friends); a task's C(environment)
+    keyword does not reach an action that runs on the controller.
 author:
   - melissa.cicero maintainers (@melissa-cicero)
 extends_documentation_fragment:
+  - melissa.cicero._connection
   - melissa.cicero._attributes
   - melissa.cicero._attributes.INFO_MODULE
 attributes:
@@ -35,10 +43,19 @@ attributes:
 options:
   credits:
     description:
-      - The registered result of M(melissa.cicero.melissa_credits_info).
+      - A registered result of M(melissa.cicero.melissa_credits_info) to judge instead of reading the figures.
       - If that result holds no figures (the read failed), the verdict fails with the read's own message.
     type: dict
-    required: true
+  usage:
+    description:
+      - With O(credits), a registered result of M(melissa.cicero.melissa_usage_info) for O(min_runway_days)
+        and O(max_expiring_unused). Ignored without O(credits) (the usage is then read when needed) and when
+        no runway rule is set.
+    type: dict
+  expiring_within_days:
+    description: Window for the figures' C(credits_expiring_soon) when the credits are read here.
+    type: int
+    default: 30
   min_credits:
     description: Fail when the counted credits are below this.
     type: int
@@ -74,32 +91,20 @@ options:
     type: path
   min_runway_days:
     description:
-      - Fail when the counted credits would run out sooner than this many days at the average daily spend in
-        O(usage). V(0) is off. No usage means an unbounded runway.
+      - Fail when the counted credits would run out sooner than this many days at the average daily spend of
+        the last three full months (or of O(usage)). V(0) is off. No usage means an unbounded runway.
     type: int
     default: 0
   max_expiring_unused:
     description:
-      - Fail when more credits than this would expire before they can be spent at the average daily spend in
-        O(usage), spending the batch that expires first, first. Unset is off.
+      - Fail when more credits than this would expire before they can be spent at the average daily spend of
+        the last three full months (or of O(usage)), spending the batch that expires first, first. Unset is off.
     type: int
-  usage:
-    description:
-      - The registered result of M(melissa.cicero.melissa_usage_info); needed by O(min_runway_days) and
-        O(max_expiring_unused), ignored otherwise.
-    type: dict
 '''
 
 EXAMPLES = r'''
-- name: Read the credits
-  melissa.cicero.melissa_credits_info:
-  register: cicero
-  no_log: true
-  failed_when: false
-
-- name: Judge them
+- name: Judge the account against the coming job (reads on the controller; key from MELISSA_LICENSE_KEY)
   melissa.cicero.credits_verdict:
-    credits: "{{ cicero }}"
     expected_spend: 10000
     margin_percent: 20
   register: verdict
@@ -108,6 +113,12 @@ EXAMPLES = r'''
   ansible.builtin.assert:
     that: verdict.passed
     fail_msg: "{{ verdict.message }}"
+
+- name: Judge a result registered earlier, without another request
+  melissa.cicero.credits_verdict:
+    credits: "{{ cicero }}"
+    min_credits: 5000
+  register: second_opinion
 '''
 
 RETURN = r'''

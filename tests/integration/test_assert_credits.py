@@ -2,6 +2,8 @@
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -20,7 +22,7 @@ def gate(ansible, simulator):
 
 
 def verdict_of(run):
-    judged = run.task_results(task='Judge the credits')
+    judged = run.task_results(task='Read and judge the Cicero credits')
     assert len(judged) == 1, run.output
     return judged[0]
 
@@ -201,3 +203,30 @@ def test_negative_policy_values_are_named(gate, fresh_simulator, variable):
     run = gate('healthy', **{variable: -5})
     assert run.rc != 0
     assert '{0} must be 0 or more, got -5'.format(variable) in run.flat_output, run.output
+    assert fresh_simulator.requests() == {}
+
+
+def test_token_account_logs_in_once_for_credits_and_usage(ansible, fresh_simulator):
+    run = ansible(['ansible-playbook', GATE, '-e', 'assert_credits_min_runway_days=30'],
+                  env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy'), 'MELISSA_LICENSE_KEY': '',
+                       'MELISSA_CICERO_USERNAME': 'demo-user', 'MELISSA_CICERO_PASSWORD': 'demo-pass'})
+    assert run.rc == 0, run.output
+    requests = fresh_simulator.requests()
+    assert requests.pop('healthy POST /token/new.json') == 1, requests
+    assert requests.pop('healthy GET /account/credits_remaining') == 1, requests
+    assert list(requests.values()) == [1] and list(requests)[0].startswith('healthy GET /account/usage/'), requests
+
+
+def test_gate_reads_with_the_controller_python_whatever_localhost_runs(ansible, simulator, tmp_path):
+    """localhost given an interpreter without requests: the module cannot run there, the gate still reads."""
+    bare = tmp_path / 'bare'
+    subprocess.run([sys.executable, '-m', 'venv', '--without-pip', str(bare)], check=True)
+    inventory = tmp_path / 'hosts.ini'
+    inventory.write_text('localhost ansible_connection=local ansible_python_interpreter={0}\n'.format(
+        bare / 'bin' / 'python'))
+    env = {'MELISSA_CICERO_API_URL': simulator.url('healthy')}
+    module = ansible(['ansible', '-i', str(inventory), 'localhost', '-m', 'melissa.cicero.melissa_credits_info'],
+                     env=env)
+    assert module.rc != 0 and 'requests' in module.output, module.output
+    assert_passes_with(ansible(['ansible-playbook', '-i', str(inventory), GATE], env=env),
+                       'Cicero credits OK: 12,500 usable (12,500 balance), 1 required')

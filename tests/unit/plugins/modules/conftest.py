@@ -5,6 +5,7 @@ masking and `invocation`, so the tests see what a user would.
 """
 
 import json
+import sys
 
 import pytest
 
@@ -19,6 +20,11 @@ def run_module(monkeypatch, capsys):
         monkeypatch.setattr(basic, '_ANSIBLE_ARGS', to_bytes(json.dumps(payload)))
         if hasattr(basic, '_ANSIBLE_PROFILE'):  # ansible-core 2.19+ also reads the serialization profile
             monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
+        # A module process is never the controller; importing controller code in the same test session
+        # (the action tests) marks it as one in 2.19+, which would send module warnings to the display.
+        internal = getattr(basic, '_internal', None) or sys.modules.get('ansible.module_utils._internal')
+        if hasattr(internal, 'is_controller'):
+            monkeypatch.setattr(internal, 'is_controller', False)
         with pytest.raises(SystemExit) as caught:
             main()
         printed = capsys.readouterr().out

@@ -1,0 +1,99 @@
+"""The verdict action's two ways to the figures: its own read (HTTP mocked) and a registered result."""
+
+from urllib.parse import quote
+
+import pytest
+import responses
+
+from ansible.errors import AnsibleActionFail
+
+from ansible_collections.melissa.cicero.plugins.action import credits_verdict
+from ansible_collections.melissa.cicero.plugins.module_utils import _client
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS
+
+BASE = 'https://cicero.example/v3.1'
+KEY = 'unit key/+&='
+CREDITS = {'response': {'errors': [], 'messages': [], 'results': {
+    'credit_balance': 900, 'overdraft_limit': 0, 'usable_batches': []}}}
+USAGE = {'response': {'errors': [], 'messages': [], 'results': [
+    {'year': 2026, 'month': month, 'count': 10, 'credits_used': 310, 'activity_types': []} for month in (8, 9, 10)]}}
+
+
+@pytest.fixture(autouse=True)
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(_client.time, 'sleep', lambda seconds: None)
+
+
+def params(**extra):
+    values = dict(license_key=KEY, username=None, password=None, api_url=BASE, format='json', timeout=5.0,
+                  retries=0, validate_certs=True, ca_path=None, expiring_within_days=30)
+    values.update(extra)
+    return values
+
+
+def policy(**rules):
+    return dict(POLICY_DEFAULTS, **rules)
+
+
+@responses.activate
+def test_reads_only_the_credits_without_runway_rules():
+    responses.get(BASE + '/account/credits_remaining', json=CREDITS)
+    verdict = credits_verdict.read_and_judge(params(), policy(min_credits=1000))
+    assert (verdict['passed'], verdict['counted_credits'], verdict['required_credits']) == (False, 900, 1000)
+    assert verdict['message'] == 'Cicero credits too low: 900 usable (900 balance), 1,000 required'
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_runway_rule_reads_the_usage_with_the_same_client():
+    responses.get(BASE + '/account/credits_remaining', json=CREDITS)
+    responses.get(BASE + '/account/usage/2026-08/to/2026-10', json=USAGE)
+    verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=60))
+    # 930 credits over the 92 days of August to October: about 10 a day, so 900 last 89 days.
+    assert verdict['passed'] and verdict['runway_days'] == 89.0, verdict
+    assert [call.request.path_url.split('?')[0] for call in responses.calls] == [
+        '/v3.1/account/credits_remaining', '/v3.1/account/usage/2026-08/to/2026-10']
+
+
+@responses.activate
+@pytest.mark.parametrize('failing, what', [('/account/credits_remaining', 'credits'),
+                                           ('/account/usage/2026-08/to/2026-10', 'usage')])
+def test_a_failed_read_is_named_with_the_api_message_and_no_key(failing, what):
+    for path, body in (('/account/credits_remaining', CREDITS), ('/account/usage/2026-08/to/2026-10', USAGE)):
+        if path == failing:
+            responses.get(BASE + path, status=400, json={'response': {
+                'errors': ['Bad key ' + KEY + ' ' + quote(KEY, safe='')], 'messages': [], 'results': {}}})
+        else:
+            responses.get(BASE + path, json=body)
+    verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=1))
+    assert not verdict['passed'] and verdict['counted_credits'] is None
+    assert verdict['message'].startswith('Cicero {0} could not be read: Cicero API error (HTTP 400): Bad key '.format(
+        what)), verdict['message']
+    assert KEY not in str(verdict) and quote(KEY, safe='') not in str(verdict)
+
+
+def test_missing_credentials_fail_the_verdict_before_any_request():
+    verdict = credits_verdict.read_and_judge(params(license_key=None), policy())
+    assert verdict['message'].startswith('Cicero credits could not be read: No Cicero credentials: set the '
+                                         'license_key option')
+
+
+def test_registered_failed_read_keeps_the_module_message():
+    verdict = credits_verdict.judge_registered({'failed': True, 'msg': 'Cicero API error (HTTP 503): down'},
+                                               None, policy())
+    assert verdict['message'] == 'Cicero credits could not be read: Cicero API error (HTTP 503): down'
+
+
+def test_registered_result_without_usage_cannot_judge_a_runway_rule():
+    figures = dict(credit_balance=5, overdraft_limit=0, available_credits=5, credits_expiring_soon=0,
+                   expiring_within_days=30, next_expiration=None, usable_batches=[])
+    assert credits_verdict.judge_registered(figures, None, policy())['passed'] is True
+    verdict = credits_verdict.judge_registered(figures, None, policy(min_runway_days=10))
+    assert verdict['message'] == 'Cicero usage could not be read: the runway rules need the usage option'
+
+
+def test_a_dictionary_that_is_not_a_credits_result_is_refused_by_name():
+    with pytest.raises(AnsibleActionFail) as caught:
+        credits_verdict.judge_registered({'credit_balance': 5}, None, policy())
+    assert str(caught.value).startswith('credits must be a registered melissa_credits_info result; this one '
+                                        'lacks overdraft_limit, available_credits')
