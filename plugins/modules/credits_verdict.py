@@ -27,7 +27,8 @@ description:
   - Never fails on a low balance or a failed read itself; RV(passed=false) says so and RV(message) says why.
     The C(melissa.cicero.assert_credits) role turns RV(passed=false) into a failed play.
   - Raises an Ansible warning when the counted credits are below O(warn_credits) but the gate passes.
-  - The result holds the verdict and figures only, never the credentials, so the task needs no C(no_log).
+  - The result holds the verdict and figures only, never the credentials. Where the task's arguments carry
+    the key, give it C(no_log) and show RV(message) in a later task, as the role does.
   - Proxies come from the controller's environment (E(HTTPS_PROXY) and friends); a task's C(environment)
     keyword does not reach an action that runs on the controller.
 author:
