@@ -185,8 +185,10 @@ def main():
     mode.add_argument('--quick', action='store_true', help='tiny counts, print only (CI smoke)')
     mode.add_argument('--full', action='store_true', help='real counts, write docs/performance.md')
     args = parser.parse_args()
-    pairs, sizes, fleet_runs, batches, repeats = ((2, [1, 20], 1, 500, 3) if args.quick
-                                                 else (20, [1, 100, 500], 5, 5000, 15))
+    if args.quick:
+        pairs, sizes, fleet_runs, batches, repeats = 2, [1, 20], 1, 500, 3
+    else:
+        pairs, sizes, fleet_runs, batches, repeats = 20, [1, 100, 500], 5, 5000, 15
     simulator = start_simulator()
     try:
         with tempfile.TemporaryDirectory() as work:
