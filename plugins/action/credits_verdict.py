@@ -61,6 +61,16 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
+        try:
+            result.update(self._judge())
+        except AnsibleActionFail as exc:
+            # Returned, not raised: before ansible-core 2.19 a raised failure bypassed failed_when, which
+            # the role relies on to show this message after its no_log task.
+            result.update(failed=True, msg=exc.message)
+        result['changed'] = False
+        return result
+
+    def _judge(self):
         dummy, args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC, required_together=CONNECTION_REQUIRED_TOGETHER)
         policy = dict((name, args[name]) for name in POLICY_DEFAULTS)
@@ -73,9 +83,7 @@ class ActionModule(ActionBase):
             verdict = judge_registered(args['credits'], args['usage'], policy)
         if verdict['warning']:
             display.warning(verdict['warning'])
-        result.update(verdict)
-        result['changed'] = False
-        result['msg'] = verdict['message']
+        result = dict(verdict, msg=verdict['message'])
         if args['fact_name']:
             result['ansible_facts'] = {args['fact_name']: verdict}
         if args['report_path']:

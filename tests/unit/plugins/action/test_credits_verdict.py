@@ -97,3 +97,20 @@ def test_a_dictionary_that_is_not_a_credits_result_is_refused_by_name():
         credits_verdict.judge_registered({'credit_balance': 5}, None, policy())
     assert str(caught.value).startswith('credits must be a registered melissa_credits_info result; this one '
                                         'lacks overdraft_limit, available_credits')
+
+
+class RefusingAction(credits_verdict.ActionModule):
+    """The action with its judging replaced by a refusal, as validation or check_policy would refuse."""
+
+    def __init__(self):  # pylint: disable=super-init-not-called - no task, connection or loader needed
+        pass
+
+    def _judge(self):
+        raise AnsibleActionFail('min_credits must be 0 or more, got -5')
+
+
+def test_bad_arguments_are_returned_as_a_failure_not_raised(monkeypatch):
+    """Returned, so that failed_when sees them on every ansible-core (2.16 let a raised failure past it)."""
+    monkeypatch.setattr(credits_verdict.ActionBase, 'run', lambda self, tmp=None, task_vars=None: {})
+    result = RefusingAction().run(task_vars={})
+    assert result == {'failed': True, 'msg': 'min_credits must be 0 or more, got -5', 'changed': False}
