@@ -102,7 +102,8 @@ def test_a_dictionary_that_is_not_a_credits_result_is_refused_by_name():
 class RefusingAction(credits_verdict.ActionModule):
     """The action with its judging replaced by a refusal, as validation or check_policy would refuse."""
 
-    def __init__(self):  # pylint: disable=super-init-not-called - no task, connection or loader needed
+    # run() is under test, not the plumbing: no task, connection or loader is needed.
+    def __init__(self):  # pylint: disable=super-init-not-called
         pass
 
     def _judge(self):
