@@ -20,11 +20,7 @@ author:
   - melissa.cicero maintainers (@melissa-cicero)
 extends_documentation_fragment:
   - melissa.cicero._connection
-options:
-  expiring_within_days:
-    description: Window for C(credits_expiring_soon) - batches that expire in fewer than this many whole days.
-    type: int
-    default: 30
+  - melissa.cicero._credits
 '''
 
 EXAMPLES = r'''

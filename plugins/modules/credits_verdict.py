@@ -35,6 +35,7 @@ author:
   - melissa.cicero maintainers (@melissa-cicero)
 extends_documentation_fragment:
   - melissa.cicero._connection
+  - melissa.cicero._credits
   - melissa.cicero._attributes
   - melissa.cicero._attributes.INFO_MODULE
 attributes:
@@ -53,10 +54,6 @@ options:
         and O(max_expiring_unused). Ignored without O(credits) (the usage is then read when needed) and when
         no runway rule is set.
     type: dict
-  expiring_within_days:
-    description: Window for the figures' C(credits_expiring_soon) when the credits are read here.
-    type: int
-    default: 30
   min_credits:
     description: Fail when the counted credits are below this.
     type: int

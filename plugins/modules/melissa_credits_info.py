@@ -20,14 +20,9 @@ author:
   - melissa.cicero maintainers (@melissa-cicero)
 extends_documentation_fragment:
   - melissa.cicero._connection
+  - melissa.cicero._credits
   - melissa.cicero._attributes
   - melissa.cicero._attributes.INFO_MODULE
-options:
-  expiring_within_days:
-    description:
-      - Window for RV(credits_expiring_soon) - batches that expire in fewer than this many whole days.
-    type: int
-    default: 30
 seealso:
   - module: ansible.builtin.assert
   - name: Cicero API account documentation
