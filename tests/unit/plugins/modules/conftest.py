@@ -22,7 +22,7 @@ def run_module(monkeypatch, capsys):
             monkeypatch.setattr(basic, '_ANSIBLE_PROFILE', 'legacy')
         # A module process is never the controller; importing controller code in the same test session
         # (the action tests) marks it as one in 2.19+, which would send module warnings to the display.
-        internal = getattr(basic, '_internal', None) or sys.modules.get('ansible.module_utils._internal')
+        internal = sys.modules.get('ansible.module_utils._internal')  # 2.19+ only
         if hasattr(internal, 'is_controller'):
             monkeypatch.setattr(internal, 'is_controller', False)
         with pytest.raises(SystemExit) as caught:
