@@ -26,8 +26,9 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    FIGURE_KEYS, POLICY_DEFAULTS, check_policy, evaluate, needs_usage, unreadable)
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits, read_usage
+    FIGURE_KEYS, check_policy, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
 
 display = Display()
 
@@ -35,15 +36,8 @@ display = Display()
 def _argument_spec():
     spec = connection_argument_spec()
     spec.update(credits_options())
+    spec.update(policy_argument_spec())
     spec.update(
-        min_credits=dict(type='int', default=POLICY_DEFAULTS['min_credits']),
-        warn_credits=dict(type='int', default=POLICY_DEFAULTS['warn_credits']),
-        include_overdraft=dict(type='bool', default=POLICY_DEFAULTS['include_overdraft']),
-        valid_for_days=dict(type='int', default=POLICY_DEFAULTS['valid_for_days']),
-        expected_spend=dict(type='float', default=POLICY_DEFAULTS['expected_spend']),
-        margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
-        min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
-        max_expiring_unused=dict(type='int'),
         credits=dict(type='dict'),
         usage=dict(type='dict'),
         fact_name=dict(type='str'),
@@ -73,7 +67,7 @@ class ActionModule(ActionBase):
     def _judge(self):
         dummy, args = self.validate_argument_spec(
             argument_spec=ARGUMENT_SPEC, required_together=CONNECTION_REQUIRED_TOGETHER)
-        policy = dict((name, args[name]) for name in POLICY_DEFAULTS)
+        policy = policy_from(args)
         problem = check_policy(policy)
         if problem:
             raise AnsibleActionFail(problem)
@@ -94,23 +88,17 @@ class ActionModule(ActionBase):
 
 
 def read_and_judge(params, policy):
-    """Read the credits, and the usage when a runway rule needs it, with one client; a failed read fails
-    the verdict with the read's own (redacted) message, naming which read failed."""
+    """Read with one client and judge (plugin_utils/_gate.py); a connection option that cannot be right
+    fails the verdict with its message, as a failed read does."""
     missing = missing_library(params)
     if missing:
         return unreadable(missing_required_lib(missing[0]), policy)
-    read = {}
-
-    def read_figures(client, params):
-        read['credits'] = read_credits(client, params)
-        if needs_usage(policy):
-            read['usage'] = read_usage(client, params)
-
+    redactor = credential_redactor(params)
     try:
-        call_api(params, read_figures, display.warning, credential_redactor(params))
+        return call_api(params, lambda client, params: read_verdict(client, params, policy, redactor),
+                        display.warning, redactor)
     except CiceroError as exc:
-        return unreadable(exc.message, policy, 'usage' if 'credits' in read else 'credits')
-    return evaluate(read['credits'], policy, read.get('usage'))
+        return unreadable(exc.message, policy)
 
 
 def judge_registered(credits, usage, policy):

@@ -101,10 +101,15 @@ def call_api(params, read, warn, redactor):
             warn(warning)
         return read(client_from_params(params, redactor), params)
     except CiceroError as exc:
-        exc.message = redactor(exc.message)
-        exc.details = redactor.data(exc.details)
-        exc.args = (exc.message,)
-        raise
+        raise redacted(exc, redactor)
+
+
+def redacted(exc, redactor):
+    """`exc` with its message and details masked by `redactor`, for whoever catches it next."""
+    exc.message = redactor(exc.message)
+    exc.details = redactor.data(exc.details)
+    exc.args = (exc.message,)
+    return exc
 
 
 def client_from_params(params, redactor):

@@ -30,6 +30,27 @@ POLICY_DEFAULTS = dict(
     max_expiring_unused=None,
 )
 
+
+
+def policy_argument_spec():
+    """The policy options (role variables without the assert_credits_ prefix), for every judge of credits."""
+    return dict(
+        min_credits=dict(type='int', default=POLICY_DEFAULTS['min_credits']),
+        warn_credits=dict(type='int', default=POLICY_DEFAULTS['warn_credits']),
+        include_overdraft=dict(type='bool', default=POLICY_DEFAULTS['include_overdraft']),
+        valid_for_days=dict(type='int', default=POLICY_DEFAULTS['valid_for_days']),
+        expected_spend=dict(type='float', default=POLICY_DEFAULTS['expected_spend']),
+        margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
+        min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
+        max_expiring_unused=dict(type='int'),
+    )
+
+
+def policy_from(params):
+    """The policy values out of validated parameters that also hold other options."""
+    return dict((name, params[name]) for name in POLICY_DEFAULTS)
+
+
 # The melissa_credits_info figures a verdict uses and reports.
 FIGURE_KEYS = ('credit_balance', 'overdraft_limit', 'available_credits', 'credits_expiring_soon',
                'expiring_within_days', 'next_expiration', 'usable_batches')

@@ -44,8 +44,8 @@ USAGE = {'heavy_usage': (31500, {'legislative_district': 21000, 'official': 1000
 DEFAULT_USAGE = (3200, {'legislative_district': 2100, 'official': 1000})
 
 
-def results_for(name, now):
-    balance, overdraft, batches = ACCOUNTS[name]
+def results_for(name, now, account=None):
+    balance, overdraft, batches = account or ACCOUNTS[name]
     rendered = []
     for item in batches:
         item = dict(item)
@@ -171,7 +171,24 @@ TRANSIENT = {
     'rate_limited_date': lambda state: Answer(429, 'application/json', b'{}', {'Retry-After': _http_date(1)})
     if first_time(state, 'rate_limited_date') else None,
 }
-SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | {'trickle', 'token_expired'})
+# Accounts that change between reads, for watches (the event source): each credits_remaining request is
+# the next step, the last step repeats. `falling` spends its balance (ok, warn, low for min 1,000 and
+# warn 5,000); `outage` answers its 2nd and 3rd requests with a proxy's HTML 502, then recovers.
+FALLING_BALANCES = (12500, 4000, 800)
+OUTAGE_REQUESTS = (2, 3)
+
+
+def _step(state, name):
+    state[name] = state.get(name, 0) + 1
+    return state[name]
+
+
+def _falling(step):
+    balance = FALLING_BALANCES[min(step, len(FALLING_BALANCES)) - 1]
+    return (balance, 0, [batch(15000, balance, 30, 200.5, '298.00', '0.00')])
+
+
+SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | {'trickle', 'token_expired', 'falling', 'outage'})
 
 
 def usage_results(name, first, last, today):
@@ -218,8 +235,13 @@ def credits_answer(name, fmt, shape, state, slow_seconds=5.0):
         if answer is not None:
             return answer
         name = 'healthy'
+    changing = None
+    if name == 'falling':
+        changing = _falling(_step(state, 'falling'))
+    elif name == 'outage' and _step(state, 'outage') in OUTAGE_REQUESTS:
+        return Answer(502, 'text/html', HTML_502)
     account = name if name in ACCOUNTS else 'healthy'
-    content_type, body = render(envelope(results_for(account, _this_hour())), fmt, shape)
+    content_type, body = render(envelope(results_for(account, _this_hour(), changing)), fmt, shape)
     if name == 'slow':
         return Answer(200, content_type, body, delay=slow_seconds)
     if name == 'trickle':

@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Event source melissa.cicero.credits: watch a Cicero account's credits from ansible-rulebook.
+
+Documentation and `main` only; the watch is plugins/plugin_utils/_watch.py, which reads through the
+modules' own client, parser, redactor and policy.
+"""
+
+import os
+import sys
+
+DOCUMENTATION = r'''
+---
+short_description: Watch the credits of a Melissa Cicero account between deploys
+description:
+  - Reads C(GET /account/credits_remaining) every O(interval) seconds, judges the figures with the policy of
+    the C(melissa.cicero.assert_credits) gate, and puts an event whose one key, C(cicero_credits), holds
+    the gate's verdict (the fact C(assert_credits_result)) plus C(status), C(read_at) and
+    C(account).
+  - C(status) is V(ok); V(warn) (the gate passes, but the counted credits are below O(warn_credits));
+    V(low) (the gate fails on the figures); or V(error) (the read failed; C(message) is the module's own
+    message, naming the HTTP status and the API's error text).
+  - One request per read (plus the client's retries); the usage is read as well only when a runway rule
+    (O(min_runway_days), O(max_expiring_unused)) is set. Reads run in a thread, so a slow account never
+    holds up ansible-rulebook or another source.
+  - While reads keep failing, the next read comes after 60 seconds, then 120, 240 and so on, never later
+    than O(interval); after a good read the pace is O(interval) again.
+  - The license key, password and session token appear in no event and no log line, in any spelling.
+  - Needs ansible-core, requests (and xmltodict for O(format=xml)) in the Python that runs ansible-rulebook.
+options:
+  license_key:
+    description:
+      - The Melissa license key. If not set, the E(MELISSA_LICENSE_KEY) environment variable is used.
+      - Either this or O(username) and O(password) is required.
+    type: str
+    aliases: [customer_id, key]
+  username:
+    description: User name for Cicero's older token authentication; E(MELISSA_CICERO_USERNAME) if not set.
+    type: str
+  password:
+    description: Password for O(username); E(MELISSA_CICERO_PASSWORD) if not set.
+    type: str
+  api_url:
+    description: Base URL of the Cicero API; E(MELISSA_CICERO_API_URL) if not set, then the default.
+    type: str
+    default: https://app.cicerodata.com/v3.1
+  format:
+    description: Wire format to ask for; both give the same events.
+    type: str
+    choices: [json, xml]
+    default: json
+  timeout:
+    description: Seconds for the connection and each read of one attempt.
+    type: float
+    default: 30
+  retries:
+    description: Retries within one read after a connection error, a timeout, or HTTP 429, 502, 503, 504.
+    type: int
+    default: 3
+  validate_certs:
+    description: Whether to verify the server's TLS certificate.
+    type: bool
+    default: true
+  ca_path:
+    description: A PEM file of CA certificates to verify the server with.
+    type: path
+  expiring_within_days:
+    description: Window for C(figures.credits_expiring_soon), in whole days.
+    type: int
+    default: 30
+  min_credits:
+    description: The verdict is V(low) when the counted credits are below this.
+    type: int
+    default: 1
+  warn_credits:
+    description: The status is V(warn) when the counted credits are below this but the verdict passes. V(0) is off.
+    type: int
+    default: 0
+  include_overdraft:
+    description: Count the account's overdraft limit as headroom.
+    type: bool
+    default: false
+  valid_for_days:
+    description: Count only credits in batches still valid this many days from now. V(0) counts the whole balance.
+    type: int
+    default: 0
+  expected_spend:
+    description: Credits the coming work will spend; the verdict requires this plus O(margin_percent).
+    type: float
+    default: 0
+  margin_percent:
+    description: Safety margin on O(expected_spend), in percent.
+    type: float
+    default: 0
+  min_runway_days:
+    description: V(low) when the counted credits would run out sooner than this at the last three months' spend.
+    type: int
+    default: 0
+  max_expiring_unused:
+    description: V(low) when more credits than this would expire before they can be spent. Unset is off.
+    type: int
+  interval:
+    description: Seconds between reads. Must be greater than 0.
+    type: float
+    default: 3600
+  emit:
+    description:
+      - V(status) puts an event for the first read and for each read whose status differs from the previous one.
+      - V(changes) also puts one when any figure changed.
+      - V(every) puts one for every read.
+    type: str
+    choices: [status, changes, every]
+    default: status
+  account:
+    description: A free label copied into every event as C(account), so one rulebook can watch several accounts.
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Watch the Cicero credits
+  hosts: localhost
+  sources:
+    - melissa.cicero.credits:
+        interval: 900
+        min_credits: 1000
+        warn_credits: 5000
+        account: production
+  rules:
+    - name: Tell someone before the credits run out
+      condition: event.cicero_credits.status in ["warn", "low", "error"]
+      action:
+        debug:
+          msg: "{{ event.cicero_credits.account }}: {{ event.cicero_credits.message }}"
+'''
+
+
+def _importable_collection():
+    """ansible-rulebook runs a source by its file path, where ansible_collections may not be importable:
+    put the collections folder this file was installed into first on sys.path."""
+    parts = os.path.abspath(__file__).split(os.sep)
+    if len(parts) > 8 and parts[-8] == 'ansible_collections':
+        root = os.sep.join(parts[:-8]) or os.sep
+        if root not in sys.path:
+            sys.path.insert(0, root)
+
+
+_importable_collection()
+
+# pylint: disable=wrong-import-position
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError  # noqa: E402
+from ansible_collections.melissa.cicero.plugins.plugin_utils._watch import SOURCE, watch  # noqa: E402
+
+
+class ArgumentError(ValueError):
+    """A source argument that cannot be right; ansible-rulebook prints its message and stops the source."""
+
+
+async def main(queue, args):
+    """Put a cicero_credits event on `queue` as the emit argument says, every interval seconds."""
+    try:
+        await watch(queue, args)
+    except CiceroOptionError as exc:
+        # from None: the message says all; a chained traceback would only repeat it.
+        raise ArgumentError('{0}: {1}'.format(SOURCE, exc.message)) from None
+
+
+if __name__ == '__main__':
+    import asyncio
+    import json
+
+    class PrintingQueue:
+        async def put(self, event):
+            print(json.dumps(event, sort_keys=True), flush=True)
+
+    asyncio.run(main(PrintingQueue(), dict(interval=10, emit='every')))

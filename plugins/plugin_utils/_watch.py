@@ -1,0 +1,205 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Watch an account between deploys: the engine of the event source melissa.cicero.credits.
+
+The source file under extensions/eda is documentation and `main`; the arguments, the statuses, when to
+put an event and how to pace the reads live here, as plain functions, beside one asyncio loop. Each read
+is the gate's own (plugin_utils/_gate.py) and runs in a thread of its own: requests blocks, and a slow
+account must not hold up ansible-rulebook's event loop or another source in the same rulebook.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import asyncio
+import logging
+import threading
+
+from datetime import datetime, timezone
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
+    CONNECTION_REQUIRED_TOGETHER, check_connection_options, client_from_params, connection_argument_spec,
+    credential_redactor, missing_library)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
+    check_policy, policy_argument_spec, policy_from)
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
+
+SOURCE = 'melissa.cicero.credits'
+EVENT_KEY = 'cicero_credits'
+EMIT_MODES = ('status', 'changes', 'every')
+STATUSES = ('ok', 'warn', 'low', 'error')
+DEFAULT_INTERVAL = 3600.0
+# While reads keep failing, the next read comes sooner than `interval` so a recovery is seen early, but
+# no sooner than this after the first failure, doubling after each further one, up to `interval`.
+ERROR_RETRY_FIRST = 60.0
+
+logger = logging.getLogger('melissa.cicero.credits')
+
+
+def watch_argument_spec():
+    """The source's arguments: the module's connection options, the gate's policy, and the watch's own."""
+    spec = connection_argument_spec()
+    spec.update(credits_options())
+    spec.update(policy_argument_spec())
+    spec.update(
+        interval=dict(type='float', default=DEFAULT_INTERVAL),
+        emit=dict(type='str', default='status', choices=list(EMIT_MODES)),
+        account=dict(type='str'),
+    )
+    return spec
+
+
+def watch_options(args):
+    """Validated arguments, or CiceroOptionError naming the first argument that is wrong. No request."""
+    # ansible-rulebook adds its own eda_* arguments (eda_feedback_queue); they are not ours to check.
+    args = dict((name, value) for name, value in (args or {}).items() if not str(name).startswith('eda_'))
+    redactor = credential_redactor(dict(license_key=_first(args, 'license_key', 'customer_id', 'key'),
+                                        password=args.get('password')))
+    validated = ArgumentSpecValidator(watch_argument_spec(), required_together=CONNECTION_REQUIRED_TOGETHER) \
+        .validate(args)
+    if validated.error_messages:
+        raise CiceroOptionError(redactor('; '.join(validated.error_messages)))
+    params = validated.validated_parameters
+    for warning in check_connection_options(params):  # raises when no credentials are given
+        logger.warning('%s: %s', SOURCE, warning)
+    problem = check_policy(policy_from(params))
+    if problem:
+        raise CiceroOptionError(problem)
+    if params['interval'] <= 0:
+        raise CiceroOptionError('interval must be a number of seconds greater than 0, got {0:g}'.format(
+            params['interval']))
+    if params['expiring_within_days'] < 0:
+        raise CiceroOptionError('expiring_within_days must be 0 or more, got {0}'.format(
+            params['expiring_within_days']))
+    missing = missing_library(params)
+    if missing:
+        raise CiceroOptionError('{0} needs the Python library {1} in the Python that runs ansible-rulebook: '
+                                'pip install {1}'.format(SOURCE, missing[0]))
+    return params
+
+
+def status_of(verdict):
+    """ok, warn (passed, but under the warning level), low (the verdict fails on the figures) or error."""
+    if verdict['figures'] is None:
+        return 'error'
+    if not verdict['passed']:
+        return 'low'
+    return 'warn' if verdict['warning'] else 'ok'
+
+
+def credits_event(verdict, read_at, account):
+    """The inner dict of an event: the gate's verdict plus status, read_at (ISO 8601, UTC) and account."""
+    event = dict(verdict)
+    event.update(status=status_of(verdict), read_at=read_at.strftime('%Y-%m-%dT%H:%M:%SZ'), account=account)
+    return event
+
+
+def should_emit(emit, previous, current):
+    """Whether `current` becomes an event under `emit`, after the `previous` read's event (None: first)."""
+    if previous is None or emit == 'every':
+        return True
+    if emit == 'status':
+        return current['status'] != previous['status']
+    return _without_time(current) != _without_time(previous)
+
+
+def next_delay(interval, failures):
+    """Seconds until the next read after `failures` failed reads in a row (0 after a good read)."""
+    if failures <= 0:
+        return interval
+    return min(interval, ERROR_RETRY_FIRST * 2 ** (failures - 1))
+
+
+async def watch(queue, args, now=None):
+    """Read and judge every `interval` seconds and put events on `queue`, until cancelled.
+
+    Bad arguments raise CiceroOptionError before any request.
+    """
+    params = watch_options(args)
+    policy = policy_from(params)
+    redactor = credential_redactor(params)
+    client = client_from_params(params, redactor)
+    url_filter = _RedactingFilter(redactor)
+    # urllib3 logs each request line, query string and all, at DEBUG; ansible-rulebook -vv shows DEBUG.
+    logging.getLogger('urllib3.connectionpool').addFilter(url_filter)
+    now = now or (lambda: datetime.now(timezone.utc))
+    previous, failures = None, 0
+    try:
+        while True:
+            read_at = now()
+            verdict = await in_thread(read_verdict, client, params, policy, redactor)
+            event = credits_event(verdict, read_at, params['account'])
+            failures = failures + 1 if event['status'] == 'error' else 0
+            _log_read(event, failures)
+            if should_emit(params['emit'], previous, event):
+                await queue.put({EVENT_KEY: event})
+            previous = event
+            await asyncio.sleep(next_delay(params['interval'], failures))
+    finally:
+        logging.getLogger('urllib3.connectionpool').removeFilter(url_filter)
+
+
+async def in_thread(func, *args):
+    """func(*args) in a daemon thread, awaited without blocking the event loop.
+
+    Not the loop's default executor: its threads are joined when the interpreter exits, so a read hanging
+    on a dead server would hold ansible-rulebook's shutdown for up to the client's whole retry budget.
+    """
+    loop = asyncio.get_running_loop()
+    future = loop.create_future()
+
+    def settle(outcome, value):
+        if not future.done():  # the awaiting task may have been cancelled meanwhile
+            getattr(future, outcome)(value)
+
+    def work():
+        try:
+            outcome, value = 'set_result', func(*args)
+        except BaseException as exc:  # pylint: disable=broad-except  # handed to the awaiting task
+            outcome, value = 'set_exception', exc
+        try:
+            loop.call_soon_threadsafe(settle, outcome, value)
+        except RuntimeError:
+            pass  # the loop has closed: nobody waits for this read any more
+
+    threading.Thread(target=work, name='melissa-cicero-credits-read', daemon=True).start()
+    return await future
+
+
+def _log_read(event, failures):
+    where = ' ({0})'.format(event['account']) if event['account'] else ''
+    if event['status'] == 'error':
+        logger.warning('%s%s: read failed (%d in a row): %s', SOURCE, where, failures, event['message'])
+    else:
+        logger.info('%s%s: %s: %s', SOURCE, where, event['status'], event['message'])
+
+
+def _without_time(event):
+    return dict((key, value) for key, value in event.items() if key != 'read_at')
+
+
+def _first(args, *names):
+    for name in names:
+        if args.get(name):
+            return str(args[name])
+    return None
+
+
+class _RedactingFilter(logging.Filter):
+    """Masks the credentials in log records of the logger it is attached to."""
+
+    def __init__(self, redactor):
+        super(_RedactingFilter, self).__init__()
+        self._redactor = redactor
+
+    def filter(self, record):
+        record.msg = self._redactor(record.getMessage())
+        record.args = ()
+        return True

@@ -1,0 +1,44 @@
+"""The event source file as ansible-rulebook loads it (runpy.run_path): its documentation and main()."""
+
+import asyncio
+import os
+import runpy
+
+import pytest
+import yaml
+
+from ansible_collections.melissa.cicero.plugins.plugin_utils._watch import watch_argument_spec
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
+SOURCE_FILE = os.path.join(REPO, 'extensions', 'eda', 'plugins', 'event_source', 'credits.py')
+
+
+@pytest.fixture(scope='module')
+def source():
+    return runpy.run_path(SOURCE_FILE)
+
+
+def test_documentation_lists_every_argument_as_the_spec_declares_it(source):
+    documented = yaml.safe_load(source['DOCUMENTATION'])['options']
+    spec = watch_argument_spec()
+    assert sorted(documented) == sorted(spec)
+    for name, declared in spec.items():
+        shown = documented[name]
+        assert shown['type'] == declared['type'], name
+        assert shown.get('default') == declared.get('default'), name
+        assert shown.get('choices') == declared.get('choices'), name
+        assert shown.get('aliases') == declared.get('aliases'), name
+        assert shown['description'], name
+
+
+def test_examples_are_a_rulebook_using_the_source(source):
+    rulebook, = yaml.safe_load(source['EXAMPLES'])
+    assert list(rulebook['sources'][0]) == ['melissa.cicero.credits']
+
+
+def test_a_bad_argument_stops_main_with_one_line_naming_it(source, monkeypatch):
+    monkeypatch.delenv('MELISSA_LICENSE_KEY', raising=False)
+    with pytest.raises(ValueError) as raised:
+        asyncio.run(source['main'](asyncio.Queue(), dict(license_key='k', interval=-1)))
+    assert str(raised.value) == 'melissa.cicero.credits: interval must be a number of seconds greater than 0, got -1'
+    assert raised.value.__cause__ is None and raised.value.__suppress_context__

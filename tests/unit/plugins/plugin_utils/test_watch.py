@@ -1,0 +1,259 @@
+"""The watch behind the event source: statuses, emit modes, pacing, argument errors and secrecy.
+
+`watch` is driven with a real asyncio queue against the simulator over loopback.
+"""
+
+import asyncio
+import json
+import logging
+import time
+
+from datetime import datetime, timezone
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch
+
+KEY = 'watch key/+&= secret'
+CREDITS_READS = '{0} GET /account/credits_remaining'
+
+
+@pytest.fixture(autouse=True)
+def no_environment(monkeypatch):
+    for name in ('MELISSA_LICENSE_KEY', 'MELISSA_CICERO_API_URL', 'MELISSA_CICERO_USERNAME',
+                 'MELISSA_CICERO_PASSWORD'):
+        monkeypatch.delenv(name, raising=False)
+
+
+def run_watch(args, until, timeout=10.0):
+    """Run watch(queue, args) until until(events) holds (or the timeout); return every event put."""
+    async def drive():
+        queue = asyncio.Queue()
+        task = asyncio.create_task(_watch.watch(queue, args))
+        events = []
+        deadline = time.monotonic() + timeout
+        try:
+            while not until(events) and time.monotonic() < deadline:
+                try:
+                    events.append((await asyncio.wait_for(queue.get(), 0.05))[_watch.EVENT_KEY])
+                except asyncio.TimeoutError:
+                    if task.done():
+                        task.result()  # raises what stopped the watch
+        finally:
+            task.cancel()
+        return events
+    return asyncio.run(drive())
+
+
+def reads(simulator, scenario):
+    return simulator.requests().get(CREDITS_READS.format(scenario), 0)
+
+
+def args_for(simulator, scenario, **extra):
+    values = dict(api_url=simulator.url(scenario), license_key=KEY, interval=0.05, retries=0)
+    values.update(extra)
+    return values
+
+
+# -- statuses, emit modes, pacing: pure functions ------------------------------------------------------
+
+def verdict(passed=True, warning=None, figures=None):
+    return dict(passed=passed, warning=warning, message='m', figures={} if figures is None else figures)
+
+
+@pytest.mark.parametrize('given, status', [
+    (verdict(), 'ok'),
+    (verdict(warning='running low'), 'warn'),
+    (verdict(passed=False), 'low'),
+    (dict(verdict(passed=False), figures=None), 'error'),
+])
+def test_status_of(given, status):
+    if given['figures'] == {}:
+        given['figures'] = {'credit_balance': 1}
+    assert _watch.status_of(given) == status
+
+
+def test_event_is_the_verdict_with_status_time_and_account():
+    event = _watch.credits_event(verdict(figures={'credit_balance': 3}),
+                                 datetime(2026, 11, 25, 8, 5, 9, 123, tzinfo=timezone.utc), 'production')
+    assert event == dict(verdict(figures={'credit_balance': 3}), status='ok', read_at='2026-11-25T08:05:09Z',
+                         account='production')
+
+
+def event(status, balance, read_at='2026-11-25T08:00:00Z'):
+    return dict(status=status, figures={'credit_balance': balance}, read_at=read_at)
+
+
+@pytest.mark.parametrize('emit, previous, current, expected', [
+    ('status', None, event('ok', 1), True),
+    ('status', event('ok', 1), event('ok', 2), False),
+    ('status', event('ok', 1), event('warn', 1), True),
+    ('changes', event('ok', 1), event('ok', 1, '2026-11-25T09:00:00Z'), False),
+    ('changes', event('ok', 1), event('ok', 2), True),
+    ('every', event('ok', 1), event('ok', 1), True),
+])
+def test_should_emit(emit, previous, current, expected):
+    assert _watch.should_emit(emit, previous, current) is expected
+
+
+def test_failing_reads_come_sooner_then_back_off_up_to_the_interval():
+    assert [_watch.next_delay(3600, failures) for failures in range(8)] == [
+        3600, 60, 120, 240, 480, 960, 1920, 3600]
+    assert _watch.next_delay(10, 1) == 10  # never later than the interval
+
+
+# -- arguments ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('extra, message', [
+    (dict(format='yaml'), 'value of format must be one of: json, xml, got: yaml'),
+    (dict(emit='sometimes'), 'value of emit must be one of: status, changes, every, got: sometimes'),
+    (dict(interval=0), 'interval must be a number of seconds greater than 0, got 0'),
+    (dict(interval=-5), 'interval must be a number of seconds greater than 0, got -5'),
+    (dict(interval='soon'), "argument 'interval' is of type"),
+    (dict(min_credits=-1), 'min_credits must be 0 or more, got -1'),
+    (dict(warn_credits=-2), 'warn_credits must be 0 or more, got -2'),
+    (dict(expected_spend=-3), 'expected_spend must be 0 or more, got -3'),
+    (dict(margin_percent=-4), 'margin_percent must be 0 or more, got -4'),
+    (dict(valid_for_days=-5), 'valid_for_days must be 0 or more, got -5'),
+    (dict(min_runway_days=-6), 'min_runway_days must be 0 or more, got -6'),
+    (dict(max_expiring_unused=-7), 'max_expiring_unused must be 0 or more, got -7'),
+    (dict(expiring_within_days=-8), 'expiring_within_days must be 0 or more, got -8'),
+    (dict(timeout=0), 'timeout must be a number of seconds greater than 0, got 0'),
+    (dict(api_url='ftp://example.com'), 'api_url must be an absolute http:// or https:// URL'),
+    (dict(license_key=None), 'No Cicero credentials: set the license_key option'),
+    (dict(colour='red'), 'colour'),
+])
+def test_bad_arguments_stop_the_watch_before_any_request(fresh_simulator, extra, message):
+    with pytest.raises(CiceroOptionError) as raised:
+        run_watch(args_for(fresh_simulator, 'healthy', **extra), until=lambda events: False, timeout=2)
+    assert message in raised.value.message
+    assert fresh_simulator.requests() == {}
+
+
+def test_an_argument_error_never_shows_the_key():
+    with pytest.raises(CiceroOptionError) as raised:
+        _watch.watch_options(dict(license_key=KEY, username='someone', password=KEY))
+    assert 'mutually exclusive' in raised.value.message
+    assert not [form for form in secret_forms(KEY) if form in raised.value.message]
+
+
+def test_rulebook_arguments_arrive_as_text_and_eda_arguments_are_not_ours():
+    params = _watch.watch_options(dict(license_key=KEY, interval='900', min_credits='1000',
+                                       include_overdraft='true', eda_feedback_queue=object()))
+    assert (params['interval'], params['min_credits'], params['include_overdraft']) == (900.0, 1000, True)
+    assert params['emit'] == 'status' and params['account'] is None
+    assert dict((name, params[name]) for name in POLICY_DEFAULTS) == dict(
+        POLICY_DEFAULTS, min_credits=1000, include_overdraft=True)
+
+
+def test_environment_fallbacks_are_the_modules(monkeypatch, fresh_simulator):
+    monkeypatch.setenv('MELISSA_LICENSE_KEY', KEY)
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', fresh_simulator.url('healthy'))
+    params = _watch.watch_options({})
+    assert (params['license_key'], params['api_url']) == (KEY, fresh_simulator.url('healthy'))
+
+
+# -- the watch against the simulator -----------------------------------------------------------------
+
+def test_falling_balance_gives_ok_warn_low_one_event_each(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'falling', min_credits=1000, warn_credits=5000, account='prod'),
+                       until=lambda events: reads(fresh_simulator, 'falling') >= 6)
+    assert [(e['status'], e['figures']['credit_balance']) for e in events] == [
+        ('ok', 12500), ('warn', 4000), ('low', 800)]
+    assert events[1]['warning'] == 'Cicero credits running low: 4,000 usable (4,000 balance), below the warning ' \
+                                   'level of 5,000'
+    assert events[2]['message'] == 'Cicero credits too low: 800 usable (800 balance), 1,000 required'
+    assert {e['account'] for e in events} == {'prod'}
+    assert all(datetime.strptime(e['read_at'], '%Y-%m-%dT%H:%M:%SZ') for e in events)
+
+
+def test_emit_every_puts_one_event_per_read(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'healthy', emit='every'), until=lambda events: len(events) >= 4)
+    assert len(events) == 4 and {e['status'] for e in events} == {'ok'}
+    assert reads(fresh_simulator, 'healthy') >= 4
+
+
+def test_emit_status_stays_quiet_while_nothing_changes(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'healthy'), until=lambda events: reads(fresh_simulator, 'healthy') >= 5)
+    assert [e['status'] for e in events] == ['ok']
+
+
+def test_emit_changes_puts_an_event_when_a_figure_changes_within_a_status(fresh_simulator):
+    # Without a warn level the falling account stays ok until it is low: 12,500 -> 4,000 is a change of figure.
+    events = run_watch(args_for(fresh_simulator, 'falling', min_credits=1000, emit='changes'),
+                       until=lambda events: reads(fresh_simulator, 'falling') >= 6)
+    assert [(e['status'], e['counted_credits']) for e in events] == [('ok', 12500), ('ok', 4000), ('low', 800)]
+
+
+def test_an_outage_puts_an_error_event_then_the_watch_recovers(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'outage'), until=lambda events: len(events) >= 3)
+    assert [e['status'] for e in events] == ['ok', 'error', 'ok']
+    error = events[1]
+    assert error['message'].startswith('Cicero credits could not be read: Cicero API answered HTTP 502 Bad Gateway')
+    assert error['passed'] is False and error['figures'] is None
+    # Two failed reads in a row, but one error event: the second had the same status.
+    assert reads(fresh_simulator, 'outage') >= 4
+
+
+def test_one_request_per_read_without_runway_rules(fresh_simulator):
+    run_watch(args_for(fresh_simulator, 'healthy', emit='every'), until=lambda events: len(events) >= 3)
+    counted = fresh_simulator.requests()
+    assert set(counted) == {CREDITS_READS.format('healthy')}
+
+
+def test_runway_rules_read_the_usage_too(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'heavy_usage', min_runway_days=60), until=lambda events: events)
+    assert events[0]['status'] == 'low' and 'run out too soon' in events[0]['message']
+    assert events[0]['daily_burn'] > 0 and events[0]['usage_period']
+    assert any(request.startswith('heavy_usage GET /account/usage/') for request in fresh_simulator.requests())
+
+
+def test_a_slow_read_blocks_neither_the_loop_nor_another_watch(fresh_simulator):
+    """The slow account answers after 1.5 s; meanwhile the loop ticks and the other watch reads on."""
+    async def drive():
+        slow_queue, fast_queue = asyncio.Queue(), asyncio.Queue()
+        slow = asyncio.create_task(_watch.watch(slow_queue, args_for(fresh_simulator, 'slow', timeout=10)))
+        fast = asyncio.create_task(_watch.watch(fast_queue, args_for(fresh_simulator, 'healthy', emit='every')))
+        ticks, started = 0, time.monotonic()
+        while slow_queue.empty() and time.monotonic() - started < 5:
+            await asyncio.sleep(0.01)
+            ticks += 1
+        first_slow_after = time.monotonic() - started
+        fast_events = fast_queue.qsize()
+        slow.cancel()
+        fast.cancel()
+        return ticks, first_slow_after, fast_events
+    ticks, first_slow_after, fast_events = asyncio.run(drive())
+    assert first_slow_after >= 1.4, 'the slow scenario answered early: the test proves nothing'
+    # 1.5 s of 10 ms sleeps is at most 150 ticks; a blocked loop would have managed a handful.
+    assert ticks >= 50, ticks
+    assert fast_events >= 5, fast_events
+
+
+def test_no_secret_in_events_or_logs_at_debug(fresh_simulator, caplog):
+    caplog.set_level(logging.DEBUG)
+    events = run_watch(args_for(fresh_simulator, 'outage', emit='every'), until=lambda events: len(events) >= 3)
+    token_events = run_watch(
+        dict(api_url=fresh_simulator.url('healthy'), username='demo-user', password='demo-pass', interval=0.05),
+        until=lambda events: events)
+    assert [e['status'] for e in events] == ['ok', 'error', 'error'] and token_events[0]['status'] == 'ok'
+    shown = json.dumps(events + token_events) + '\n'.join(record.getMessage() for record in caplog.records)
+    assert 'credits_remaining?format=json&key=********' in shown  # urllib3's request lines were logged, masked
+    secrets = secret_forms(KEY) + ['demo-pass'] + [
+        form for token in fresh_simulator.stats()['tokens_issued'] for form in secret_forms(token)]
+    assert fresh_simulator.stats()['tokens_issued'], 'no token was issued: the token half proves nothing'
+    assert [secret for secret in secrets if secret in shown] == []
+
+
+def test_the_read_runs_in_a_daemon_thread_and_its_error_reaches_the_caller():
+    def fails():
+        raise CiceroOptionError('boom')
+
+    async def drive():
+        with pytest.raises(CiceroOptionError):
+            await _watch.in_thread(fails)
+        return await _watch.in_thread(lambda: 42)
+    assert asyncio.run(drive()) == 42
