@@ -17,7 +17,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
+.PHONY: help venv java collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,8 +45,14 @@ test: unit integration lint sanity units docs changelog ee matrix bench-quick  #
 unit: venv  ## unit tests (pytest, HTTP mocked with responses)
 	$(BIN)/python -m pytest tests/unit
 
-integration: venv  ## build+install the collection, run ansible/ansible-playbook against the simulator
+integration: venv java  ## build+install the collection, run ansible, ansible-playbook, ansible-rulebook against the simulator
 	$(BIN)/python -m pytest -n auto tests/integration
+
+# ansible-rulebook runs its rules engine (Drools) on Java 17. This machine image ships it; where it does
+# not, Debian's package brings it (as root, the way CI runs).
+java:
+	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; }
+	@java -version 2>&1 | head -n 1
 
 lint: venv  ## ansible-lint, production profile
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-lint --profile production
@@ -69,12 +75,15 @@ docs: collection  ## every plugin and the role render; antsibull-docs lint
 changelog: venv  ## antsibull-changelog lint
 	$(BIN)/antsibull-changelog lint
 
-ee: collection  ## ansible-builder reads our EE metadata and creates the build context of docs/execution-environment
+ee: collection  ## ansible-builder reads our EE metadata; creates the build contexts of docs/execution-environment and docs/decision-environment
 	$(BIN)/ansible-builder introspect --sanitize $(COLLECTIONS) | tee $(BUILD)/introspect.txt
 	grep -q "'requests.*melissa.cicero" $(BUILD)/introspect.txt && grep -q "'xmltodict.*melissa.cicero" $(BUILD)/introspect.txt
 	rm -rf $(BUILD)/ee && cp -r docs/execution-environment $(BUILD)/ee
 	cd $(BUILD)/ee && $(abspath $(BIN))/ansible-builder create --file execution-environment.yml --context context
 	ls $(BUILD)/ee/context/Containerfile $(BUILD)/ee/context/Dockerfile 2>/dev/null | grep -q .
+	rm -rf $(BUILD)/de && cp -r docs/decision-environment $(BUILD)/de
+	cd $(BUILD)/de && $(abspath $(BIN))/ansible-builder create --file decision-environment.yml --context context
+	ls $(BUILD)/de/context/Containerfile $(BUILD)/de/context/Dockerfile 2>/dev/null | grep -q .
 
 matrix:  ## integration tests on the oldest and newest ansible-core
 	scripts/matrix.sh "$(PY310)" "$(MATRIX_OLDEST)" .venv-oldest

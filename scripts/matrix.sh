@@ -14,4 +14,6 @@ if [[ ! -e $stamp || requirements.txt -nt $stamp ]]; then
   touch "$stamp"
 fi
 echo "== matrix: ansible-core $("$venv/bin/python" -c 'import ansible.release as r; print(r.__version__)') on $("$venv/bin/python" --version)"
-"$venv/bin/python" -m pytest -q -n auto tests/unit tests/integration
+# The event source's ansible-rulebook runs are left to the default environment (ansible-core 2.19, Python
+# 3.11), the one docs/support.md names for it: deselected here, not skipped.
+"$venv/bin/python" -m pytest -q -n auto -m "not rulebook" tests/unit tests/integration

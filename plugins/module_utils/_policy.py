@@ -31,7 +31,6 @@ POLICY_DEFAULTS = dict(
 )
 
 
-
 def policy_argument_spec():
     """The policy options (role variables without the assert_credits_ prefix), for every judge of credits."""
     return dict(

@@ -58,8 +58,11 @@ def watch_argument_spec():
 
 def watch_options(args):
     """Validated arguments, or CiceroOptionError naming the first argument that is wrong. No request."""
-    # ansible-rulebook adds its own eda_* arguments (eda_feedback_queue); they are not ours to check.
-    args = dict((name, value) for name, value in (args or {}).items() if not str(name).startswith('eda_'))
+    # ansible-rulebook adds its own eda_* arguments (eda_feedback_queue); they are not ours to check. An
+    # empty argument is an absent one, as the role's empty variables are: a rulebook templates
+    # "{{ cicero_license_key | default('') }}" and the environment variable still serves.
+    args = dict((name, value) for name, value in (args or {}).items()
+                if not str(name).startswith('eda_') and value not in ('', None))
     redactor = credential_redactor(dict(license_key=_first(args, 'license_key', 'customer_id', 'key'),
                                         password=args.get('password')))
     validated = ArgumentSpecValidator(watch_argument_spec(), required_together=CONNECTION_REQUIRED_TOGETHER) \

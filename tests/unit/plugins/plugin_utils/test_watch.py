@@ -149,11 +149,13 @@ def test_rulebook_arguments_arrive_as_text_and_eda_arguments_are_not_ours():
         POLICY_DEFAULTS, min_credits=1000, include_overdraft=True)
 
 
-def test_environment_fallbacks_are_the_modules(monkeypatch, fresh_simulator):
+def test_environment_fallbacks_are_the_modules_also_for_empty_arguments(monkeypatch, fresh_simulator):
     monkeypatch.setenv('MELISSA_LICENSE_KEY', KEY)
     monkeypatch.setenv('MELISSA_CICERO_API_URL', fresh_simulator.url('healthy'))
-    params = _watch.watch_options({})
-    assert (params['license_key'], params['api_url']) == (KEY, fresh_simulator.url('healthy'))
+    for args in ({}, dict(license_key='', api_url='', account='')):
+        params = _watch.watch_options(args)
+        assert (params['license_key'], params['api_url'], params['account']) == (
+            KEY, fresh_simulator.url('healthy'), None)
 
 
 # -- the watch against the simulator -----------------------------------------------------------------

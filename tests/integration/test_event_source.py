@@ -1,0 +1,153 @@
+"""The event source run by the real ansible-rulebook, from the installed collection, against the simulator.
+
+Every run is at -vv with --print-events, and its whole output is searched for the key in every spelling.
+"""
+
+import os
+import re
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+import yaml
+
+from support import LICENSE_KEY
+
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
+
+pytestmark = pytest.mark.rulebook
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OTHER_KEY = 'staging key/+&= two'
+
+
+@pytest.fixture
+def rulebook(ansible_env, tmp_path):
+    """Run ansible-rulebook until `done(output)` holds or `timeout` passes, then stop it; returns (rc, output)."""
+    def run(name, variables, done=lambda output: False, timeout=60, env=None):
+        vars_file = tmp_path / 'vars.yml'
+        vars_file.write_text(yaml.safe_dump(variables))
+        log = tmp_path / 'rulebook.log'
+        with open(log, 'w') as output:
+            process = subprocess.Popen(
+                ['ansible-rulebook', '-i', 'localhost,', '-r', name, '--vars', str(vars_file), '--print-events',
+                 '-vv'], env=dict(ansible_env, **(env or {})), stdout=output, stderr=subprocess.STDOUT,
+                cwd=str(tmp_path))
+            deadline = time.monotonic() + timeout
+            while process.poll() is None and time.monotonic() < deadline and not done(log.read_text()):
+                time.sleep(0.2)
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait()
+        return process.returncode, log.read_text()
+    return run
+
+
+def assert_no_secret(output, *keys):
+    leaked = [form for key in keys for form in secret_forms(key) if form in output]
+    assert leaked == [], 'secret shown in the output'
+
+
+def positions(output, *needles):
+    found = [output.find(needle) for needle in needles]
+    assert -1 not in found, [needle for needle, at in zip(needles, found) if at == -1]
+    return found
+
+
+def test_a_falling_balance_fires_the_alert_rule_on_warn_then_low(rulebook, fresh_simulator):
+    rc, output = rulebook('melissa.cicero.credits_alert', dict(cicero_interval=0.5, cicero_account='prod'),
+                          done=lambda output: 'Cicero account prod is low' in output,
+                          env=dict(MELISSA_CICERO_API_URL=fresh_simulator.url('falling')))
+    ok, warn, low = positions(
+        output,
+        'Cicero account prod is ok: Cicero credits OK: 12,500 usable (12,500 balance), 1,000 required',
+        'Cicero account prod is warn: Cicero credits running low: 4,000 usable (4,000 balance), below the '
+        'warning level of 5,000',
+        'Cicero account prod is low: Cicero credits too low: 800 usable (800 balance), 1,000 required')
+    assert ok < warn < low, output
+    # The events as --print-events shows them carry the vocabulary rules use.
+    assert "'status': 'warn'" in output and "'available_credits': 4000" in output
+    assert_no_secret(output, LICENSE_KEY)
+
+
+def test_an_outage_gives_an_error_event_naming_the_status_then_recovers(rulebook, fresh_simulator):
+    # The key as the EDA controller's credential gives it: a variable, not the environment.
+    rc, output = rulebook('melissa.cicero.credits_alert',
+                          dict(cicero_interval=0.5, cicero_retries=0, cicero_license_key=LICENSE_KEY),
+                          done=lambda output: output.count('Cicero account cicero is ok') >= 2,
+                          env=dict(MELISSA_CICERO_API_URL=fresh_simulator.url('outage'), MELISSA_LICENSE_KEY=''))
+    ok, error = positions(output, 'Cicero account cicero is ok',
+                          'Cicero account cicero is error: Cicero credits could not be read: Cicero API answered '
+                          'HTTP 502 Bad Gateway (text/html): 502 Bad Gateway')
+    recovered = output.find('Cicero account cicero is ok', error)
+    assert ok < error < recovered, output
+    assert 'read failed (1 in a row)' in output  # the source's own log line at -v
+    assert_no_secret(output, LICENSE_KEY)
+
+
+def test_a_slow_account_does_not_delay_the_other_source(rulebook, fresh_simulator):
+    """Production answers after 4 s; staging's three reads, 0.5 s apart, and its alert come first."""
+    variables = dict(cicero_production_key=LICENSE_KEY, cicero_staging_key=OTHER_KEY, cicero_interval=0.5,
+                     cicero_production_url=fresh_simulator.url('slow'),
+                     cicero_staging_url=fresh_simulator.url('falling'))
+    rc, output = rulebook('melissa.cicero.watch_two_accounts', variables,
+                          done=lambda output: "'account': 'production'" in output)
+    staging_warn, staging_low, production_first = positions(
+        output, 'staging Cicero credits: Cicero credits running low: 4,000 usable',
+        'staging Cicero credits low: Cicero credits too low: 800 usable (800 balance), 1,000 required',
+        "'account': 'production'")
+    assert staging_warn < staging_low < production_first, output
+    assert_no_secret(output, LICENSE_KEY, OTHER_KEY)
+
+
+def test_a_bad_argument_stops_ansible_rulebook_naming_it(rulebook, fresh_simulator):
+    rc, output = rulebook('melissa.cicero.credits_alert', dict(cicero_interval=0),
+                          env=dict(MELISSA_CICERO_API_URL=fresh_simulator.url('healthy')))
+    assert rc != 0
+    assert 'melissa.cicero.credits: interval must be a number of seconds greater than 0, got 0' in output
+    assert 'Traceback' not in output
+    assert fresh_simulator.requests() == {}
+    assert_no_secret(output, LICENSE_KEY)
+
+
+def test_an_api_error_is_an_error_event_with_the_apis_text(rulebook, fresh_simulator):
+    rc, output = rulebook('melissa.cicero.credits_alert', dict(cicero_interval=30),
+                          done=lambda output: 'Cicero account cicero is error' in output,
+                          env=dict(MELISSA_CICERO_API_URL=fresh_simulator.url('unauthorized')))
+    assert re.search(r'Cicero account cicero is error: Cicero credits could not be read: Cicero API error '
+                     r'\(HTTP 401\): Invalid license key\.', output), output
+    assert_no_secret(output, LICENSE_KEY)
+
+
+def test_the_guides_command_line_example_works_as_written(ansible_env):
+    """docs/watch-credits-with-eda.md: the block that starts the simulator and ansible-rulebook, run by bash."""
+    guide = open(os.path.join(REPO, 'docs', 'watch-credits-with-eda.md')).read()
+    block, = [block for block in re.findall(r'```sh\n(.*?)```', guide, re.S) if 'ansible-rulebook -i' in block]
+    env = dict(ansible_env)
+    env.pop('MELISSA_LICENSE_KEY')
+    with tempfile.TemporaryFile('w+') as output:
+        process = subprocess.Popen(['bash', '-c', block], cwd=REPO, env=env, stdout=output,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        try:
+            while process.poll() is None and time.monotonic() < deadline:
+                output.seek(0)
+                if 'Cicero account cicero is low' in output.read():
+                    break
+                time.sleep(0.2)
+        finally:
+            os.killpg(process.pid, signal.SIGTERM)  # ansible-rulebook and the simulator in the background
+            process.wait(30)
+        output.seek(0)
+        shown = output.read()
+    for line in ('Cicero account cicero is ok: Cicero credits OK: 12,500 usable (12,500 balance), 1,000 required',
+                 'Cicero account cicero is warn: Cicero credits running low: 4,000 usable (4,000 balance), below '
+                 'the warning level of 5,000',
+                 'Cicero account cicero is low: Cicero credits too low: 800 usable (800 balance), 1,000 required'):
+        assert line in shown and line in guide, line
+    assert 'any-key' not in shown
