@@ -7,10 +7,11 @@ BIN := $(VENV)/bin
 BUILD := .build
 COLLECTIONS := $(BUILD)/collections
 PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
-# The ansible-core matrix: the oldest meta/runtime.yml admits on the oldest controller Python it supports,
-# the newest installable on the newest Python here; the default .venv is 2.19 on Python 3.11.
-MATRIX_OLDEST := ansible-core>=2.16,<2.17
-MATRIX_NEWEST := ansible-core>=2.21,<2.22
+# The matrix: the oldest ansible-core meta/runtime.yml admits with the floors of requirements.txt (and a
+# responses old enough for that requests) on the oldest controller Python it supports; the newest of all
+# on the newest Python here. The default .venv is ansible-core 2.19 on Python 3.11.
+MATRIX_OLDEST := 'ansible-core>=2.16,<2.17' requests==2.25.0 xmltodict==0.14.1 'responses<0.24'
+MATRIX_NEWEST := 'ansible-core>=2.21,<2.22' -r requirements.txt responses
 PY310 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.10*/bin/python3.10) $(shell command -v python3.10))
 PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell command -v python3.13))
 # Target Pythons the module code claims (tests/config.yml) beyond the default one, when installed.
@@ -86,8 +87,8 @@ ee: collection  ## ansible-builder reads our EE metadata; creates the build cont
 	ls $(BUILD)/de/context/Containerfile $(BUILD)/de/context/Dockerfile 2>/dev/null | grep -q .
 
 matrix:  ## integration tests on the oldest and newest ansible-core
-	scripts/matrix.sh "$(PY310)" "$(MATRIX_OLDEST)" .venv-oldest
-	scripts/matrix.sh "$(PY313)" "$(MATRIX_NEWEST)" .venv-newest
+	scripts/matrix.sh "$(PY310)" .venv-oldest $(MATRIX_OLDEST)
+	scripts/matrix.sh "$(PY313)" .venv-newest $(MATRIX_NEWEST)
 
 bench: venv  ## benchmarks, full mode; writes docs/performance.md
 	$(BIN)/python tests/bench/run.py --full

@@ -1,19 +1,26 @@
 #!/usr/bin/env bash
-# Unit and integration tests on one more ansible-core: scripts/matrix.sh <python> <ansible-core spec> <venv dir>
-# `make matrix` calls it for the oldest version meta/runtime.yml admits and the newest installable.
+# Unit and integration tests on one more ansible-core: scripts/matrix.sh <python> <venv dir> <requirement>...
+# `make matrix` calls it for the oldest versions the collection admits (ansible-core, and the floors of
+# requirements.txt) and for the newest installable.
 set -euo pipefail
-python=$1 spec=$2 venv=$3
+python=$1 venv=$2
+shift 2
 cd "$(dirname "$0")/.."
-[[ -n $python ]] || { echo "matrix: no Python for $spec (set PY312 or install it)" >&2; exit 1; }
-stamp=$venv/.installed-$(printf '%s' "$spec $python" | tr -c 'A-Za-z0-9.' _)
+[[ -n $python ]] || { echo "matrix: no Python for $* (install it under pyenv)" >&2; exit 1; }
+stamp=$venv/.installed-$(printf '%s' "$* $python" | tr -c 'A-Za-z0-9.' _)
 if [[ ! -e $stamp || requirements.txt -nt $stamp ]]; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet "$spec" -r requirements.txt pytest pytest-xdist responses
+  "$venv/bin/python" -m pip install --quiet "$@" pytest pytest-xdist ansible-runner
   touch "$stamp"
 fi
-echo "== matrix: ansible-core $("$venv/bin/python" -c 'import ansible.release as r; print(r.__version__)') on $("$venv/bin/python" --version)"
+"$venv/bin/python" - <<'PY'
+import ansible.release, requests, sys
+from importlib.metadata import version
+print('== matrix: ansible-core {0}, requests {1}, xmltodict {2}, Python {3}'.format(
+    ansible.release.__version__, requests.__version__, version('xmltodict'), sys.version.split()[0]))
+PY
 # The event source's ansible-rulebook runs are left to the default environment (ansible-core 2.19, Python
 # 3.11), the one docs/support.md names for it: deselected here, not skipped.
 "$venv/bin/python" -m pytest -q -n auto -m "not rulebook" tests/unit tests/integration

@@ -47,10 +47,11 @@ BACKOFF_CAP = 16.0          # ... up to this ceiling
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
 
+# Exactly the values Melissa's API description enumerates: Accept is application/json or */* (nothing
+# else, so XML is asked for with */* and format=xml), Content-Type application/json or application/xml.
 MEDIA_TYPES = {
     'json': {'Accept': 'application/json', 'Content-Type': 'application/json'},
-    # The portal lists Accept values application/json and */*; */* keeps XML acceptable to it.
-    'xml': {'Accept': 'application/xml, */*;q=0.8', 'Content-Type': 'application/xml'},
+    'xml': {'Accept': '*/*', 'Content-Type': 'application/xml'},
 }
 
 

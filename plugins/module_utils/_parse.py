@@ -5,8 +5,9 @@
 
 """Turn a Cicero reply (JSON or XML) into its `results` and `messages`, or a typed error.
 
-No XML sample of this API has been published, so the XML side accepts every list spelling listed in
-docs/api-notes.md and yields the same plain structures as the JSON side: dicts, lists, strings.
+Melissa's published API description shows one XML spelling (wrapped lists, `None` for null, empty elements
+for empty strings and lists); older servers and proxies may differ, so the XML side accepts every list
+spelling listed in docs/api-notes.md and yields the same plain structures as the JSON side.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -43,16 +44,23 @@ def parse_document(body, fmt):
     import xmltodict  # pylint: disable=import-outside-toplevel
     # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
     document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True)
-    return _empty_elements_as_text(document)
+    return _as_json_values(document)
 
 
-def _empty_elements_as_text(node):
-    """xmltodict reads <cost/> as None; JSON would carry "". Make both formats agree on ""."""
+# Melissa's XML writes a JSON null as the text None (its published examples, docs/api-notes.md).
+_XML_NULL = 'None'
+
+
+def _as_json_values(node):
+    """Make XML values what the same answer in JSON holds: an empty element (<cost />, which xmltodict reads
+    as None) is JSON's "" or [], and the text None is JSON's null."""
     if isinstance(node, dict):
-        return dict((key, _empty_elements_as_text(value)) for key, value in node.items())
+        return dict((key, _as_json_values(value)) for key, value in node.items())
     if isinstance(node, list):
-        return [_empty_elements_as_text(item) for item in node]
-    return '' if node is None else node
+        return [_as_json_values(item) for item in node]
+    if node is None:
+        return ''
+    return None if node == _XML_NULL else node
 
 
 def find_response(document, depth=3):

@@ -48,6 +48,33 @@ def test_numeric_strings_give_the_same_result(credits_adhoc, simulator, healthy_
     assert figures(result) == figures(healthy_json)
 
 
+def test_melissas_published_example_reads_the_same_in_json_and_xml(credits_adhoc, simulator):
+    """The simulator serves Melissa's published examples byte for byte (tests/simulator/published/)."""
+    (json_run, from_json), (xml_run, from_xml) = [
+        credits_adhoc(simulator.url('published'), 'format=' + fmt) for fmt in ('json', 'xml')]
+    assert json_run.rc == 0 and xml_run.rc == 0, json_run.output + xml_run.output
+    assert figures(from_xml) == figures(from_json)
+    assert (from_json['credit_balance'], from_json['usable_batches'][0]['credits_purchased'],
+            from_json['usable_batches'][0]['created']) == (0, 10000, '2023-11-10 16:51:17.116718 Z')
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+def test_melissas_published_error_names_the_status_and_the_text(credits_adhoc, simulator, fmt):
+    run, result = credits_adhoc(simulator.url('published_error'), 'format=' + fmt)
+    assert run.rc != 0
+    assert result['msg'] == 'Cicero API error (HTTP 400): A detailed message about the error.'
+
+
+def test_nulls_read_the_same_in_json_and_xml(credits_adhoc, simulator):
+    (json_run, from_json), (xml_run, from_xml) = [
+        credits_adhoc(simulator.url('nulls'), 'format=' + fmt) for fmt in ('json', 'xml')]
+    assert json_run.rc == 0 and xml_run.rc == 0, json_run.output + xml_run.output
+    assert figures(from_xml) == figures(from_json)
+    assert {key: from_xml['usable_batches'][1][key] for key in ('created', 'expiration_time', 'cost', 'discount',
+                                                                 'expires_in_days')} == dict.fromkeys(
+        ('created', 'expiration_time', 'cost', 'discount', 'expires_in_days'))
+
+
 @pytest.mark.parametrize('fmt', ['json', 'xml'])
 def test_empty_account(credits_adhoc, simulator, fmt):
     run, result = credits_adhoc(simulator.url('empty', 'repeated'), 'format=' + fmt)

@@ -5,6 +5,7 @@ any day: a batch "expiring in 20.5 days" always reports expires_in_days 20.
 """
 
 import json
+import os
 from datetime import datetime, timedelta, timezone
 
 OVERDRAFT_MESSAGE = 'This account has reached its overdraft limit. Please purchase more credits.'
@@ -17,7 +18,8 @@ _SINGULAR = {'usable_batches': 'batch', 'errors': 'error', 'messages': 'message'
 
 
 def batch(purchased, remaining, created_days_ago, expires_in_days, cost, discount):
-    return {'credits_purchased': purchased, 'credits_remaining': remaining, 'created': -created_days_ago,
+    created = None if created_days_ago is None else -created_days_ago
+    return {'credits_purchased': purchased, 'credits_remaining': remaining, 'created': created,
             'expiration_time': expires_in_days, 'cost': cost, 'discount': discount}
 
 
@@ -35,6 +37,11 @@ ACCOUNTS = {
     ]),
     'overdrawn': (-200, 1000, [batch(1000, 0, 100, 265.5, '29.00', '0.00')]),
     'empty': (0, 0, []),
+    # A batch with JSON nulls where strings and dates stand; Melissa's XML writes them as the text None.
+    'nulls': (3000, 0, [
+        batch(2000, 2000, 10, 100.5, '59.00', '0.00'),
+        batch(1000, 1000, None, None, None, None),
+    ]),
 }
 for _same in ('numeric_strings', 'slow', 'idle', 'heavy_usage', 'usage_unavailable'):
     ACCOUNTS[_same] = ACCOUNTS['healthy']
@@ -50,7 +57,8 @@ def results_for(name, now, account=None):
     for item in batches:
         item = dict(item)
         for field in ('created', 'expiration_time'):
-            item[field] = (now + timedelta(days=item[field])).strftime('%Y-%m-%d %H:%M:%S')
+            if item[field] is not None:
+                item[field] = (now + timedelta(days=item[field])).strftime('%Y-%m-%d %H:%M:%S')
         rendered.append(item)
     results = {'credit_balance': balance, 'overdraft_limit': overdraft, 'usable_batches': rendered}
     if name == 'numeric_strings':
@@ -99,8 +107,12 @@ def _xml(tag, value, shape):
             return '<{0} type="list">{1}</{0}>'.format(tag, ''.join(_xml('list-item', item, shape) for item in value))
         item_tag = _SINGULAR.get(tag, 'item')
         return '<{0}>{1}</{0}>'.format(tag, ''.join(_xml(item_tag, item, shape) for item in value))
+    # Melissa's conventions (its published examples): null is the text None, an empty string a
+    # self-closing element, booleans True / False.
     if value is None:
-        return '<{0}/>'.format(tag)
+        return '<{0}>None</{0}>'.format(tag)
+    if value == '':
+        return '<{0} />'.format(tag)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and shape == 'list_item':
         return '<{0} type="integer">{1}</{0}>'.format(tag, value)
     text = str(value).replace('&', '&amp;').replace('<', '&lt;').replace('>', '&gt;')
@@ -188,7 +200,19 @@ def _falling(step):
     return (balance, 0, [batch(15000, balance, 30, 200.5, '298.00', '0.00')])
 
 
-SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | {'trickle', 'token_expired', 'falling', 'outage'})
+# Melissa's own examples from its published API description, served byte for byte (published/README.md).
+PUBLISHED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'published')
+PUBLISHED_ANSWERS = {'published': (200, 'credits_remaining'), 'published_error': (400, 'error_400')}
+
+
+def published_answer(name, fmt):
+    status, stem = PUBLISHED_ANSWERS[name]
+    with open(os.path.join(PUBLISHED, '{0}.{1}'.format(stem, fmt)), 'rb') as handle:
+        return Answer(status, 'application/' + fmt, handle.read())
+
+
+SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | set(PUBLISHED_ANSWERS)
+                   | {'trickle', 'token_expired', 'falling', 'outage'})
 
 
 def usage_results(name, first, last, today):
@@ -228,6 +252,8 @@ def usage_answer(name, fmt, shape, state, periods):
 
 def credits_answer(name, fmt, shape, state, slow_seconds=5.0):
     """The answer of scenario `name` to GET /account/credits_remaining."""
+    if name in PUBLISHED_ANSWERS:
+        return published_answer(name, fmt)
     if name in FAULTS:
         return FAULTS[name](fmt, shape, state)
     if name in TRANSIENT:

@@ -49,9 +49,23 @@ def test_sends_license_as_key_and_customer_id_with_format_and_headers():
 def test_xml_format_asks_for_xml():
     responses.get(URL, body=b'<response/>', match=[
         matchers.query_param_matcher({'format': 'xml', 'key': KEY, 'customer_id': KEY}),
-        matchers.header_matcher({'Content-Type': 'application/xml'}),
+        matchers.header_matcher({'Accept': '*/*', 'Content-Type': 'application/xml'}),
     ])
     assert make_client(fmt='xml')[0].get('/account/credits_remaining').status == 200
+
+
+# The enums of Melissa's API description (parameters HeaderAcceptParam and HeaderContentTypeParam).
+DESCRIBED_ACCEPT = ('application/json', '*/*')
+DESCRIBED_CONTENT_TYPE = ('application/json', 'application/xml')
+
+
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+@responses.activate
+def test_headers_are_values_the_api_description_enumerates(fmt):
+    responses.get(URL, body=b'{}')
+    make_client(fmt=fmt)[0].get('/account/credits_remaining')
+    sent = responses.calls[0].request.headers
+    assert sent['Accept'] in DESCRIBED_ACCEPT and sent['Content-Type'] in DESCRIBED_CONTENT_TYPE
 
 
 @pytest.mark.parametrize('status', [429, 502, 503, 504])
