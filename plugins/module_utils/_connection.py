@@ -16,7 +16,9 @@ try:
 except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
-from ansible.module_utils.basic import env_fallback
+import os
+
+from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL, CiceroClient
@@ -30,14 +32,23 @@ PASSWORD_ENV = 'MELISSA_CICERO_PASSWORD'
 _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
 
 
+def env_fallback_unless_empty(*names):
+    """Ansible's env_fallback, except that an empty variable counts as unset: AWX injects "" for a field of
+    a credential left blank (the Melissa Cicero credential type's optional API URL, say)."""
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    raise AnsibleFallbackNotFound
+
+
 def connection_argument_spec():
     """A fresh copy of the shared options, for AnsibleModule(argument_spec=...)."""
     return dict(
         license_key=dict(type='str', no_log=True, aliases=['customer_id', 'key'],
-                         fallback=(env_fallback, [LICENSE_KEY_ENV])),
-        username=dict(type='str', fallback=(env_fallback, [USERNAME_ENV])),
-        password=dict(type='str', no_log=True, fallback=(env_fallback, [PASSWORD_ENV])),
-        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback, [API_URL_ENV])),
+                         fallback=(env_fallback_unless_empty, [LICENSE_KEY_ENV])),
+        username=dict(type='str', fallback=(env_fallback_unless_empty, [USERNAME_ENV])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback_unless_empty, [PASSWORD_ENV])),
+        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback_unless_empty, [API_URL_ENV])),
         format=dict(type='str', default='json', choices=['json', 'xml']),
         timeout=dict(type='float', default=30.0),
         retries=dict(type='int', default=3),

@@ -1,0 +1,61 @@
+"""The AWX credential type injects exactly the environment variables the collection reads."""
+
+import os
+
+import yaml
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _connection
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CREDENTIAL_TYPE = os.path.join(REPO, 'docs', 'awx', 'melissa_cicero_credential_type.yml')
+
+
+def credential_type():
+    with open(CREDENTIAL_TYPE) as handle:
+        return yaml.safe_load(handle)
+
+
+def variables_the_plugins_read():
+    """The env variables named by the fallbacks of the shared connection spec (modules, lookup, gate, source)."""
+    names = set()
+    for option in _connection.connection_argument_spec().values():
+        fallback = option.get('fallback')
+        if fallback:
+            assert fallback[0] is _connection.env_fallback_unless_empty
+            names.update(fallback[1])
+    return names
+
+
+def test_injector_names_are_exactly_the_variables_the_plugins_read():
+    injected = set(credential_type()['injectors']['env'])
+    assert injected == variables_the_plugins_read() == {
+        'MELISSA_LICENSE_KEY', 'MELISSA_CICERO_USERNAME', 'MELISSA_CICERO_PASSWORD', 'MELISSA_CICERO_API_URL'}
+
+
+def test_each_injector_fills_its_variable_from_the_matching_field():
+    kind = credential_type()
+    fields = {field['id']: field for field in kind['inputs']['fields']}
+    for variable, template in kind['injectors']['env'].items():
+        field_id = template.strip('{} ')
+        assert field_id in fields, variable
+        option = _connection.connection_argument_spec()[field_id]
+        assert option['fallback'][1] == [variable]
+        # What the module hides, the credential stores encrypted.
+        assert bool(fields[field_id].get('secret')) == bool(option.get('no_log')), field_id
+
+
+def test_the_file_is_what_the_awx_api_accepts():
+    kind = credential_type()
+    assert kind['name'] == 'Melissa Cicero' and kind['kind'] == 'cloud'
+    assert set(kind) == {'name', 'description', 'kind', 'inputs', 'injectors'}
+    assert all(set(field) <= {'id', 'label', 'type', 'secret', 'help_text', 'multiline', 'default'}
+               and field['type'] == 'string' for field in kind['inputs']['fields'])
+
+
+def test_an_empty_injected_variable_counts_as_unset(monkeypatch):
+    """AWX injects "" for a field left blank: the API URL then falls back to its default."""
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', '')
+    monkeypatch.setenv('MELISSA_LICENSE_KEY', 'awx-key')
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    params = ArgumentSpecValidator(_connection.connection_argument_spec()).validate({}).validated_parameters
+    assert (params['api_url'], params['license_key']) == (_connection.DEFAULT_API_URL, 'awx-key')
