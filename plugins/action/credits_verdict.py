@@ -14,8 +14,10 @@ credentials it reads with never reach it.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import os
+
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
@@ -28,7 +30,10 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
     FIGURE_KEYS, check_policy, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _github
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, write_reports
+from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import FORMATS, unknown_formats
 
 display = Display()
 
@@ -42,6 +47,9 @@ def _argument_spec():
         usage=dict(type='dict'),
         fact_name=dict(type='str'),
         report_path=dict(type='path'),
+        reports=dict(type='dict', default={}),
+        account=dict(type='str'),
+        github=dict(type='bool', default=True),
     )
     return spec
 
@@ -71,6 +79,8 @@ class ActionModule(ActionBase):
         problem = check_policy(policy)
         if problem:
             raise AnsibleActionFail(problem)
+        reports = requested_reports(args['reports'], args['report_path'])
+        read_at = datetime.now(timezone.utc)
         if args['credits'] is None:
             verdict = read_and_judge(args, policy)
         else:
@@ -80,11 +90,32 @@ class ActionModule(ActionBase):
         result = dict(verdict, msg=verdict['message'])
         if args['fact_name']:
             result['ansible_facts'] = {args['fact_name']: verdict}
+        # Written here rather than by later tasks: one task less per play (docs/performance.md, B1 and B6).
+        account = args['account'] or urlsplit(args['api_url']).hostname or args['api_url']
+        try:
+            written = write_reports(reports, verdict, account, read_at)
+            if args['github'] and _github.in_github_actions(os.environ):
+                _github.publish(verdict, account, read_at, os.environ, display.display)
+        except ReportError as exc:
+            raise AnsibleActionFail(str(exc))
         if args['report_path']:
-            # Here rather than in a copy task: one task less per play (docs/performance.md, B1).
-            _write_report(args['report_path'], verdict)
             result['report_path'] = args['report_path']
+        if written:
+            result['reports'] = dict(reports)
         return result
+
+
+def requested_reports(reports, report_path):
+    """[(format, path)] of the reports option plus report_path (a JSON report); unknown formats refused."""
+    unknown = unknown_formats(reports)
+    if unknown:
+        raise AnsibleActionFail('reports: unknown format {0}; the formats are {1}'.format(
+            ', '.join(unknown), ', '.join(FORMATS)))
+    requested = [('json', report_path)] if report_path else []
+    for fmt in FORMATS:
+        if reports.get(fmt):
+            requested.append((fmt, str(reports[fmt])))
+    return requested
 
 
 def read_and_judge(params, policy):
@@ -118,15 +149,3 @@ def judge_registered(credits, usage, policy):
     if 'average_daily_credits' not in usage:
         return unreadable(str(usage.get('msg') or 'the runway rules need the usage option'), policy, 'usage')
     return evaluate(credits, policy, usage)
-
-
-def _write_report(path, verdict):
-    """The verdict as JSON on the controller, replaced atomically so a CI reader never sees half a file."""
-    partial = path + '.partial'
-    try:
-        with open(partial, 'w') as handle:
-            json.dump(verdict, handle, indent=2, sort_keys=True)
-            handle.write('\n')
-        os.replace(partial, path)
-    except (IOError, OSError) as exc:
-        raise AnsibleActionFail('report_path {0} could not be written: {1}'.format(path, exc))

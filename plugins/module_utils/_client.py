@@ -46,6 +46,7 @@ BACKOFF_FIRST = 1.0         # seconds before the first retry, doubling after tha
 BACKOFF_CAP = 16.0          # ... up to this ceiling
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
+_LEGACY_CHUNK_BYTES = 64
 
 # Exactly the values Melissa's API description enumerates: Accept is application/json or */* (nothing
 # else, so XML is asked for with */* and format=xml), Content-Type application/json or application/xml.
@@ -236,8 +237,11 @@ def _chunks_as_they_arrive(response):
     iter_content(n) waits until n bytes have come; urllib3 2's read1() returns what is there.
     """
     read1 = getattr(response.raw, 'read1', None)
-    if read1 is None:  # urllib3 1.x: small chunks keep the deadline check close enough
-        yield from response.iter_content(1024)
+    if read1 is None:
+        # urllib3 1.x (requests 2.25 and up run on it) has no read1: each read waits for its whole chunk, so
+        # small chunks keep the deadline check close (a server trickling 20 bytes a second is seen within
+        # about 3 seconds; 1024 bytes took the whole answer). Cicero's answers are a few KiB.
+        yield from response.iter_content(_LEGACY_CHUNK_BYTES)
         return
     while True:
         try:

@@ -86,7 +86,37 @@ options:
   report_path:
     description:
       - Also write the verdict as JSON to this path on the controller, whatever the verdict.
+      - The same as O(reports={"json": PATH}); kept from 1.0.0.
     type: path
+  reports:
+    description:
+      - Reports to write on the controller, whatever the verdict (a failed read included) - a dictionary from
+        format to path. Each file is replaced atomically; one that cannot be written fails the task, naming the
+        path. An unknown format is refused before any request. No report holds a credential.
+      - V(json) - the verdict and figures, as returned.
+      - V(junit) - one test suite with one test case naming O(account); a C(failure) whose message is the
+        verdict's when the gate fails; the one-line summary in C(system-out).
+      - V(openmetrics) - Prometheus gauges (C(melissa_cicero_up), C(melissa_cicero_gate_passed),
+        C(melissa_cicero_credit_balance), C(melissa_cicero_available_credits), ... labelled with O(account)) in
+        the text format node_exporter's textfile collector and GitLab metrics reports read. Needs the Python
+        library C(prometheus_client) on the controller.
+      - V(dotenv) - C(CICERO_PASSED), C(CICERO_CREDIT_BALANCE), C(CICERO_AVAILABLE_CREDITS),
+        C(CICERO_COUNTED_CREDITS), C(CICERO_REQUIRED_CREDITS), C(CICERO_RUNWAY_DAYS) (empty when unknown).
+      - V(markdown) - a heading with the outcome, the message and a table of the figures.
+    type: dict
+    default: {}
+  account:
+    description:
+      - A label naming the account in the reports. Default is the host name of O(api_url).
+    type: str
+  github:
+    description:
+      - When the controller's environment has E(GITHUB_ACTIONS=true), append the Markdown summary to the file
+        named by E(GITHUB_STEP_SUMMARY), C(passed), C(credit_balance), C(available_credits), C(counted_credits),
+        C(required_credits) and C(runway_days) to the file named by E(GITHUB_OUTPUT), and print
+        C(::error::) (the gate fails) or C(::warning::) (it warns) with the message, for an annotation.
+    type: bool
+    default: true
   min_runway_days:
     description:
       - Fail when the counted credits would run out sooner than this many days at the average daily spend of
@@ -111,6 +141,16 @@ EXAMPLES = r'''
   ansible.builtin.assert:
     that: verdict.passed
     fail_msg: "{{ verdict.message }}"
+
+- name: Gate with reports for the CI's test page, its metrics and the next job's variables
+  melissa.cicero.credits_verdict:
+    min_credits: 5000
+    account: production
+    reports:
+      junit: cicero-junit.xml
+      openmetrics: cicero.prom
+      dotenv: cicero.env
+  register: verdict
 
 - name: Judge a result registered earlier, without another request
   melissa.cicero.credits_verdict:
@@ -185,4 +225,9 @@ report_path:
   description: Where the report was written.
   returned: when O(report_path) is set
   type: str
+reports:
+  description: The reports written, format to path.
+  returned: when O(reports) names at least one report
+  type: dict
+  sample: {"junit": "cicero-junit.xml", "openmetrics": "cicero.prom"}
 '''

@@ -1,0 +1,50 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The verdict where a GitHub Actions run shows it: the job summary, step outputs and annotations.
+
+https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-commands
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import append_file
+from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import dotenv_values, render_markdown
+
+TITLE = 'Cicero credits'
+
+
+def in_github_actions(environ):
+    return environ.get('GITHUB_ACTIONS') == 'true'
+
+
+def workflow_commands(verdict):
+    """::error:: when the gate fails, ::warning:: when it warns: each becomes an annotation of the run."""
+    if not verdict['passed']:
+        return ['::error title={0}::{1}'.format(TITLE, escape_data(verdict['message']))]
+    if verdict['warning']:
+        return ['::warning title={0}::{1}'.format(TITLE, escape_data(verdict['warning']))]
+    return []
+
+
+def output_lines(verdict):
+    """name=value lines for $GITHUB_OUTPUT: passed, credit_balance, ... runway_days (empty when unknown)."""
+    return ''.join('{0}={1}\n'.format(name[len('CICERO_'):].lower(), value) for name, value in dotenv_values(verdict))
+
+
+def publish(verdict, account, read_at, environ, show):
+    """Append the summary and the outputs to the files GitHub names, and show(line) each workflow command."""
+    if environ.get('GITHUB_STEP_SUMMARY'):
+        append_file(environ['GITHUB_STEP_SUMMARY'], render_markdown(verdict, account, read_at))
+    if environ.get('GITHUB_OUTPUT'):
+        append_file(environ['GITHUB_OUTPUT'], output_lines(verdict))
+    for line in workflow_commands(verdict):
+        show(line)
+
+
+def escape_data(text):
+    """A workflow command's message on one line: %, CR and LF escaped as GitHub documents."""
+    return str(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')

@@ -1,0 +1,59 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Write the gate's reports on the controller, each replaced atomically, so a CI reader never sees half a file."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import os
+
+from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import RENDERERS
+
+
+class ReportError(Exception):
+    """A report that could not be rendered or written; the message names the path or the library."""
+
+
+def write_reports(reports, verdict, account, read_at):
+    """Render and write each (format, path) of `reports`, in order; returns the paths written."""
+    written = []
+    for fmt, path in reports:
+        try:
+            text = RENDERERS[fmt](verdict, account, read_at)
+        except ImportError as exc:
+            raise ReportError('the {0} report needs the Python library prometheus_client on the controller '
+                              '(pip install prometheus-client): {1}'.format(fmt, exc))
+        replace_file(path, text)
+        written.append(path)
+    return written
+
+
+def replace_file(path, text):
+    """Write `text` beside `path`, then rename it over `path`: readers see the old file or the new one."""
+    partial = '{0}.{1}.partial'.format(path, os.getpid())
+    try:
+        with open(partial, 'w', encoding='utf-8') as handle:
+            handle.write(text)
+        os.replace(partial, path)
+    except (IOError, OSError) as exc:
+        _remove_quietly(partial)
+        raise ReportError('report {0} could not be written: {1}'.format(path, exc.strerror or exc))
+
+
+def append_file(path, text):
+    """Append `text` to `path` (GitHub's step summary and output files are shared by every step)."""
+    try:
+        with open(path, 'a', encoding='utf-8') as handle:
+            handle.write(text)
+    except (IOError, OSError) as exc:
+        raise ReportError('{0} could not be appended to: {1}'.format(path, exc.strerror or exc))
+
+
+def _remove_quietly(path):
+    try:
+        os.remove(path)
+    except OSError:
+        pass

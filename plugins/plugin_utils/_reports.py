@@ -1,0 +1,167 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The gate's verdict as the files CI systems and monitoring read: one pure renderer per format.
+
+Each renderer takes the verdict (plugins/module_utils/_policy.py evaluate() or unreadable()), the account's
+label and the time of the read, and returns the file's text. The verdict never holds a credential, so no
+report can. Writing the files is _report_files.py's job; running on the controller only, this is plugin_utils.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import math
+
+from xml.etree import ElementTree
+
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import number
+
+SUITE = 'melissa.cicero.assert_credits'
+
+# name, HELP text, and how to get the value from the verdict (None: no sample written).
+GAUGES = (
+    ('melissa_cicero_up', '1 when the Cicero credits could be read, 0 when the read failed.',
+     lambda verdict: 0 if verdict['figures'] is None else 1),
+    ('melissa_cicero_gate_passed', '1 when the credits gate passed, 0 when it failed (a failed read included).',
+     lambda verdict: 1 if verdict['passed'] else 0),
+    ('melissa_cicero_credit_balance', 'Credits left on the Cicero account.',
+     lambda verdict: _figure(verdict, 'credit_balance')),
+    ('melissa_cicero_overdraft_limit', 'Credits the account may go below zero before calls stop.',
+     lambda verdict: _figure(verdict, 'overdraft_limit')),
+    ('melissa_cicero_available_credits', 'Credit balance plus overdraft limit.',
+     lambda verdict: _figure(verdict, 'available_credits')),
+    ('melissa_cicero_counted_credits', 'Credits the gate counted under its policy.',
+     lambda verdict: verdict['counted_credits']),
+    ('melissa_cicero_required_credits', 'Credits the gate required under its policy.',
+     lambda verdict: verdict['required_credits']),
+    ('melissa_cicero_credits_expiring_soon', 'Credits in batches that expire within expiring_within_days.',
+     lambda verdict: _figure(verdict, 'credits_expiring_soon')),
+    ('melissa_cicero_runway_days', 'Days the counted credits last at the recent daily spend (+Inf: no spend); '
+     'written when a runway rule read the usage.', lambda verdict: _runway(verdict)),
+    ('melissa_cicero_daily_burn', 'Average credits spent a day over the usage period; written when a runway '
+     'rule read the usage.', lambda verdict: verdict['daily_burn']),
+    ('melissa_cicero_last_read_timestamp_seconds', 'When the gate last read the Cicero account, in seconds since '
+     'the epoch.', None),
+)
+
+
+def render_json(verdict, account, read_at):
+    """The verdict as the gate publishes it (assert_credits_result): the 1.0.0 report."""
+    return json.dumps(verdict, indent=2, sort_keys=True) + '\n'
+
+
+def render_junit(verdict, account, read_at):
+    """One test suite, one test case naming the account; a <failure> carrying the verdict's message."""
+    failed = not verdict['passed']
+    suite = ElementTree.Element('testsuite', name=SUITE, tests='1', failures=str(int(failed)), errors='0',
+                                skipped='0', time='0', timestamp=read_at.strftime('%Y-%m-%dT%H:%M:%S'))
+    case = ElementTree.SubElement(suite, 'testcase', classname=SUITE,
+                                  name='Cicero credits of {0}'.format(account), time='0')
+    if failed:
+        failure = ElementTree.SubElement(case, 'failure', message=verdict['message'],
+                                         type='unreadable' if verdict['figures'] is None else 'insufficient')
+        failure.text = verdict['message']
+    ElementTree.SubElement(case, 'system-out').text = summary_line(verdict)
+    suites = ElementTree.Element('testsuites', name=SUITE, tests='1', failures=str(int(failed)), errors='0')
+    suites.append(suite)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding='unicode') + '\n'
+
+
+def render_openmetrics(verdict, account, read_at):
+    """The Prometheus text format (node_exporter's textfile collector, GitLab metrics reports), written by
+    prometheus_client, which is imported only here: no other format needs it."""
+    # pylint: disable=import-outside-toplevel
+    from prometheus_client import CollectorRegistry, Gauge, generate_latest
+    registry = CollectorRegistry()
+    for name, help_text, value_of in GAUGES:
+        value = read_at.timestamp() if value_of is None else value_of(verdict)
+        if value is not None:
+            Gauge(name, help_text, ['account'], registry=registry).labels(account=account).set(value)
+    return generate_latest(registry).decode('utf-8')
+
+
+def render_dotenv(verdict, account, read_at):
+    """KEY=value lines for GitLab's dotenv reports and any shell; unknown figures are empty."""
+    return ''.join('{0}={1}\n'.format(name, value) for name, value in dotenv_values(verdict))
+
+
+def render_markdown(verdict, account, read_at):
+    """A heading with the outcome, the message, and a short table of the figures."""
+    outcome = 'passed' if verdict['passed'] else 'failed'
+    if verdict['passed'] and verdict['warning']:
+        outcome = 'passed with a warning'
+    lines = ['### Cicero credits of {0}: {1}'.format(account, outcome), '', _markdown_text(verdict['message'])]
+    if verdict['warning']:
+        lines += ['', '> ' + _markdown_text(verdict['warning'])]
+    lines += ['', '| figure | value |', '|---|---|']
+    for label, value in _shown_figures(verdict):
+        lines.append('| {0} | {1} |'.format(label, value))
+    lines += ['', 'Read at {0} UTC.'.format(read_at.strftime('%Y-%m-%d %H:%M:%S')), '']
+    return '\n'.join(lines)
+
+
+RENDERERS = dict(json=render_json, junit=render_junit, openmetrics=render_openmetrics, dotenv=render_dotenv,
+                 markdown=render_markdown)
+FORMATS = tuple(sorted(RENDERERS))
+
+
+def unknown_formats(reports):
+    """The requested formats no renderer knows, sorted."""
+    return sorted(str(name) for name in reports if name not in RENDERERS)
+
+
+def dotenv_values(verdict):
+    """(name, value) pairs of the dotenv report; the GitHub outputs are the same figures, lower-cased."""
+    runway = verdict['runway_days']
+    return [
+        ('CICERO_PASSED', 'true' if verdict['passed'] else 'false'),
+        ('CICERO_CREDIT_BALANCE', _text(_figure(verdict, 'credit_balance'))),
+        ('CICERO_AVAILABLE_CREDITS', _text(_figure(verdict, 'available_credits'))),
+        ('CICERO_COUNTED_CREDITS', _text(verdict['counted_credits'])),
+        ('CICERO_REQUIRED_CREDITS', _text(verdict['required_credits'])),
+        ('CICERO_RUNWAY_DAYS', _text(runway)),
+    ]
+
+
+def summary_line(verdict):
+    """The one-line outcome: the verdict's message, and its warning when there is one."""
+    if verdict['warning']:
+        return '{0} ({1})'.format(verdict['message'], verdict['warning'])
+    return verdict['message']
+
+
+def _figure(verdict, name):
+    return None if verdict['figures'] is None else verdict['figures'][name]
+
+
+def _runway(verdict):
+    if verdict['daily_burn'] is None:
+        return None  # no runway rule: the usage was not read
+    return math.inf if verdict['runway_days'] is None else verdict['runway_days']
+
+
+def _text(value):
+    return '' if value is None else str(value)
+
+
+def _shown_figures(verdict):
+    rows = [('credit balance', _figure(verdict, 'credit_balance')),
+            ('overdraft limit', _figure(verdict, 'overdraft_limit')),
+            ('available credits', _figure(verdict, 'available_credits')),
+            ('counted credits', verdict['counted_credits']),
+            ('required credits', verdict['required_credits']),
+            ('expiring soon', _figure(verdict, 'credits_expiring_soon'))]
+    if verdict['daily_burn'] is not None:
+        rows += [('daily burn', verdict['daily_burn']),
+                 ('runway days', 'unbounded' if verdict['runway_days'] is None else verdict['runway_days'])]
+    return [(label, 'n/a' if value is None else value if isinstance(value, str) else number(value))
+            for label, value in rows]
+
+
+def _markdown_text(text):
+    """Plain text safe in a Markdown line: no table pipes, no HTML."""
+    return str(text).replace('|', '\\|').replace('<', '&lt;').replace('>', '&gt;').replace('\n', ' ')

@@ -1,0 +1,141 @@
+"""check_credits with every report and the GitHub Actions variables, each file read back by a real parser."""
+
+import json
+import os
+import subprocess
+from xml.etree import ElementTree
+
+import pytest
+import yaml
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from support import LICENSE_KEY
+
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
+
+GATE = 'melissa.cicero.check_credits'
+FORMATS = ('json', 'junit', 'openmetrics', 'dotenv', 'markdown')
+
+
+@pytest.fixture
+def gate_with_reports(ansible, simulator, tmp_path):
+    """check_credits against a scenario with every report, as a GitHub Actions step; -e @file for the dict."""
+    def run(scenario, **policy):
+        out = tmp_path / scenario
+        out.mkdir()
+        reports = {fmt: str(out / 'cicero.{0}'.format(fmt)) for fmt in FORMATS}
+        extra = dict(('assert_credits_' + name, value) for name, value in policy.items())
+        extra.update(assert_credits_reports=reports, assert_credits_account='production')
+        vars_file = out / 'vars.yml'
+        vars_file.write_text(yaml.safe_dump(extra))
+        github = dict(GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=str(out / 'summary.md'),
+                      GITHUB_OUTPUT=str(out / 'outputs.txt'), MELISSA_CICERO_API_URL=simulator.url(scenario))
+        completed = ansible(['ansible-playbook', GATE, '-e', '@' + str(vars_file)], env=github)
+        files = dict(reports, summary=github['GITHUB_STEP_SUMMARY'], outputs=github['GITHUB_OUTPUT'])
+        return completed, {name: open(path).read() for name, path in files.items() if os.path.exists(path)}
+    return run
+
+
+def metrics(text):
+    return {sample.name: sample.value for family in text_string_to_metric_families(text)
+            for sample in family.samples}
+
+
+def dotenv(text, tmp_path):
+    path = tmp_path / 'read.env'
+    path.write_text(text)
+    shown = subprocess.run(['bash', '-c', 'set -a; . "$1"; env -0', 'bash', str(path)], capture_output=True,
+                           check=True, env={'PATH': os.environ['PATH']}).stdout.decode()
+    return dict(item.split('=', 1) for item in shown.split('\0') if item.startswith('CICERO_'))
+
+
+def junit_failures(text):
+    case, = ElementTree.fromstring(text.encode()).iter('testcase')
+    assert case.get('name') == 'Cicero credits of production'
+    return [failure.get('message') for failure in case.findall('failure')]
+
+
+def assert_no_key(run, files):
+    shown = run.output + ''.join(files.values())
+    assert [form for form in secret_forms(LICENSE_KEY) if form in shown] == []
+
+
+def annotations(run):
+    return [line for line in run.stdout.splitlines() if line.startswith(('::error', '::warning'))]
+
+
+def test_pass_writes_every_report(gate_with_reports, tmp_path):
+    run, files = gate_with_reports('healthy', min_credits=5000)
+    assert run.rc == 0, run.output
+    assert set(files) == set(FORMATS) | {'summary', 'outputs'}
+    assert json.loads(files['json'])['passed'] is True
+    assert junit_failures(files['junit']) == []
+    got = metrics(files['openmetrics'])
+    assert (got['melissa_cicero_up'], got['melissa_cicero_gate_passed'], got['melissa_cicero_credit_balance'],
+            got['melissa_cicero_available_credits'], got['melissa_cicero_required_credits']) == (1, 1, 12500, 13000,
+                                                                                                 5000)
+    assert dotenv(files['dotenv'], tmp_path) == dict(
+        CICERO_PASSED='true', CICERO_CREDIT_BALANCE='12500', CICERO_AVAILABLE_CREDITS='13000',
+        CICERO_COUNTED_CREDITS='12500', CICERO_REQUIRED_CREDITS='5000', CICERO_RUNWAY_DAYS='')
+    assert files['markdown'].startswith('### Cicero credits of production: passed')
+    assert files['summary'] == files['markdown']
+    assert 'passed=true\n' in files['outputs'] and 'credit_balance=12500\n' in files['outputs']
+    assert annotations(run) == []
+    assert_no_key(run, files)
+
+
+def test_fail_writes_every_report_and_an_error_annotation(gate_with_reports, tmp_path):
+    run, files = gate_with_reports('low_balance', min_credits=5000)
+    message = 'Cicero credits too low: 150 usable (150 balance), 5,000 required'
+    assert run.rc != 0
+    assert junit_failures(files['junit']) == [message]
+    assert metrics(files['openmetrics'])['melissa_cicero_gate_passed'] == 0
+    assert dotenv(files['dotenv'], tmp_path)['CICERO_PASSED'] == 'false'
+    assert annotations(run) == ['::error title=Cicero credits::' + message]
+    assert 'passed=false\n' in files['outputs']
+    assert_no_key(run, files)
+
+
+def test_warn_writes_a_warning_annotation(gate_with_reports):
+    run, files = gate_with_reports('low_balance', min_credits=100, warn_credits=1000)
+    assert run.rc == 0, run.output
+    assert annotations(run) == ['::warning title=Cicero credits::Cicero credits running low: 150 usable '
+                                '(150 balance), below the warning level of 1,000']
+    assert 'passed with a warning' in files['markdown'] and junit_failures(files['junit']) == []
+    assert_no_key(run, files)
+
+
+def test_a_failed_read_writes_every_report_with_the_apis_text(gate_with_reports, tmp_path):
+    run, files = gate_with_reports('bad_request')
+    message = 'Cicero credits could not be read: Cicero API error (HTTP 400): A detailed message about the error.'
+    assert run.rc != 0
+    assert junit_failures(files['junit']) == [message]
+    got = metrics(files['openmetrics'])
+    assert (got['melissa_cicero_up'], got['melissa_cicero_gate_passed']) == (0, 0)
+    assert 'melissa_cicero_credit_balance' not in got
+    assert dotenv(files['dotenv'], tmp_path)['CICERO_CREDIT_BALANCE'] == ''
+    assert annotations(run) == ['::error title=Cicero credits::' + message]
+    assert_no_key(run, files)
+
+
+def test_an_unknown_format_is_refused_before_any_request(ansible, fresh_simulator):
+    run = ansible(['ansible-playbook', GATE, '-e', '{"assert_credits_reports": {"xlsx": "c.xlsx"}}'],
+                  env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy')})
+    assert run.rc != 0 and 'xlsx' in run.output
+    assert fresh_simulator.requests() == {}
+
+
+def test_a_report_that_cannot_be_written_fails_the_gate_naming_the_path(ansible, simulator, tmp_path):
+    path = str(tmp_path / 'missing-dir' / 'cicero.xml')
+    run = ansible(['ansible-playbook', GATE, '-e', json.dumps({'assert_credits_reports': {'junit': path}})],
+                  env={'MELISSA_CICERO_API_URL': simulator.url('healthy')})
+    assert run.rc != 0
+    assert 'report {0} could not be written: No such file or directory'.format(path) in run.output
+
+
+def test_outside_github_actions_nothing_is_printed_or_appended(ansible, simulator, tmp_path):
+    outputs = tmp_path / 'outputs.txt'
+    run = ansible(['ansible-playbook', GATE, '-e', 'assert_credits_min_credits=99999'],
+                  env={'MELISSA_CICERO_API_URL': simulator.url('healthy'), 'GITHUB_OUTPUT': str(outputs)})
+    assert run.rc != 0 and annotations(run) == [] and not outputs.exists()

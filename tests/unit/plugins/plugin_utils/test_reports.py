@@ -1,0 +1,170 @@
+"""The report renderers and the GitHub Actions publisher, pure functions of a verdict, read back by real parsers."""
+
+import json
+import os
+import subprocess
+
+from datetime import datetime, timezone
+from xml.etree import ElementTree
+
+import pytest
+
+from prometheus_client.parser import text_string_to_metric_families
+
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, evaluate, unreadable
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports
+from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import (
+    ReportError, replace_file, write_reports)
+
+READ_AT = datetime(2026, 11, 25, 8, 30, 0, tzinfo=timezone.utc)
+FIGURES = dict(credit_balance=4000, overdraft_limit=500, available_credits=4500, credits_expiring_soon=300,
+               expiring_within_days=30, next_expiration='2026-12-01 00:00:00', usable_batches=[
+                   dict(credits_purchased=5000, credits_remaining=4000, created='2026-01-01 00:00:00',
+                        expiration_time='2026-12-01 00:00:00', cost='149.00', discount='0.00', expires_in_days=6)])
+USAGE = dict(average_daily_credits=100.0, start='2026-08', end='2026-10')
+
+
+def verdict(case):
+    policy = dict(POLICY_DEFAULTS)
+    if case == 'pass':
+        return evaluate(FIGURES, dict(policy, min_credits=1000))
+    if case == 'warn':
+        return evaluate(FIGURES, dict(policy, min_credits=1000, warn_credits=5000))
+    if case == 'fail':
+        return evaluate(FIGURES, dict(policy, min_credits=5000))
+    if case == 'runway':
+        return evaluate(FIGURES, dict(policy, min_runway_days=10), USAGE)
+    return unreadable('Cicero API error (HTTP 400): A detailed message | <about> the error.', policy)
+
+
+CASES = ('pass', 'warn', 'fail', 'runway', 'unreadable')
+
+
+@pytest.mark.parametrize('case', CASES)
+def test_junit_is_one_suite_with_one_case_and_a_failure_only_when_the_gate_fails(case):
+    given = verdict(case)
+    root = ElementTree.fromstring(_reports.render_junit(given, 'production', READ_AT).encode())
+    suite, = root.findall('testsuite')
+    case_element, = suite.findall('testcase')
+    assert case_element.get('name') == 'Cicero credits of production'
+    failures = case_element.findall('failure')
+    assert suite.get('failures') == root.get('failures') == str(len(failures))
+    if given['passed']:
+        assert failures == []
+    else:
+        assert failures[0].get('message') == failures[0].text == given['message']
+    assert case_element.find('system-out').text == _reports.summary_line(given)
+
+
+def samples(text):
+    return {sample.name: (sample.value, sample.labels) for family in text_string_to_metric_families(text)
+            for sample in family.samples}
+
+
+def test_openmetrics_gauges_of_a_good_read():
+    text = _reports.render_openmetrics(verdict('pass'), 'production', READ_AT)
+    got = samples(text)
+    assert {name: value for name, (value, labels) in got.items()} == {
+        'melissa_cicero_up': 1, 'melissa_cicero_gate_passed': 1, 'melissa_cicero_credit_balance': 4000,
+        'melissa_cicero_overdraft_limit': 500, 'melissa_cicero_available_credits': 4500,
+        'melissa_cicero_counted_credits': 4000, 'melissa_cicero_required_credits': 1000,
+        'melissa_cicero_credits_expiring_soon': 300,
+        'melissa_cicero_last_read_timestamp_seconds': READ_AT.timestamp()}
+    assert {labels['account'] for value, labels in got.values()} == {'production'}
+    assert all('# HELP {0} '.format(name) in text for name in got)
+
+
+def test_openmetrics_with_a_runway_rule_and_unbounded_runway():
+    got = samples(_reports.render_openmetrics(verdict('runway'), 'a', READ_AT))
+    assert (got['melissa_cicero_daily_burn'][0], got['melissa_cicero_runway_days'][0]) == (100.0, 40.0)
+    idle = evaluate(FIGURES, dict(POLICY_DEFAULTS, min_runway_days=10), dict(USAGE, average_daily_credits=0.0))
+    assert samples(_reports.render_openmetrics(idle, 'a', READ_AT))['melissa_cicero_runway_days'][0] == float('inf')
+
+
+def test_openmetrics_of_a_failed_read_says_down_and_failed():
+    got = samples(_reports.render_openmetrics(verdict('unreadable'), 'a', READ_AT))
+    assert (got['melissa_cicero_up'][0], got['melissa_cicero_gate_passed'][0]) == (0, 0)
+    assert 'melissa_cicero_credit_balance' not in got and 'melissa_cicero_required_credits' in got
+
+
+def source_dotenv(text, tmp_path):
+    """Read the file as a shell does: `set -a; . file`."""
+    path = tmp_path / 'cicero.env'
+    path.write_text(text)
+    shown = subprocess.run(['bash', '-c', 'set -a; . "$1"; env -0', 'bash', str(path)], capture_output=True,
+                           check=True, env={'PATH': os.environ['PATH']}).stdout.decode()
+    return dict(item.split('=', 1) for item in shown.split('\0') if item.startswith('CICERO_'))
+
+
+@pytest.mark.parametrize('case, expected', [
+    ('pass', dict(CICERO_PASSED='true', CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4500',
+                  CICERO_COUNTED_CREDITS='4000', CICERO_REQUIRED_CREDITS='1000', CICERO_RUNWAY_DAYS='')),
+    ('runway', dict(CICERO_PASSED='true', CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4500',
+                    CICERO_COUNTED_CREDITS='4000', CICERO_REQUIRED_CREDITS='1', CICERO_RUNWAY_DAYS='40.0')),
+    ('unreadable', dict(CICERO_PASSED='false', CICERO_CREDIT_BALANCE='', CICERO_AVAILABLE_CREDITS='',
+                        CICERO_COUNTED_CREDITS='', CICERO_REQUIRED_CREDITS='1', CICERO_RUNWAY_DAYS='')),
+])
+def test_dotenv_as_a_shell_reads_it(case, expected, tmp_path):
+    assert source_dotenv(_reports.render_dotenv(verdict(case), 'a', READ_AT), tmp_path) == expected
+
+
+def test_markdown_table_and_safe_text():
+    text = _reports.render_markdown(verdict('unreadable'), 'production', READ_AT)
+    assert text.startswith('### Cicero credits of production: failed\n')
+    assert 'A detailed message \\| &lt;about&gt; the error.' in text
+    assert '| credit balance | n/a |' in text and '| required credits | 1 |' in text
+    warn = _reports.render_markdown(verdict('warn'), 'production', READ_AT)
+    assert 'passed with a warning' in warn and '> Cicero credits running low' in warn
+    assert '| available credits | 4,500 |' in warn
+
+
+def test_json_is_the_verdict():
+    assert json.loads(_reports.render_json(verdict('fail'), 'a', READ_AT)) == verdict('fail')
+
+
+def test_unknown_formats_are_named():
+    assert _reports.unknown_formats({'junit': 'a', 'xlsx': 'b', 'csv': 'c'}) == ['csv', 'xlsx']
+
+
+def test_files_are_replaced_whole_and_an_unwritable_path_is_named(tmp_path):
+    target = tmp_path / 'report.xml'
+    target.write_text('old')
+    written = write_reports([('junit', str(target)), ('dotenv', str(tmp_path / 'c.env'))], verdict('pass'), 'a',
+                            READ_AT)
+    assert written == [str(target), str(tmp_path / 'c.env')] and target.read_text().startswith('<?xml')
+    assert sorted(os.listdir(str(tmp_path))) == ['c.env', 'report.xml']  # no partial file left behind
+    missing = str(tmp_path / 'no' / 'such' / 'dir' / 'r.prom')
+    with pytest.raises(ReportError) as raised:
+        replace_file(missing, 'x')
+    assert str(raised.value) == 'report {0} could not be written: No such file or directory'.format(missing)
+
+
+def test_a_missing_prometheus_client_is_named(monkeypatch, tmp_path):
+    monkeypatch.setitem(__import__('sys').modules, 'prometheus_client', None)
+    with pytest.raises(ReportError) as raised:
+        write_reports([('openmetrics', str(tmp_path / 'c.prom'))], verdict('pass'), 'a', READ_AT)
+    assert 'needs the Python library prometheus_client' in str(raised.value)
+
+
+@pytest.mark.parametrize('case, commands', [
+    ('pass', []),
+    ('warn', ['::warning title=Cicero credits::Cicero credits running low: 4,000 usable (4,000 balance), below the '
+              'warning level of 5,000']),
+    ('fail', ['::error title=Cicero credits::Cicero credits too low: 4,000 usable (4,000 balance), 5,000 required']),
+])
+def test_github_publishes_summary_outputs_and_annotations(case, commands, tmp_path):
+    summary, outputs = tmp_path / 'summary.md', tmp_path / 'outputs'
+    summary.write_text('earlier step\n')
+    shown = []
+    environ = dict(GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=str(summary), GITHUB_OUTPUT=str(outputs))
+    _github.publish(verdict(case), 'production', READ_AT, environ, shown.append)
+    assert shown == commands
+    assert summary.read_text().startswith('earlier step\n### Cicero credits of production: ')
+    assert dict(line.split('=', 1) for line in outputs.read_text().splitlines()) == dict(
+        passed='false' if case == 'fail' else 'true', credit_balance='4000', available_credits='4500',
+        counted_credits='4000', required_credits='5000' if case == 'fail' else '1000', runway_days='')
+
+
+def test_workflow_command_data_is_escaped_onto_one_line():
+    assert _github.escape_data('100% done\r\nnext') == '100%25 done%0D%0Anext'
+    assert _github.in_github_actions({'GITHUB_ACTIONS': 'true'}) and not _github.in_github_actions({})
