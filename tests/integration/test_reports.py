@@ -52,7 +52,7 @@ def dotenv(text, tmp_path):
 
 def junit_failures(text):
     case, = ElementTree.fromstring(text.encode()).iter('testcase')
-    assert case.get('name') == 'Cicero credits of production'
+    assert case.get('name').startswith('Cicero credits of ')
     return [failure.get('message') for failure in case.findall('failure')]
 
 
@@ -70,7 +70,7 @@ def test_pass_writes_every_report(gate_with_reports, tmp_path):
     assert run.rc == 0, run.output
     assert set(files) == set(FORMATS) | {'summary', 'outputs'}
     assert json.loads(files['json'])['passed'] is True
-    assert junit_failures(files['junit']) == []
+    assert junit_failures(files['junit']) == [] and 'name="Cicero credits of production"' in files['junit']
     got = metrics(files['openmetrics'])
     assert (got['melissa_cicero_up'], got['melissa_cicero_gate_passed'], got['melissa_cicero_credit_balance'],
             got['melissa_cicero_available_credits'], got['melissa_cicero_required_credits']) == (1, 1, 12500, 13000,
@@ -139,3 +139,18 @@ def test_outside_github_actions_nothing_is_printed_or_appended(ansible, simulato
     run = ansible(['ansible-playbook', GATE, '-e', 'assert_credits_min_credits=99999'],
                   env={'MELISSA_CICERO_API_URL': simulator.url('healthy'), 'GITHUB_OUTPUT': str(outputs)})
     assert run.rc != 0 and annotations(run) == [] and not outputs.exists()
+
+
+def test_the_gitlab_example_command_writes_what_its_job_declares(ansible_env, simulator, tmp_path):
+    """docs/examples/ci/gitlab-ci.yml: the gate's script line run by bash, as the GitLab runner would."""
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(repo, 'docs', 'examples', 'ci', 'gitlab-ci.yml')) as handle:
+        job = yaml.safe_load(handle)['cicero-credits']
+    command, = [line for line in job['script'] if 'melissa.cicero.check_credits' in line]
+    completed = subprocess.run(['bash', '-c', command], cwd=str(tmp_path), capture_output=True, text=True,
+                               env=dict(ansible_env, MELISSA_CICERO_API_URL=simulator.url('healthy')), check=False)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    declared = job['artifacts']['reports']
+    assert junit_failures((tmp_path / declared['junit']).read_text()) == []
+    assert metrics((tmp_path / declared['metrics']).read_text())['melissa_cicero_gate_passed'] == 1
+    assert dotenv((tmp_path / declared['dotenv']).read_text(), tmp_path)['CICERO_PASSED'] == 'true'

@@ -1,0 +1,75 @@
+"""The CI and monitoring examples of the gate guide (docs/examples/ci/) parse, and they name only reports,
+outputs and metrics the gate writes."""
+
+import json
+import os
+import re
+
+import yaml
+
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, evaluate
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                        'docs', 'examples', 'ci')
+EXTRA_JSON = re.compile(r"-e '(\{.*?\})'", re.S)
+
+
+def text(name):
+    with open(os.path.join(EXAMPLES, name)) as handle:
+        return handle.read()
+
+
+def reports_in(command):
+    """The assert_credits_reports dict of the command's -e '{...}' (folded YAML joins lines with spaces)."""
+    found = [json.loads(match) for match in EXTRA_JSON.findall(command)]
+    return [extra['assert_credits_reports'] for extra in found if 'assert_credits_reports' in extra][0]
+
+
+def test_github_actions_job_uses_an_output_the_gate_writes():
+    workflow = yaml.safe_load(text('github-actions.yml'))
+    steps = workflow['jobs']['deploy']['steps']
+    gate = [step for step in steps if step.get('id') == 'cicero'][0]
+    assert 'melissa.cicero.check_credits' in gate['run'] and 'MELISSA_LICENSE_KEY' in gate['env']
+    assert set(reports_in(gate['run'])) <= set(_reports.FORMATS)
+    used = re.findall(r'steps\.cicero\.outputs\.(\w+)', json.dumps(steps[steps.index(gate) + 1:]))
+    written = [line.split('=')[0] for line in _github.output_lines(evaluate(FIGURES, POLICY_DEFAULTS)).splitlines()]
+    assert used and set(used) <= set(written), used
+
+
+FIGURES = dict(credit_balance=1, overdraft_limit=0, available_credits=1, credits_expiring_soon=0,
+               expiring_within_days=30, next_expiration=None, usable_batches=[])
+
+
+def test_gitlab_job_declares_the_reports_the_gate_writes():
+    pipeline = yaml.safe_load(text('gitlab-ci.yml'))
+    job = pipeline['cicero-credits']
+    written = reports_in(' '.join(job['script']))
+    declared = job['artifacts']['reports']
+    assert declared == {'junit': written['junit'], 'metrics': written['openmetrics'], 'dotenv': written['dotenv']}
+    assert job['artifacts']['when'] == 'always'
+    later = ' '.join(pipeline['deploy']['script'])
+    names = [name for name, value in _reports.dotenv_values(evaluate(FIGURES, POLICY_DEFAULTS))]
+    assert set(re.findall(r'\$(CICERO_\w+)', later)) <= set(names)
+
+
+def test_jenkins_stage_publishes_the_junit_report_it_writes():
+    jenkinsfile = text('Jenkinsfile')
+    assert jenkinsfile.count('{') == jenkinsfile.count('}')
+    written = reports_in(jenkinsfile)
+    assert "junit '{0}'".format(written['junit']) in jenkinsfile
+    assert "credentials('melissa-license-key')" in jenkinsfile
+
+
+def test_cron_line_writes_the_textfile_the_rules_read():
+    line, = [line for line in text('cicero-credits.cron').splitlines() if line and not line.startswith('#')]
+    fields = line.split(None, 6)
+    assert len(fields[:5]) == 5 and fields[5] == 'cicero'
+    assert reports_in(fields[6])['openmetrics'].endswith('.prom')
+
+
+def test_prometheus_rules_use_only_metrics_the_gate_writes():
+    rules = [rule for group in yaml.safe_load(text('prometheus-rules.yml'))['groups'] for rule in group['rules']]
+    used = {name for rule in rules for name in re.findall(r'\bmelissa_cicero_\w+', rule['expr'])}
+    assert {'melissa_cicero_available_credits', 'melissa_cicero_runway_days'} <= used
+    assert used <= {name for name, help_text, value_of in _reports.GAUGES}
