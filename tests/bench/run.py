@@ -4,6 +4,9 @@ B1  check_credits against a hand-written uri + assert playbook, runs alternated;
 B2  the gate over 1, 100 and 500 local hosts: API requests (target 1) and wall time relative to 1 host.
 B3  parse + normalise a 5,000-batch answer (JSON, XML) against bare json.loads / xmltodict.parse.
 B4  the module's start-up: process start to request, and what it imports (python -X importtime).
+B5  the event source's watch: API requests per read, CPU per read, RSS growth from 100 to 2,000 reads.
+B6  the gate with every report (and the GitHub Actions files) against the gate with none, alternated pairs;
+    and B1's floor: the gate against ansible-playbook running a single debug task.
 
 --quick runs each with tiny counts so `make test` keeps the benchmarks working; it prints, writes nothing.
 """
@@ -25,7 +28,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
+sys.path.insert(0, os.path.join(REPO, 'tests'))
 from support import LICENSE_KEY, start_simulator  # noqa: E402
+import conftest  # noqa: E402,F401  pylint: disable=unused-import  # links .build/links for the in-process benches
 
 
 def install_collection(work):
@@ -77,6 +82,51 @@ def bench_gate_vs_uri(env, pairs):
             gate_times.append(timed(gate, env))
         ratios.append(gate_times[-1] / uri_times[-1])
     return dict(gate=gate_times, uri=uri_times, ratio=ratios)
+
+
+def alternated(first, second, env, pairs):
+    """Wall times of two commands run in alternated order (neither profits from the other's warm caches)."""
+    timed(first, env), timed(second, env)          # warm caches once
+    times = ([], [])
+    for pair in range(pairs):
+        order = (0, 1) if pair % 2 == 0 else (1, 0)
+        for which in order:
+            times[which].append(timed((first, second)[which], env))
+    return dict(first=times[0], second=times[1], ratio=[a / b for a, b in zip(*times)])
+
+
+def bench_reports(env, pairs, work):
+    """B6: the gate writing every report, as a GitHub Actions step, against the same gate writing none."""
+    reports = dict((fmt, os.path.join(work, 'report.' + fmt)) for fmt in
+                   ('json', 'junit', 'openmetrics', 'dotenv', 'markdown'))
+    gate = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
+    with_reports = gate + ['-e', json.dumps({'assert_credits_reports': reports})]
+    github = dict(env, GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=os.path.join(work, 'summary.md'),
+                  GITHUB_OUTPUT=os.path.join(work, 'outputs.txt'))
+    # Both commands see the GitHub variables; only the first writes anything (assert_credits_github off).
+    plain = gate + ['-e', 'assert_credits_github=false']
+    return alternated(with_reports, plain, github, pairs)
+
+
+def bench_floor(env, pairs):
+    """B1's floor: the gate against ansible-playbook running one debug task (no module, no request)."""
+    gate = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
+    floor = [os.path.join(BIN, 'ansible-playbook'), os.path.join(HERE, 'debug_only.yml')]
+    return alternated(gate, floor, env, pairs)
+
+
+def bench_watch(simulator, reads, mark):
+    """B5: the watch in a fresh process; requests per read from the simulator's own count."""
+    simulator.reset()
+    completed = subprocess.run([sys.executable, os.path.join(HERE, 'watch_reads.py'), simulator.url('healthy'),
+                                str(reads), str(mark)], capture_output=True, text=True, check=True,
+                               env=dict(os.environ, NO_PROXY='127.0.0.1', no_proxy='127.0.0.1'))
+    result = json.loads(completed.stdout)
+    requests = sum(simulator.requests().values())
+    result.update(requests=requests, requests_per_read=requests / result['reads'],
+                  cpu_ms_per_read=1000 * result['cpu_seconds'] / result['measured_reads'],
+                  rss_growth_kib=result['rss_at_end'] - result['rss_at_mark'])
+    return result
 
 
 def bench_fleet(env, simulator, sizes, runs, work):
@@ -186,9 +236,9 @@ def main():
     mode.add_argument('--full', action='store_true', help='real counts, write docs/performance.md')
     args = parser.parse_args()
     if args.quick:
-        pairs, sizes, fleet_runs, batches, repeats = 2, [1, 20], 1, 500, 3
+        pairs, sizes, fleet_runs, batches, repeats, reads = 2, [1, 20], 1, 500, 3, (20, 200)
     else:
-        pairs, sizes, fleet_runs, batches, repeats = 20, [1, 100, 500], 5, 5000, 15
+        pairs, sizes, fleet_runs, batches, repeats, reads = 20, [1, 100, 500], 5, 5000, 15, (100, 2000)
     simulator = start_simulator()
     try:
         with tempfile.TemporaryDirectory() as work:
@@ -198,6 +248,9 @@ def main():
                 b2=bench_fleet(env, simulator, sizes, fleet_runs, work),
                 b3=bench_parse(batches, repeats),
                 b4=bench_startup(simulator, repeats, work),
+                b5=bench_watch(simulator, reads[1], reads[0]),
+                b6=bench_reports(env, pairs, work),
+                floor=bench_floor(env, pairs),
             )
     finally:
         simulator.stop()
@@ -205,6 +258,8 @@ def main():
     print(report)
     if any(row['requests'] != 1 for row in results['b2']):
         raise SystemExit('B2: the gate asked the API more than once per play')
+    if results['b5']['requests'] != results['b5']['reads']:
+        raise SystemExit('B5: the watch asked the API more than once per read')
     if args.full:
         with open(os.path.join(REPO, 'docs', 'performance.md'), 'w') as handle:
             handle.write(report)
@@ -240,6 +295,26 @@ def render(results, machine, mode):
     lines += ['', 'B4: the heaviest packages the module imports (`python -X importtime`, cumulative seconds):', '']
     lines += ['- `{0}`: {1:.3f}'.format(name, seconds) for seconds, name in b4['imports']]
     lines += ['', 'xmltodict imported for a JSON call: {0}.'.format('yes' if b4['loaded_xmltodict'] else 'no'), '']
+    b5, b6, floor = results['b5'], results['b6'], results['floor']
+    lines += [
+        '| | figure | result | target |',
+        '|---|---|---|---|',
+        '| B5 | event source: API requests per read, {0:,} reads | {1:.3f} ({2:,} requests) | exactly 1 |'.format(
+            b5['reads'], b5['requests_per_read'], b5['requests']),
+        '| | CPU per read (the watch\'s process, reads {0:,} to {1:,}) | {2:.2f} ms | |'.format(
+            b5['reads'] - b5['measured_reads'], b5['reads'], b5['cpu_ms_per_read']),
+        '| | RSS after {0:,} reads minus RSS after {1:,} | {2:+,} KiB ({3:,} KiB to {4:,} KiB) | under 2 MiB |'.format(
+            b5['reads'], b5['reads'] - b5['measured_reads'], b5['rss_growth_kib'], b5['rss_at_mark'],
+            b5['rss_at_end']),
+        '| B6 | gate with every report and the GitHub files / gate with none, {0} alternated pairs | ratio {1} | at most 1.03 |'.format(
+            len(b6['ratio']), spread(b6['ratio'])),
+        '| | with reports / without, wall time | {0} / {1} | |'.format(spread(b6['first']), spread(b6['second'])),
+        '| B1 floor | `check_credits` / `ansible-playbook` of one `debug` task, {0} alternated pairs | ratio {1} | aim 1.20 |'.format(
+            len(floor['ratio']), spread(floor['ratio'])),
+        '| | `check_credits` / one `debug` task, wall time | {0} / {1} | |'.format(
+            spread(floor['first']), spread(floor['second'])),
+        '',
+    ]
     lines.append(ANALYSIS)
     return '\n'.join(lines)
 
