@@ -104,11 +104,13 @@ options:
         C(CICERO_COUNTED_CREDITS), C(CICERO_REQUIRED_CREDITS), C(CICERO_RUNWAY_DAYS) (empty when unknown).
       - V(markdown) - a heading with the outcome, the message and a table of the figures.
     type: dict
+    version_added: 1.1.0
     default: {}
   account:
     description:
       - A label naming the account in the reports. Default is the host name of O(api_url).
     type: str
+    version_added: 1.1.0
   github:
     description:
       - When the controller's environment has E(GITHUB_ACTIONS=true), append the Markdown summary to the file
@@ -116,6 +118,7 @@ options:
         C(required_credits) and C(runway_days) to the file named by E(GITHUB_OUTPUT), and print
         C(::error::) (the gate fails) or C(::warning::) (it warns) with the message, for an annotation.
     type: bool
+    version_added: 1.1.0
     default: true
   min_runway_days:
     description:

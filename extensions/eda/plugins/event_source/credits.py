@@ -15,6 +15,9 @@ import sys
 DOCUMENTATION = r'''
 ---
 short_description: Watch the credits of a Melissa Cicero account between deploys
+version_added: 1.1.0
+author:
+  - melissa.cicero maintainers (@melissa-cicero)
 description:
   - Reads C(GET /account/credits_remaining) every O(interval) seconds, judges the figures with the policy of
     the C(melissa.cicero.assert_credits) gate, and puts an event whose one key, C(cicero_credits), holds
