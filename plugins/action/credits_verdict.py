@@ -114,7 +114,8 @@ def requested_reports(reports, report_path):
     requested = [('json', report_path)] if report_path else []
     for fmt in FORMATS:
         if reports.get(fmt):
-            requested.append((fmt, str(reports[fmt])))
+            # A dict's values are not type=path options: expand ~ as report_path's type does.
+            requested.append((fmt, os.path.expanduser(str(reports[fmt]))))
     return requested
 
 

@@ -86,7 +86,7 @@ options:
   report_path:
     description:
       - Also write the verdict as JSON to this path on the controller, whatever the verdict.
-      - The same as O(reports={"json": PATH}); kept from 1.0.0.
+      - The same as a V(json) entry of O(reports); kept from 1.0.0.
     type: path
   reports:
     description:

@@ -20,6 +20,16 @@ from ansible_collections.melissa.cicero.plugins.module_utils._policy import numb
 
 SUITE = 'melissa.cicero.assert_credits'
 
+def _figure(verdict, name):
+    return None if verdict['figures'] is None else verdict['figures'][name]
+
+
+def _runway(verdict):
+    if verdict['daily_burn'] is None:
+        return None  # no runway rule: the usage was not read
+    return math.inf if verdict['runway_days'] is None else verdict['runway_days']
+
+
 # name, HELP text, and how to get the value from the verdict (None: no sample written).
 GAUGES = (
     ('melissa_cicero_up', '1 when the Cicero credits could be read, 0 when the read failed.',
@@ -39,7 +49,7 @@ GAUGES = (
     ('melissa_cicero_credits_expiring_soon', 'Credits in batches that expire within expiring_within_days.',
      lambda verdict: _figure(verdict, 'credits_expiring_soon')),
     ('melissa_cicero_runway_days', 'Days the counted credits last at the recent daily spend (+Inf: no spend); '
-     'written when a runway rule read the usage.', lambda verdict: _runway(verdict)),
+     'written when a runway rule read the usage.', _runway),
     ('melissa_cicero_daily_burn', 'Average credits spent a day over the usage period; written when a runway '
      'rule read the usage.', lambda verdict: verdict['daily_burn']),
     ('melissa_cicero_last_read_timestamp_seconds', 'When the gate last read the Cicero account, in seconds since '
@@ -132,16 +142,6 @@ def summary_line(verdict):
     if verdict['warning']:
         return '{0} ({1})'.format(verdict['message'], verdict['warning'])
     return verdict['message']
-
-
-def _figure(verdict, name):
-    return None if verdict['figures'] is None else verdict['figures'][name]
-
-
-def _runway(verdict):
-    if verdict['daily_burn'] is None:
-        return None  # no runway rule: the usage was not read
-    return math.inf if verdict['runway_days'] is None else verdict['runway_days']
 
 
 def _text(value):

@@ -70,9 +70,8 @@ def test_nulls_read_the_same_in_json_and_xml(credits_adhoc, simulator):
         credits_adhoc(simulator.url('nulls'), 'format=' + fmt) for fmt in ('json', 'xml')]
     assert json_run.rc == 0 and xml_run.rc == 0, json_run.output + xml_run.output
     assert figures(from_xml) == figures(from_json)
-    assert {key: from_xml['usable_batches'][1][key] for key in ('created', 'expiration_time', 'cost', 'discount',
-                                                                 'expires_in_days')} == dict.fromkeys(
-        ('created', 'expiration_time', 'cost', 'discount', 'expires_in_days'))
+    nullable = ('created', 'expiration_time', 'cost', 'discount', 'expires_in_days')
+    assert {key: from_xml['usable_batches'][1][key] for key in nullable} == dict.fromkeys(nullable)
 
 
 @pytest.mark.parametrize('fmt', ['json', 'xml'])
