@@ -17,6 +17,13 @@ ansible-playbook scripts/demo-figures.yml
 step "CI gate that passes: ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000"
 ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000
 
+step "The verdict where CI and monitoring look: JUnit, Prometheus metrics and dotenv reports"
+reports=$PWD/.build/demo-reports && mkdir -p "$reports"
+ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000 -e assert_credits_account=demo \
+  -e "{\"assert_credits_reports\": {\"junit\": \"$reports/cicero.xml\", \"openmetrics\": \"$reports/cicero.prom\", \"dotenv\": \"$reports/cicero.env\"}}" >/dev/null
+echo "--- $reports/cicero.env"; cat "$reports/cicero.env"
+echo "--- $reports/cicero.prom (samples)"; grep -v '^#' "$reports/cicero.prom"
+
 step "CI gate that stops a deployment: the low_balance account, 5000 credits required"
 if MELISSA_CICERO_API_URL=$SIMULATOR_URL/low_balance/v3.1 \
     ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000; then

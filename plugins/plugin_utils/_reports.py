@@ -20,6 +20,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._policy import numb
 
 SUITE = 'melissa.cicero.assert_credits'
 
+
 def _figure(verdict, name):
     return None if verdict['figures'] is None else verdict['figures'][name]
 
