@@ -1,4 +1,4 @@
-"""Jobs as AWX and Ansible Automation Platform run them: through ansible-runner, the key injected as an
+"""Jobs as AWX and Ansible Automation Platform run them: through ansible-runner at -vvvv, the key injected as an
 environment variable the way the "Melissa Cicero" credential type does, on success and failure paths.
 
 Each job runs the module, the lookup and the gate. The key must appear in no job event, not in stdout and in
@@ -61,9 +61,11 @@ def awx_job(ansible_env, tmp_path):
         (private / 'env' / 'envvars').write_text(yaml.safe_dump(envvars))
         process_env = dict(ansible_env)
         process_env.pop('MELISSA_LICENSE_KEY')  # the key reaches the job only through the runner's input
+        # --omit-env-files is what AWX asks of ansible-runner (suppress_env_files): no copies of env/ in artifacts.
         completed = subprocess.run(
             [os.path.join(BIN, 'ansible-runner'), 'run', str(private), '-p', 'job.yml', '--ident', 'job',
-             '--cmdline=-vvv', '--omit-env-files'], env=process_env, capture_output=True, text=True, timeout=300, check=False)
+             '--cmdline=-vvvv', '--omit-env-files'],
+            env=process_env, capture_output=True, text=True, timeout=300, check=False)
         events = [json.loads(open(path).read()) for path in
                   sorted(glob.glob(str(private / 'artifacts' / 'job' / 'job_events' / '*.json')))]
         return completed, events, private

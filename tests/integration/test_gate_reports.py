@@ -31,7 +31,8 @@ def gate_with_reports(ansible, simulator, tmp_path):
         vars_file.write_text(yaml.safe_dump(extra))
         github = dict(GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=str(out / 'summary.md'),
                       GITHUB_OUTPUT=str(out / 'outputs.txt'), MELISSA_CICERO_API_URL=simulator.url(scenario))
-        completed = ansible(['ansible-playbook', GATE, '-e', '@' + str(vars_file)], env=github)
+        # At -vvvv, Ansible's highest verbosity: the output is searched for the key as the files are.
+        completed = ansible(['ansible-playbook', GATE, '-vvvv', '-e', '@' + str(vars_file)], env=github)
         files = dict(reports, summary=github['GITHUB_STEP_SUMMARY'], outputs=github['GITHUB_OUTPUT'])
         return completed, {name: open(path).read() for name, path in files.items() if os.path.exists(path)}
     return run
