@@ -30,10 +30,11 @@ def rulebook(ansible_env, tmp_path):
         vars_file.write_text(yaml.safe_dump(variables))
         log = tmp_path / 'rulebook.log'
         with open(log, 'w') as output:
+            # Under timeout(1): should this test die, ansible-rulebook still stops by itself.
             process = subprocess.Popen(
-                ['ansible-rulebook', '-i', 'localhost,', '-r', name, '--vars', str(vars_file), '--print-events',
-                 '-vv'], env=dict(ansible_env, **(env or {})), stdout=output, stderr=subprocess.STDOUT,
-                cwd=str(tmp_path))
+                ['timeout', '-k', '10', str(timeout + 30), 'ansible-rulebook', '-i', 'localhost,', '-r', name,
+                 '--vars', str(vars_file), '--print-events', '-vv'], env=dict(ansible_env, **(env or {})),
+                stdout=output, stderr=subprocess.STDOUT, cwd=str(tmp_path))
             deadline = time.monotonic() + timeout
             while process.poll() is None and time.monotonic() < deadline and not done(log.read_text()):
                 time.sleep(0.2)
@@ -131,8 +132,10 @@ def test_the_guides_command_line_example_works_as_written(ansible_env):
     env = dict(ansible_env)
     env.pop('MELISSA_LICENSE_KEY')
     with tempfile.TemporaryFile('w+') as output:
-        process = subprocess.Popen(['bash', '-c', block], cwd=REPO, env=env, stdout=output,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        # timeout(1) signals its whole process group: ansible-rulebook and the simulator stop by themselves
+        # should this test die before its finally.
+        process = subprocess.Popen(['timeout', '-k', '10', '120', 'bash', '-c', block], cwd=REPO, env=env,
+                                   stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         try:
             while process.poll() is None and time.monotonic() < deadline:
