@@ -41,3 +41,13 @@ def start_simulator(*args):
     process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--lifetime', '3600',
                                 '--slow-seconds', '4'] + list(args), stdout=subprocess.PIPE, text=True)
     return Simulator(process, process.stdout.readline().strip())
+
+
+def read_dotenv(text, folder):
+    """The CICERO_* variables of a dotenv report as a shell reads it (`set -a; . file`)."""
+    path = os.path.join(str(folder), 'read.env')
+    with open(path, 'w') as handle:
+        handle.write(text)
+    shown = subprocess.run(['bash', '-c', 'set -a; . "$1"; env -0', 'bash', path], capture_output=True,
+                           check=True, env={'PATH': os.environ['PATH']}).stdout.decode()
+    return dict(item.split('=', 1) for item in shown.split('\0') if item.startswith('CICERO_'))

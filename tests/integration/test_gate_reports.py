@@ -10,7 +10,7 @@ import yaml
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from support import LICENSE_KEY
+from support import LICENSE_KEY, read_dotenv as dotenv
 
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 
@@ -41,14 +41,6 @@ def gate_with_reports(ansible, simulator, tmp_path):
 def metrics(text):
     return {sample.name: sample.value for family in text_string_to_metric_families(text)
             for sample in family.samples}
-
-
-def dotenv(text, tmp_path):
-    path = tmp_path / 'read.env'
-    path.write_text(text)
-    shown = subprocess.run(['bash', '-c', 'set -a; . "$1"; env -0', 'bash', str(path)], capture_output=True,
-                           check=True, env={'PATH': os.environ['PATH']}).stdout.decode()
-    return dict(item.split('=', 1) for item in shown.split('\0') if item.startswith('CICERO_'))
 
 
 def junit_failures(text):

@@ -2,7 +2,6 @@
 
 import json
 import os
-import subprocess
 
 from datetime import datetime, timezone
 from xml.etree import ElementTree
@@ -10,6 +9,8 @@ from xml.etree import ElementTree
 import pytest
 
 from prometheus_client.parser import text_string_to_metric_families
+
+from support import read_dotenv  # tests/integration/support.py, put on the path by conftest.py
 
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, evaluate, unreadable
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports
@@ -87,15 +88,6 @@ def test_openmetrics_of_a_failed_read_says_down_and_failed():
     assert 'melissa_cicero_credit_balance' not in got and 'melissa_cicero_required_credits' in got
 
 
-def source_dotenv(text, tmp_path):
-    """Read the file as a shell does: `set -a; . file`."""
-    path = tmp_path / 'cicero.env'
-    path.write_text(text)
-    shown = subprocess.run(['bash', '-c', 'set -a; . "$1"; env -0', 'bash', str(path)], capture_output=True,
-                           check=True, env={'PATH': os.environ['PATH']}).stdout.decode()
-    return dict(item.split('=', 1) for item in shown.split('\0') if item.startswith('CICERO_'))
-
-
 @pytest.mark.parametrize('case, expected', [
     ('pass', dict(CICERO_PASSED='true', CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4500',
                   CICERO_COUNTED_CREDITS='4000', CICERO_REQUIRED_CREDITS='1000', CICERO_RUNWAY_DAYS='')),
@@ -105,7 +97,7 @@ def source_dotenv(text, tmp_path):
                         CICERO_COUNTED_CREDITS='', CICERO_REQUIRED_CREDITS='1', CICERO_RUNWAY_DAYS='')),
 ])
 def test_dotenv_as_a_shell_reads_it(case, expected, tmp_path):
-    assert source_dotenv(_reports.render_dotenv(verdict(case), 'a', READ_AT), tmp_path) == expected
+    assert read_dotenv(_reports.render_dotenv(verdict(case), 'a', READ_AT), tmp_path) == expected
 
 
 def test_markdown_table_and_safe_text():
