@@ -23,13 +23,18 @@ def credits_options():
     return dict(expiring_within_days=dict(type='int', default=30))
 
 
+def check_credits_options(params):
+    """Refuse a credits_options() value the argument spec cannot, before any request."""
+    if params['expiring_within_days'] < 0:
+        raise CiceroOptionError('expiring_within_days must be 0 or more, got {0}'.format(
+            params['expiring_within_days']))
+
+
 def read_credits(client, params, now=None):
-    window = params['expiring_within_days']
-    if window < 0:
-        raise CiceroOptionError('expiring_within_days must be 0 or more, got {0}'.format(window))
+    check_credits_options(params)
     reply = client.get(CREDITS_PATH)
     results, messages = decode_envelope(reply, client.fmt)
-    return summarise_credits(results, messages, now or datetime.now(UTC), window)
+    return summarise_credits(results, messages, now or datetime.now(UTC), params['expiring_within_days'])
 
 
 def read_usage(client, params, now=None):

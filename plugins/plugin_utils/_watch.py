@@ -28,7 +28,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
     check_policy, policy_argument_spec, policy_from)
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options, credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
 
 SOURCE = 'melissa.cicero.credits'
@@ -78,9 +78,7 @@ def watch_options(args):
     if params['interval'] <= 0:
         raise CiceroOptionError('interval must be a number of seconds greater than 0, got {0:g}'.format(
             params['interval']))
-    if params['expiring_within_days'] < 0:
-        raise CiceroOptionError('expiring_within_days must be 0 or more, got {0}'.format(
-            params['expiring_within_days']))
+    check_credits_options(params)
     missing = missing_library(params)
     if missing:
         raise CiceroOptionError('{0} needs the Python library {1} in the Python that runs ansible-rulebook: '
@@ -117,7 +115,8 @@ def next_delay(interval, failures):
     """Seconds until the next read after `failures` failed reads in a row (0 after a good read)."""
     if failures <= 0:
         return interval
-    return min(interval, ERROR_RETRY_FIRST * 2 ** (failures - 1))
+    # The exponent is capped: an outage of a million reads must not compute 2 ** 1000000.
+    return min(interval, ERROR_RETRY_FIRST * 2 ** min(failures - 1, 32))
 
 
 async def watch(queue, args, now=None):
