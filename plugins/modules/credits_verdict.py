@@ -229,8 +229,10 @@ report_path:
   returned: when O(report_path) is set
   type: str
 reports:
-  description: The reports written, format to path.
-  returned: when O(reports) names at least one report
+  description:
+    - The reports written, format to path. O(report_path) counts as the C(json) report, unless O(reports)
+      names another C(json) path, which is then the one shown (both are written).
+  returned: when O(reports) or O(report_path) names at least one report
   type: dict
   sample: {"junit": "cicero-junit.xml", "openmetrics": "cicero.prom"}
 '''
