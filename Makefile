@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv java collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
+.PHONY: help venv java faketime collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -43,8 +43,15 @@ demo: collection  ## the main job against the simulator
 test: unit integration lint sanity units docs changelog ee matrix bench-quick  ## everything CI runs
 	@echo "make test: all checks passed"
 
-unit: venv  ## unit tests (pytest, HTTP mocked with responses)
+unit: venv faketime  ## unit tests (pytest, HTTP mocked with responses), today and ten years ahead
 	$(BIN)/python -m pytest tests/unit
+	@# No unit test may depend on today's date: the same suite again with the whole process tree's clock
+	@# (the code's, the tests' and the simulator's) ten years ahead.
+	faketime -f '+3650d' $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
+
+# libfaketime (Debian's faketime), for the clock-shifted unit run; as root, the way CI runs.
+faketime:
+	@command -v faketime >/dev/null || { apt-get update -qq && apt-get install -y -qq faketime; }
 
 integration: venv java  ## build+install the collection, run ansible, ansible-playbook, ansible-rulebook against the simulator
 	$(BIN)/python -m pytest -n auto tests/integration

@@ -16,7 +16,6 @@ __metaclass__ = type
 
 import os
 
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 from ansible.errors import AnsibleActionFail
@@ -24,6 +23,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
@@ -80,7 +80,7 @@ class ActionModule(ActionBase):
         if problem:
             raise AnsibleActionFail(problem)
         reports = requested_reports(args['reports'], args['report_path'])
-        read_at = datetime.now(timezone.utc)
+        read_at = _clock.utc_now()
         if args['credits'] is None:
             verdict = read_and_judge(args, policy)
         else:

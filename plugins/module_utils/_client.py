@@ -19,6 +19,7 @@ import traceback
 
 from email.utils import parsedate_tz, mktime_tz
 
+from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
     CiceroApiError,
     CiceroResponseError,
@@ -66,7 +67,7 @@ def parse_retry_after(value, now=None):
     parsed = parsedate_tz(value)
     if parsed is None:
         return None
-    now = time.time() if now is None else now
+    now = _clock.utc_now().timestamp() if now is None else now
     return max(0.0, mktime_tz(parsed) - now)
 
 
@@ -109,7 +110,7 @@ class CiceroClient:
 
     def __init__(self, api_url, fmt='json', license_key=None, username=None, password=None,
                  timeout=30.0, retries=3, validate_certs=True, ca_path=None, redactor=None,
-                 session=None, sleep=time.sleep):
+                 session=None, sleep=None):
         self.api_url = api_url.rstrip('/')
         self.fmt = fmt
         self.timeout = timeout
@@ -125,7 +126,8 @@ class CiceroClient:
         self._verify = (ca_path or True) if validate_certs else False
         self._session = session or requests.Session()
         self._session.headers['User-Agent'] = USER_AGENT
-        self._sleep = sleep
+        # Looked up when called, not bound here, so that a test's patched time.sleep takes effect.
+        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
 
     # -- public ---------------------------------------------------------------------------------------
 

@@ -8,9 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from datetime import datetime
-
-from ansible_collections.melissa.cicero.plugins.module_utils._credits import UTC, summarise_credits
+from ansible_collections.melissa.cicero.plugins.module_utils import _clock
+from ansible_collections.melissa.cicero.plugins.module_utils._credits import summarise_credits
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import decode_envelope
 from ansible_collections.melissa.cicero.plugins.module_utils._usage import resolve_period, summarise_usage, usage_path
@@ -34,11 +33,11 @@ def read_credits(client, params, now=None):
     check_credits_options(params)
     reply = client.get(CREDITS_PATH)
     results, messages = decode_envelope(reply, client.fmt)
-    return summarise_credits(results, messages, now or datetime.now(UTC), params['expiring_within_days'])
+    return summarise_credits(results, messages, now or _clock.utc_now(), params['expiring_within_days'])
 
 
 def read_usage(client, params, now=None):
-    first, last = resolve_period(params.get('start'), params.get('end'), (now or datetime.now(UTC)).date())
+    first, last = resolve_period(params.get('start'), params.get('end'), (now or _clock.utc_now()).date())
     results, messages = decode_envelope(client.get(usage_path(first, last)), client.fmt, expect='list')
     usage = summarise_usage(results, first, last)
     usage['messages'] = messages

@@ -18,10 +18,9 @@ import asyncio
 import logging
 import threading
 
-from datetime import datetime, timezone
-
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
+from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     CONNECTION_REQUIRED_TOGETHER, check_connection_options, client_from_params, connection_argument_spec,
     credential_redactor, missing_library)
@@ -131,7 +130,7 @@ async def watch(queue, args, now=None):
     url_filter = _RedactingFilter(redactor)
     # urllib3 logs each request line, query string and all, at DEBUG; ansible-rulebook -vv shows DEBUG.
     logging.getLogger('urllib3.connectionpool').addFilter(url_filter)
-    now = now or (lambda: datetime.now(timezone.utc))
+    now = now or _clock.utc_now
     previous, failures = None, 0
     try:
         while True:

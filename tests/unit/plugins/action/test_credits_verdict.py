@@ -8,7 +8,6 @@ import responses
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.melissa.cicero.plugins.action import credits_verdict
-from ansible_collections.melissa.cicero.plugins.module_utils import _client
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS
 
 BASE = 'https://cicero.example/v3.1'
@@ -20,8 +19,9 @@ USAGE = {'response': {'errors': [], 'messages': [], 'results': [
 
 
 @pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(_client.time, 'sleep', lambda seconds: None)
+def fixed_clock(clock, no_sleep):
+    """Mid-November 2026 (tests/unit/conftest.py): the usage period read is August to October 2026."""
+    return clock
 
 
 def params(**extra):

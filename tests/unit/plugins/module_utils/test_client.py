@@ -211,7 +211,13 @@ def test_retry_after_as_seconds_or_http_date():
     assert parse_retry_after('Wed, 25 Nov 2026 12:00:30 GMT', now=1795608000.0) == 30.0
     assert parse_retry_after('Wed, 25 Nov 2026 11:00:00 GMT', now=1795608000.0) == 0.0
     assert parse_retry_after('soon') is None and parse_retry_after(None) is None
-    assert backoff_delay(1, retry_after='Wed, 25 Nov 2027 12:00:00 GMT') == 60.0
+    assert backoff_delay(1, retry_after='Wed, 25 Nov 2027 12:00:00 GMT', now=1795608000.0) == 60.0
+
+
+def test_an_http_date_retry_after_is_read_against_the_collection_clock(clock):
+    # clock is 2026-11-15 12:00:00 UTC (tests/unit/conftest.py)
+    assert parse_retry_after('Sun, 15 Nov 2026 12:00:45 GMT') == 45.0
+    assert backoff_delay(1, retry_after='Sun, 15 Nov 2026 13:00:00 GMT') == 60.0
 
 
 def test_worst_case_is_stated_for_the_defaults():

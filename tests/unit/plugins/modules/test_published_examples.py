@@ -6,7 +6,6 @@ import os
 import pytest
 import responses
 
-from ansible_collections.melissa.cicero.plugins.module_utils import _client
 from ansible_collections.melissa.cicero.plugins.modules import melissa_credits_info
 
 PUBLISHED = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'simulator', 'published')
@@ -20,8 +19,7 @@ def published(name):
 
 
 @pytest.fixture(autouse=True)
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(_client.time, 'sleep', lambda seconds: None)
+def offline(clock, no_sleep, monkeypatch):  # pylint: disable=unused-argument
     monkeypatch.delenv('MELISSA_LICENSE_KEY', raising=False)
 
 
@@ -40,7 +38,8 @@ def test_the_published_json_example_reads_right(run_module):
     batch, = result['usable_batches']
     assert batch == dict(batch, credits_purchased=10000, credits_remaining=0, created='2023-11-10 16:51:17.116718 Z',
                          expiration_time='2028-02-08', cost='0.00', discount='0.00')
-    assert isinstance(batch['expires_in_days'], int) and batch['expires_in_days'] > 0  # a date alone parses
+    # A date alone parses: 449 whole days from the fixed clock (2026-11-15 12:00 UTC) to 2028-02-08 00:00 UTC.
+    assert batch['expires_in_days'] == 449
     # The batch is spent: no credits expire soon, and it is no one's next expiration.
     assert (result['credits_expiring_soon'], result['next_expiration']) == (0, None)
 

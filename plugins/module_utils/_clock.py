@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one clock. Every "now" the collection reads (expiry, usage periods, Retry-After dates, read times)
+comes from utc_now(), so a test sets the time in one place (tests/unit/conftest.py, `clock`) instead of
+depending on today's date. Callers look it up as `_clock.utc_now()` at call time for that reason.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from datetime import datetime, timezone
+
+
+def utc_now():
+    """The current time, aware, in UTC."""
+    return datetime.now(timezone.utc)
