@@ -2,6 +2,7 @@
 
 import json
 import os
+import select
 import subprocess
 import sys
 import urllib.request
@@ -33,14 +34,30 @@ class Simulator:
         return self.stats()['requests']
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
+        self.process.stdin.close()  # --stop-with-stdin: the end of input stops it
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+        self.process.stdout.close()
 
 
-def start_simulator(*args):
-    process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--lifetime', '3600',
-                                '--slow-seconds', '4'] + list(args), stdout=subprocess.PIPE, text=True)
-    return Simulator(process, process.stdout.readline().strip())
+def start_simulator(*args, started_within=30):
+    """A simulator on a free port that stops with stop(), or by itself when the process that started it
+    ends, however it ends (--stop-with-stdin: the pipe to it closes): a forked test that exits without
+    teardown, a killed pytest or a Ctrl-C leave nothing behind. Its lifetime is only a last resort."""
+    process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--stop-with-stdin', '--lifetime', '1800',
+                                '--slow-seconds', '4'] + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    ready, dummy, dummy = select.select([process.stdout], [], [], started_within)
+    first_line = process.stdout.readline().strip() if ready else ''
+    if not first_line.startswith(('http://', 'https://')):
+        process.kill()
+        process.wait(10)
+        raise RuntimeError('the simulator did not start within {0} s (exit code {1}): {2!r}'.format(
+            started_within, process.poll(), first_line))
+    return Simulator(process, first_line)
 
 
 def read_dotenv(text, folder):

@@ -36,9 +36,14 @@ def self_signed(tmp_path_factory):
 @pytest.fixture(scope='module')
 def tls_simulator(self_signed):
     server = start_simulator('--tls-cert', self_signed[0], '--tls-key', self_signed[1])
-    assert server.base_url.startswith('https://127.0.0.1:')
-    yield server
-    server.stop()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def test_the_tls_simulator_serves_https(tls_simulator):
+    assert tls_simulator.base_url.startswith('https://127.0.0.1:')
 
 
 def test_self_signed_server_is_refused_by_default(credits_adhoc, tls_simulator):

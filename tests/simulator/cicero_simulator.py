@@ -1,7 +1,7 @@
 """A local simulator of the Cicero account API, for tests, the demo and rehearsing credit gates offline.
 
     python3 cicero_simulator.py [--port 0] [--scenario healthy] [--xml-shape container] [--lifetime 0]
-                                [--tls-cert cert.pem --tls-key key.pem]
+                                [--stop-with-stdin] [--tls-cert cert.pem --tls-key key.pem]
 
 It listens on 127.0.0.1 only and prints its base URL ("http://127.0.0.1:PORT/v3.1") on the first line.
 The URL path can pick a scenario and an XML shape per request, so one simulator serves every case:
@@ -173,6 +173,12 @@ def _json(status, document):
     return status, 'application/json', json.dumps(document).encode()
 
 
+def _stop_at_end_of_input(server):
+    for dummy in iter(lambda: sys.stdin.buffer.read(4096), b''):
+        pass  # whatever is written is ignored; only the end of input counts
+    server.shutdown()
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('--port', type=int, default=0, help='port on 127.0.0.1 (0: a free one)')
@@ -181,15 +187,27 @@ def main(argv=None):
     parser.add_argument('--slow-seconds', type=float, default=5.0, help='delay of the "slow" scenario')
     parser.add_argument('--lifetime', type=float, default=0,
                         help='stop by itself after this many seconds (0: run until interrupted)')
+    parser.add_argument('--stop-with-stdin', action='store_true',
+                        help='stop when standard input closes: give it a pipe, and the simulator stops when the '
+                             'process holding the other end exits, however it exits')
     parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
     parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
     args = parser.parse_args(argv)
-    server = Simulator(args.port, args.scenario, args.xml_shape, args.slow_seconds)
+    try:
+        server = Simulator(args.port, args.scenario, args.xml_shape, args.slow_seconds)
+    except OSError as exc:
+        parser.exit(1, 'cicero_simulator: cannot listen on 127.0.0.1:{0}: {1}; choose another --port, or '
+                       '--port 0 for a free one\n'.format(args.port, exc.strerror or exc))
     if args.tls_cert:
         server.use_tls(args.tls_cert, args.tls_key)
     print(server.base_url, flush=True)
     if args.lifetime:
-        threading.Timer(args.lifetime, server.shutdown).start()
+        timer = threading.Timer(args.lifetime, server.shutdown)
+        timer.daemon = True  # a simulator stopped otherwise does not wait for its lifetime
+        timer.start()
+    if args.stop_with_stdin:
+        # A test runner may end without any teardown (a fork that exits, a kill): the pipe still closes.
+        threading.Thread(target=_stop_at_end_of_input, args=(server,), daemon=True).start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -55,16 +55,33 @@ def test_gitlab_job_declares_the_reports_the_gate_writes():
 
 def test_jenkins_stage_publishes_the_junit_report_it_writes():
     jenkinsfile = text('Jenkinsfile')
-    assert jenkinsfile.count('{') == jenkinsfile.count('}')
+    depth = 0
+    for char in jenkinsfile:
+        depth += {'{': 1, '}': -1}.get(char, 0)
+        assert depth >= 0, 'a } closes nothing'
+    assert depth == 0, 'a { is never closed'
     written = reports_in(jenkinsfile)
-    assert "junit '{0}'".format(written['junit']) in jenkinsfile
-    assert "credentials('melissa-license-key')" in jenkinsfile
+    # The report is published whatever the gate decided (post/always of the gate's own stage), and the
+    # deployment is a later stage, which a failed gate stops.
+    gate = re.search(r"stage\('Cicero credits'\) \{.*?post \{\s*always \{\s*junit '([^']+)'", jenkinsfile, re.S)
+    assert gate and gate.group(1) == written['junit']
+    assert jenkinsfile.index("stage('Deploy')") > gate.end()
+    assert "MELISSA_LICENSE_KEY = credentials('melissa-license-key')" in jenkinsfile
+
+
+# minute, hour, day of month, month, day of week: *, a number or a range, a step, lists of them
+CRON_FIELD = re.compile(r'^(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*$')
+CRON_BOUNDS = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))
 
 
 def test_cron_line_writes_the_textfile_the_rules_read():
     line, = [line for line in text('cicero-credits.cron').splitlines() if line and not line.startswith('#')]
     fields = line.split(None, 6)
-    assert len(fields[:5]) == 5 and fields[5] == 'cicero'
+    for field, (low, high) in zip(fields[:5], CRON_BOUNDS):
+        assert CRON_FIELD.match(field), field
+        numbers = [int(number) for number in re.findall(r'(?<!/)\b\d+', field)]
+        assert all(low <= number <= high for number in numbers), field
+    assert fields[5] == 'cicero'  # /etc/cron.d lines name the user
     assert reports_in(fields[6])['openmetrics'].endswith('.prom')
 
 

@@ -15,6 +15,7 @@ MARKDOWN_LINK = re.compile(r'\]\(([^)#\s]+)(?:#[^)]*)?\)')
 def tracked(*suffixes):
     listed = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard'], cwd=REPO, capture_output=True,
                             text=True, check=True).stdout.split()
+    assert 'README.md' in listed, 'git did not list this repository'
     return [name for name in listed if name.endswith(suffixes) and os.path.exists(os.path.join(REPO, name))]
 
 
@@ -37,13 +38,15 @@ def test_every_make_target_named_exists():
 
 
 def test_every_relative_markdown_link_resolves():
-    broken = []
+    broken, checked = [], 0
     for name in tracked('.md'):
         with open(os.path.join(REPO, name), encoding='utf-8') as handle:
             links = MARKDOWN_LINK.findall(handle.read())
         for link in links:
             if re.match(r'^[a-z]+\\?:', link):
                 continue  # https:, mailto:
+            checked += 1
             if not os.path.exists(os.path.normpath(os.path.join(REPO, os.path.dirname(name), link))):
                 broken.append((name, link))
+    assert checked >= 10, 'only {0} relative links found: the pattern or the file list is broken'.format(checked)
     assert broken == []

@@ -1,6 +1,10 @@
 """The HTTP client against mocked HTTP (responses): auth, headers, retries, caps, redaction."""
 
+import os
 import re
+import socketserver
+import threading
+import time
 
 import pytest
 import requests
@@ -14,6 +18,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
     CiceroApiError, CiceroResponseError, CiceroTransportError)
 from ansible_collections.melissa.cicero.plugins.module_utils._version import USER_AGENT
 
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
 BASE = 'https://cicero.example/v3.1'
 URL = BASE + '/account/credits_remaining'
 KEY = 'k3y/with spaces+plus'
@@ -136,10 +141,18 @@ def test_tls_failure_is_named():
         make_client(retries=0)[0].get('/account/credits_remaining')
 
 
-def test_ca_path_and_validate_certs_reach_requests():
-    assert make_client(ca_path='/tmp/ca.pem')[0]._verify == '/tmp/ca.pem'
-    assert make_client(validate_certs=False, ca_path='/tmp/ca.pem')[0]._verify is False
-    assert make_client()[0]._verify is True
+@responses.activate
+@pytest.mark.parametrize('options, verify', [
+    (dict(ca_path='/tmp/ca.pem'), '/tmp/ca.pem'),
+    (dict(validate_certs=False, ca_path='/tmp/ca.pem'), False),
+    ({}, True),
+])
+def test_ca_path_and_validate_certs_reach_requests(options, verify, monkeypatch):
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):  # requests puts these in place of verify=True
+        monkeypatch.delenv(name, raising=False)
+    responses.get(URL, body=OK_BODY)
+    make_client(**options)[0].get('/account/credits_remaining')
+    assert responses.calls[0].request.req_kwargs['verify'] == verify
 
 
 @responses.activate
@@ -220,8 +233,53 @@ def test_an_http_date_retry_after_is_read_against_the_collection_clock(clock):
     assert backoff_delay(1, retry_after='Sun, 15 Nov 2026 13:00:00 GMT') == 60.0
 
 
-def test_worst_case_is_stated_for_the_defaults():
-    assert worst_case_seconds(30, 3) == 420
+class TricklingHandler(socketserver.BaseRequestHandler):
+    """Answers 200 with a long body, one byte every 50 ms: each read gets data, so no read timeout fires."""
+
+    def handle(self):
+        self.request.recv(65536)
+        try:
+            self.request.sendall(b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n')
+            for dummy in range(400):
+                self.request.sendall(b' ')
+                time.sleep(0.05)
+        except OSError:
+            pass  # the client gave up, as it should
+
+
+@pytest.fixture
+def trickling_url():
+    server = socketserver.ThreadingTCPServer(('127.0.0.1', 0), TricklingHandler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield 'http://127.0.0.1:{0}/v3.1'.format(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_stated_worst_case_bounds_a_real_slow_call(trickling_url):
+    """docs/security-and-failures.md states worst_case_seconds; a trickling server is its worst case."""
+    timeout, retries = 0.5, 2
+    slept = []  # the back-off sleeps, counted rather than slept
+    client = CiceroClient(trickling_url, license_key=KEY, timeout=timeout, retries=retries, sleep=slept.append)
+    started = time.monotonic()
+    with pytest.raises(CiceroTransportError, match='gave up after 3 attempts'):
+        client.get('/account/credits_remaining')
+    elapsed = time.monotonic() - started + sum(slept)
+    assert len(slept) == retries and all(0 < seconds <= 60 for seconds in slept)
+    # Every attempt really waited out its timeout, and the whole call stayed inside the stated bound.
+    assert (retries + 1) * timeout <= elapsed - sum(slept)
+    assert elapsed <= worst_case_seconds(timeout, retries)
+
+
+def test_the_worst_case_the_docs_state_for_the_defaults():
+    with open(os.path.join(REPO, 'docs', 'security-and-failures.md')) as handle:
+        docs = handle.read()
+    assert '`(retries + 1) x 2 x timeout + retries x 60` seconds; {0:g} s with the defaults'.format(
+        worst_case_seconds(30, 3)) in docs
 
 
 def test_redacted_messages_never_carry_query_credentials():

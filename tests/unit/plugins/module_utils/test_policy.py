@@ -110,7 +110,12 @@ def test_expiring_unused_rule_both_sides():
 
 def test_every_failed_rule_is_named():
     verdict = evaluate(figures(), policy(min_credits=20000, min_runway_days=200, max_expiring_unused=0), usage(100))
-    assert verdict['message'].count('Cicero credits') == 3
+    assert verdict['message'].split('; ') == [
+        'Cicero credits too low: 12,500 usable (12,500 balance), 20,000 required',
+        'Cicero credits run out too soon: 12,500 usable last 125 days at 100 a day (2026-08 to 2026-10), '
+        '200 days required',
+        'Cicero credits would expire unused: 500 expire before they can be spent at 100 a day (2026-08 to 2026-10), '
+        '0 allowed']
 
 
 def test_runway_figures_are_null_without_usage():

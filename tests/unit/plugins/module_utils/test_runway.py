@@ -41,6 +41,11 @@ def test_undated_batches_do_not_delay_dated_ones():
     assert credits_expiring_unused([batch(10000, None), batch(100, 2)], 100) == 0
 
 
-@pytest.mark.parametrize('burn', [0.5, 3.3, 101.087])
-def test_result_is_whole_credits(burn):
-    assert isinstance(credits_expiring_unused([batch(1000, 7), batch(2000, 40)], burn), int)
+@pytest.mark.parametrize('burn, unused', [
+    (0.5, 2980),      # 1,000 - 3.5 and 2,000 - 33 x 0.5: 996.5 + 1,983.5
+    (3.3, 2868),      # 1,000 - 23.1 and 2,000 - 108.9: 976.9 + 1,891.1
+    (101.087, 292),   # 1,000 - 707.609 = 292.391; the 2,000 are all spent in the 33 days left
+])
+def test_result_is_rounded_to_whole_credits(burn, unused):
+    result = credits_expiring_unused([batch(1000, 7), batch(2000, 40)], burn)
+    assert isinstance(result, int) and result == unused

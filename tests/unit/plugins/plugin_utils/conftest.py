@@ -9,7 +9,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 from support import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def simulator():
     # A short slow scenario: long enough to overlap many reads of another watch, short enough for a unit test.
     server = start_simulator('--slow-seconds', '1.5')
