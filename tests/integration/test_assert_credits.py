@@ -43,6 +43,7 @@ def assert_passes_with(run, message):
     assert '"msg": "{0}"'.format(message) in run.stdout
 
 
+@pytest.mark.matrix
 def test_min_credits_both_sides(gate):
     assert_passes_with(gate('healthy', min_credits=12500),
                        'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required')
@@ -93,6 +94,7 @@ def test_check_mode_still_reads_and_fails(gate, fresh_simulator):
     assert fresh_simulator.requests() == {'low_balance GET /account/credits_remaining': 1}
 
 
+@pytest.mark.matrix
 def test_wrong_variable_type_is_rejected_before_any_request(gate, fresh_simulator):
     run = gate('healthy', min_credits='plenty')
     assert run.rc != 0
@@ -102,6 +104,7 @@ def test_wrong_variable_type_is_rejected_before_any_request(gate, fresh_simulato
     assert fresh_simulator.requests() == {}
 
 
+@pytest.mark.matrix
 def test_api_error_fails_the_gate_with_the_api_message(gate):
     assert_fails_with(gate('error_in_200'),
                       'Cicero credits could not be read: Cicero API error (HTTP 200): This account has reached '
@@ -158,6 +161,7 @@ def test_fifty_hosts_all_stop_when_the_gate_fails(ansible, fresh_simulator, flee
     assert [record for record in run.records if record['task'] == 'Deploy'] == []
 
 
+@pytest.mark.matrix
 def test_runway_rule_both_sides(gate, fresh_simulator):
     run = gate('healthy', min_runway_days=30)
     assert run.rc == 0, run.output
@@ -212,6 +216,7 @@ def test_negative_policy_values_are_named(gate, fresh_simulator, variable):
     assert fresh_simulator.requests() == {}
 
 
+@pytest.mark.matrix
 def test_token_account_logs_in_once_for_credits_and_usage(ansible, fresh_simulator):
     run = ansible(['ansible-playbook', GATE, '-e', 'assert_credits_min_runway_days=30'],
                   env={'MELISSA_CICERO_API_URL': fresh_simulator.url('healthy'), 'MELISSA_LICENSE_KEY': '',
@@ -223,6 +228,7 @@ def test_token_account_logs_in_once_for_credits_and_usage(ansible, fresh_simulat
     assert list(requests.values()) == [1] and list(requests)[0].startswith('healthy GET /account/usage/'), requests
 
 
+@pytest.mark.matrix
 def test_gate_reads_with_the_controller_python_whatever_localhost_runs(ansible, simulator, tmp_path):
     """localhost given an interpreter without requests: the module cannot run there, the gate still reads."""
     bare = tmp_path / 'bare'

@@ -99,6 +99,7 @@ def results_of(events, task):
      'Cicero credits could not be read: Cicero API answered HTTP 502 Bad Gateway'),
     ('low_balance', 2, None, 'Cicero credits too low: 150 usable (150 balance), 5,000 required'),
 ])
+@pytest.mark.matrix
 def test_a_job_through_ansible_runner_keeps_the_key_out_of_every_record(
         awx_job, simulator, scenario, rc, module_msg, gate_msg):
     completed, events, private = awx_job(simulator.url(scenario))

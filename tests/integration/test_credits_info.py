@@ -23,6 +23,7 @@ def healthy_json(credits_adhoc, simulator):
     return result
 
 
+@pytest.mark.matrix
 def test_healthy_account_in_json(healthy_json):
     result = healthy_json
     assert (result['credit_balance'], result['overdraft_limit'], result['available_credits']) == (12500, 500, 13000)
@@ -34,6 +35,7 @@ def test_healthy_account_in_json(healthy_json):
     assert result['changed'] is False and 'ansible_facts' not in result
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('shape', ['container', 'list_item', 'repeated', 'wrapped'])
 def test_every_xml_shape_gives_the_json_result(credits_adhoc, simulator, healthy_json, shape):
     run, result = credits_adhoc(simulator.url('healthy', shape), 'format=xml')
@@ -58,6 +60,7 @@ def test_melissas_published_example_reads_the_same_in_json_and_xml(credits_adhoc
             from_json['usable_batches'][0]['created']) == (0, 10000, '2023-11-10 16:51:17.116718 Z')
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('fmt', ['json', 'xml'])
 def test_melissas_published_error_names_the_status_and_the_text(credits_adhoc, simulator, fmt):
     run, result = credits_adhoc(simulator.url('published_error'), 'format=' + fmt)
@@ -144,12 +147,14 @@ def test_without_retries_a_transient_fault_fails(credits_adhoc, fresh_simulator)
     assert result['msg'].startswith('Cicero API answered HTTP 503 Service Unavailable (text/html)')
 
 
+@pytest.mark.matrix
 def test_slow_answer_times_out_with_attempts_named(credits_adhoc, simulator):
     run, result = credits_adhoc(simulator.url('slow'), 'timeout=1', 'retries=1')
     assert result['msg'].startswith('Cicero API timed out after 1s talking to ' + simulator.url('slow'))
     assert result['msg'].endswith('(gave up after 2 attempts)')
 
 
+@pytest.mark.matrix
 def test_trickling_answer_is_cut_off(credits_adhoc, simulator):
     run, result = credits_adhoc(simulator.url('trickle'), 'timeout=1', 'retries=0')
     assert result['msg'] == ('Cicero API timed out after 1s reading the answer from {0} '
@@ -161,6 +166,7 @@ def test_connection_refused_is_clear(credits_adhoc):
     assert result['msg'].startswith('Cicero API could not reach http://127.0.0.1:9/v3.1/account/credits_remaining: ')
 
 
+@pytest.mark.matrix
 def test_missing_key_names_option_and_variable(credits_adhoc, fresh_simulator):
     run, result = credits_adhoc(fresh_simulator.url(), env={'MELISSA_LICENSE_KEY': ''})
     assert 'license_key' in result['msg'] and 'MELISSA_LICENSE_KEY' in result['msg']
@@ -173,6 +179,7 @@ def test_api_url_from_environment(ansible, simulator):
     assert run.task_results()[0]['credit_balance'] == 150, run.output
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('fmt', ['json', 'xml'])
 def test_token_authentication(credits_adhoc, fresh_simulator, fmt):
     run, result = credits_adhoc(fresh_simulator.url('healthy'), 'username=demo-user', 'password=demo-pass',
@@ -195,6 +202,7 @@ def test_wrong_password_names_the_api_error(credits_adhoc, simulator):
                              'Invalid username or password.')
 
 
+@pytest.mark.matrix
 def test_module_defaults_action_group(ansible, fresh_simulator, here, tmp_path):
     secrets = tmp_path / 'vars.yml'
     secrets.write_text('cicero_key: from-module-defaults\ncicero_url: {0}\n'.format(fresh_simulator.url('healthy')))

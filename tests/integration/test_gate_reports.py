@@ -58,6 +58,7 @@ def annotations(run):
     return [line for line in run.stdout.splitlines() if line.startswith(('::error', '::warning'))]
 
 
+@pytest.mark.matrix
 def test_pass_writes_every_report(gate_with_reports, tmp_path):
     run, files = gate_with_reports('healthy', min_credits=5000)
     assert run.rc == 0, run.output
@@ -99,6 +100,7 @@ def test_warn_writes_a_warning_annotation(gate_with_reports):
     assert_no_key(run, files)
 
 
+@pytest.mark.matrix
 def test_a_failed_read_writes_every_report_with_the_apis_text(gate_with_reports, tmp_path):
     run, files = gate_with_reports('bad_request')
     message = 'Cicero credits could not be read: Cicero API error (HTTP 400): A detailed message about the error.'

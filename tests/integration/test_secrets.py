@@ -20,6 +20,7 @@ def occurrences(text, secrets):
     return {form: text.count(form) for secret in secrets for form in spellings(secret) if form in text}
 
 
+@pytest.mark.matrix
 def test_the_counter_finds_what_it_looks_for():
     # The counter must be able to fail: every spelling of the key is found where it is present.
     text = 'a {0} b {1} c {2}'.format(LICENSE_KEY, quote(LICENSE_KEY, safe=''), quote_plus(LICENSE_KEY))
@@ -48,6 +49,7 @@ def test_key_never_shown_by_the_module(verbose, fresh_simulator, scenario, fmt):
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('scenario', ['healthy', 'token_expired', 'bad_request', 'html_502'])
 def test_password_and_tokens_never_shown(verbose, fresh_simulator, scenario):
     run, seen = verbose(
@@ -59,6 +61,7 @@ def test_password_and_tokens_never_shown(verbose, fresh_simulator, scenario):
     assert occurrences(seen, [PASSWORD] + tokens) == {}
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('scenario', ['healthy', 'low_balance', 'bad_request', 'unavailable'])
 def test_key_never_shown_by_the_gate(verbose, fresh_simulator, scenario, tmp_path):
     report = tmp_path / 'report.json'
@@ -89,6 +92,7 @@ def test_key_never_shown_by_the_usage_module(verbose, fresh_simulator, scenario)
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('scenario', ['healthy', 'error_in_200', 'unavailable'])
 def test_key_never_shown_by_the_lookup(verbose, fresh_simulator, scenario):
     run, seen = verbose(['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a',
@@ -105,6 +109,7 @@ def test_key_never_shown_by_the_runway_gate(verbose, fresh_simulator):
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('how', ['module', 'lookup'])
 def test_key_never_shown_when_the_connection_fails(verbose, how):
     # requests quotes the full URL, key included, in its connection errors: the deepest leak path.

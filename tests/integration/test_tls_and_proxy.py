@@ -11,6 +11,9 @@ from cryptography.x509.oid import NameOID
 
 from support import start_simulator
 
+# TLS and proxies are what requests and urllib3 do: every leg of the matrix runs them.
+pytestmark = pytest.mark.matrix
+
 
 @pytest.fixture(scope='module')
 def self_signed(tmp_path_factory):

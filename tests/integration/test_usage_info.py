@@ -28,6 +28,7 @@ def usage_adhoc(ansible):
     return run
 
 
+@pytest.mark.matrix
 @pytest.mark.parametrize('shape, fmt', [(None, 'json'), ('container', 'xml'), ('list_item', 'xml'),
                                         ('repeated', 'xml'), ('wrapped', 'xml')])
 def test_default_period_is_the_last_three_full_months(usage_adhoc, fresh_simulator, shape, fmt):
@@ -91,6 +92,7 @@ def lookup_task(expression):
     return ['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a', 'msg={{ ' + expression + ' }}']
 
 
+@pytest.mark.matrix
 def test_lookup_returns_the_module_result(ansible, credits_adhoc, simulator):
     module = credits_adhoc(simulator.url('healthy'))[1]
     run = ansible(lookup_task("lookup('melissa.cicero.credits', format='xml')"),
@@ -108,6 +110,7 @@ def test_lookup_in_a_condition(ansible, simulator):
     assert run.task_results()[0]['msg'] == 'short', run.output
 
 
+@pytest.mark.matrix
 def test_lookup_errors_carry_the_module_message(ansible, simulator):
     run = ansible(lookup_task("lookup('melissa.cicero.credits', api_url='{0}')".format(simulator.url('error_in_200'))))
     assert run.rc != 0
@@ -115,6 +118,7 @@ def test_lookup_errors_carry_the_module_message(ansible, simulator):
             'credits.') in run.flat_output
 
 
+@pytest.mark.matrix
 def test_lookup_rejects_bad_options_and_terms(ansible, simulator):
     run = ansible(lookup_task("lookup('melissa.cicero.credits', timeout='soon')"))
     assert "argument 'timeout' is of type" in run.flat_output

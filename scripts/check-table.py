@@ -1,0 +1,58 @@
+"""The table `make test` ends with: each target, its time, what passed in it (read from its log), the total.
+
+    python3 scripts/check-table.py <log folder> <total seconds>
+"""
+
+import os
+import re
+import sys
+
+# What counts as one passed check in each target's log; a target is all-or-nothing, so these are read only
+# to say how much it proved.
+COUNTERS = {
+    'pytest': (re.compile(r'^=*\s*(\d+) passed', re.M), 'tests'),
+    'sanity': (re.compile(r'^Running sanity test ', re.M), 'sanity tests'),
+    'lint': (re.compile(r'in (\d+) files processed'), 'files'),
+    'docs': (re.compile(r'^ansible-doc renders (\d+) ', re.M), 'docs'),
+    'ee': (re.compile(r'^Complete! The build context', re.M), 'contexts'),
+    'changelog': (re.compile(r'^antsibull-changelog lint: (\d+) ', re.M), 'fragments'),
+    'bench-quick': (re.compile(r'^(B\d) ', re.M), 'benchmarks'),
+}
+KIND = {'unit': 'pytest', 'integration': 'pytest', 'units': 'pytest', 'matrix': 'pytest'}
+
+
+def passed(target, log):
+    pattern, unit = COUNTERS.get(KIND.get(target, target), (None, ''))
+    if pattern is None:
+        return ''
+    found = pattern.findall(log)
+    numbers = [int(item) for item in found if isinstance(item, str) and item.isdigit()]
+    count = sum(numbers) if numbers else len(found)
+    return '{0} {1}'.format(count, unit)
+
+
+def clock(seconds):
+    return '{0}:{1:02d}'.format(seconds // 60, seconds % 60)
+
+
+def main(folder, total):
+    rows = []
+    with open(os.path.join(folder, 'times')) as handle:
+        for line in handle:
+            target, seconds, rc = line.split()
+            with open(os.path.join(folder, target + '.log'), errors='replace') as log:
+                text = log.read()
+            rows.append((target, clock(int(seconds)), 'ok' if rc == '0' else 'FAILED', passed(target, text)))
+    rows.append(('total', clock(int(total)), '', ''))
+    header = ('target', 'time', 'result', 'passed')
+    widths = [max(len(row[column]) for row in rows + [header]) for column in range(4)]
+
+    def line(row):
+        return '  '.join(cell.rjust(width) if column == 1 else cell.ljust(width)
+                         for column, (cell, width) in enumerate(zip(row, widths))).rstrip()
+    print('\n' + line(header))
+    for row in rows:
+        print(line(row))
+
+if __name__ == '__main__':
+    main(sys.argv[1], sys.argv[2])
