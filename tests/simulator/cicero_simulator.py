@@ -11,8 +11,10 @@ The URL path can pick a scenario and an XML shape per request, so one simulator 
     http://127.0.0.1:PORT/healthy/repeated/v3.1     scenario healthy, XML lists as repeated tags
 
 Resources: GET /account/credits_remaining, GET /account/usage/<YYYY[-MM]>[/to/<YYYY[-MM]>], GET /version,
-POST /token/new.json (username demo-user,
-password demo-pass). Any non-empty license key is accepted; key and customer_id must agree.
+POST /token/new.json (username demo-user, password demo-pass; later calls carry user=123 and the token).
+Any non-empty license key is accepted; key and customer_id must agree. The account resources refuse, with a
+400, what Melissa's published API description does not allow: a missing or unknown `format`, an `Accept`
+other than application/json or */*, a `Content-Type` other than application/json or application/xml.
 GET /_stats answers {"requests": {"<scenario> <method> <path>": count}, "tokens_issued": [...]};
 POST /_reset clears the counts
 and the "fails once" memory of flaky scenarios. Neither is counted.
@@ -34,7 +36,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scenarios  # noqa: E402  (the file beside this one)
 
 API_PREFIX = '/v3.1'
-USERNAME, PASSWORD = 'demo-user', 'demo-pass'
+USERNAME, PASSWORD, USER_ID = 'demo-user', 'demo-pass', 123
+FORMATS = ('json', 'xml')
+# Melissa's published API description: these header values and no others.
+ACCEPT = ('application/json', '*/*')
+CONTENT_TYPES = ('application/json', 'application/xml')
 
 
 class Simulator(ThreadingHTTPServer):
@@ -47,7 +53,7 @@ class Simulator(ThreadingHTTPServer):
         self.slow_seconds = slow_seconds
         self.state = {}
         self.counts = {}
-        self.tokens = set()
+        self.tokens = {}            # token: the user id it was issued to
         self.issued = set()         # every token ever issued, for the tests that prove none leaks
         self.first_request_at = None  # epoch seconds of the first counted request since the last reset
         self.lock = threading.Lock()
@@ -97,8 +103,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = [part for part in prefix.split('/') if part]
         scenario = parts[0] if parts else self.server.scenario
         shape = parts[1] if len(parts) > 1 else self.server.xml_shape
-        query = {key: values[-1] for key, values in parse_qs(url.query).items()}
-        fmt = query.get('format', 'xml')  # one source says XML is the default
+        query = {key: values[-1] for key, values in parse_qs(url.query, keep_blank_values=True).items()}
+        fmt = query.get('format') if query.get('format') in FORMATS else 'json'  # for the answer to a bad one
         with self.server.lock:
             count_key = '{0} {1} {2}'.format(scenario, method, resource)
             self.server.counts[count_key] = self.server.counts.get(count_key, 0) + 1
@@ -112,10 +118,11 @@ class Handler(BaseHTTPRequestHandler):
             elif method == 'GET' and resource == '/version':
                 answer = scenarios.Answer(*_json(200, scenarios.envelope({'version': '3.1'})))
             elif method == 'GET' and resource == '/account/credits_remaining':
-                answer = self._authorised(query, fmt, shape, scenario) or scenarios.credits_answer(
+                answer = self._refused(query, fmt, shape, scenario, url.query) or scenarios.credits_answer(
                     scenario, fmt, shape, self.server.state, self.server.slow_seconds)
             elif method == 'GET' and resource.startswith('/account/usage/'):
-                answer = self._authorised(query, fmt, shape, scenario) or self._usage(scenario, fmt, shape, resource)
+                answer = self._refused(query, fmt, shape, scenario, url.query) or self._usage(
+                    scenario, fmt, shape, resource)
             else:
                 answer = scenarios.Answer(404, 'text/plain', b'not found')
         self._send(answer)
@@ -131,17 +138,30 @@ class Handler(BaseHTTPRequestHandler):
         if form.get('username') != USERNAME or form.get('password') != PASSWORD:
             return scenarios.Answer(*_json(200, {'success': False, 'errors': ['Invalid username or password.']}))
         token = secrets.token_hex(8) + '/+ ' + secrets.token_hex(4)  # characters that URL-encoding changes
-        self.server.tokens.add(token)
+        self.server.tokens[token] = str(USER_ID)  # the token is good only with its user, as a query string sends it
         self.server.issued.add(token)
-        return scenarios.Answer(*_json(200, {'success': True, 'token': token, 'user': 123}))
+        return scenarios.Answer(*_json(200, {'success': True, 'token': token, 'user': USER_ID}))
+
+    def _refused(self, query, fmt, shape, scenario, raw_query):
+        """None when the request is one the API would answer, else the error answer."""
+        if query.get('format') not in FORMATS:
+            return scenarios.error_answer(400, fmt, shape, 'format must be json or xml, got {0!r}.'.format(
+                query.get('format')))
+        for header, allowed in (('Accept', ACCEPT), ('Content-Type', CONTENT_TYPES)):
+            if self.headers.get(header) not in allowed:
+                return scenarios.error_answer(400, fmt, shape, 'The {0} header must be one of {1}, got {2!r}.'.format(
+                    header, ', '.join(allowed), self.headers.get(header)))
+        if scenario == 'key_echo':
+            return scenarios.key_echo_answer(fmt, shape, query.get('key') or query.get('token'), raw_query)
+        return self._authorised(query, fmt, shape, scenario)
 
     def _authorised(self, query, fmt, shape, scenario):
         """None when the credentials are good, else the error answer."""
         if 'token' in query:
-            if query['token'] not in self.server.tokens:
+            if self.server.tokens.get(query['token']) != query.get('user'):
                 return scenarios.error_answer(403, fmt, shape, 'Invalid or expired token.')
             if scenario == 'token_expired' and scenarios.first_time(self.server.state, 'token_expired'):
-                self.server.tokens.discard(query['token'])
+                self.server.tokens.pop(query['token'], None)
                 return scenarios.error_answer(403, fmt, shape, 'Invalid or expired token.')
             return None
         if not query.get('key') or query.get('key') != query.get('customer_id'):

@@ -1,10 +1,14 @@
 """Named account states and faults of the Cicero simulator, and how each is answered.
 
-Stdlib only. Dates are relative to the moment of the request, so expiry figures stay meaningful on
-any day: a batch "expiring in 20.5 days" always reports expires_in_days 20.
+Stdlib only. Answers are written as Melissa's published examples are (docs/api-notes.md): `created` as
+`2023-11-10 16:51:17.116718 Z`, `expiration_time` as a date alone (`2028-02-08`, read as its midnight UTC),
+XML without a declaration and with lists wrapped as `<usable_batches><usable_batch>`. Dates are relative to
+the moment of the request, so expiry figures stay meaningful on any day: a batch "expiring in 20.5 days"
+expires at the midnight 21 days ahead and always reports expires_in_days 20.
 """
 
 import json
+import math
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -13,8 +17,12 @@ BAD_REQUEST_MESSAGE = 'A detailed message about the error.'
 HTML_502 = (b'<html><head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1>'
             b'</center><hr><center>nginx</center></body></html>\n')
 XML_SHAPES = ('container', 'list_item', 'repeated', 'wrapped')
-_SINGULAR = {'usable_batches': 'batch', 'errors': 'error', 'messages': 'message', 'results': 'month',
-             'activity_types': 'activity'}
+# Item elements of wrapped lists, as Melissa's examples name them (the usage resource is not in its
+# description: its names are ours).
+_SINGULAR = {'usable_batches': 'usable_batch', 'errors': 'error', 'messages': 'message', 'results': 'month',
+             'activity_types': 'activity_type'}
+CREATED_FORMAT = '%Y-%m-%d %H:%M:%S.%f Z'       # Melissa's published example: 2023-11-10 16:51:17.116718 Z
+EXPIRATION_FORMAT = '%Y-%m-%d'                  # and 2028-02-08
 
 
 def batch(purchased, remaining, created_days_ago, expires_in_days, cost, discount):
@@ -56,9 +64,12 @@ def results_for(name, now, account=None):
     rendered = []
     for item in batches:
         item = dict(item)
-        for field in ('created', 'expiration_time'):
-            if item[field] is not None:
-                item[field] = (now + timedelta(days=item[field])).strftime('%Y-%m-%d %H:%M:%S')
+        if item['created'] is not None:
+            item['created'] = (now + timedelta(days=item['created'])).strftime(CREATED_FORMAT)
+        if item['expiration_time'] is not None:
+            # A date alone: the midnight ceil(offset) days ahead, which is floor(offset) whole days away.
+            item['expiration_time'] = (now.date() + timedelta(days=math.ceil(item['expiration_time']))).strftime(
+                EXPIRATION_FORMAT)
         rendered.append(item)
     results = {'credit_balance': balance, 'overdraft_limit': overdraft, 'usable_batches': rendered}
     if name == 'numeric_strings':
@@ -89,18 +100,19 @@ def render(document, fmt, shape='container'):
         return 'application/json', json.dumps(document).encode()
     response = _xml('response', document['response'], shape)
     if shape == 'wrapped':
-        response = '<cicero>' + response + '</cicero>'
-    return 'application/xml', ('<?xml version="1.0" encoding="UTF-8"?>\n' + response).encode()
+        # Another server's way: a declaration and an outer root around <response>.
+        response = '<?xml version="1.0" encoding="UTF-8"?>\n<cicero>' + response + '</cicero>'
+    return 'application/xml', response.encode()
 
 
 def _xml(tag, value, shape):
     if isinstance(value, dict):
         if not value:
-            return '<{0}/>'.format(tag)
+            return '<{0} />'.format(tag)
         return '<{0}>{1}</{0}>'.format(tag, ''.join(_xml(key, item, shape) for key, item in value.items()))
     if isinstance(value, list):
         if not value:
-            return '<{0}/>'.format(tag)
+            return '<{0} />'.format(tag)
         if shape == 'repeated':
             return ''.join(_xml(tag, item, shape) for item in value)
         if shape == 'list_item':
@@ -211,8 +223,16 @@ def published_answer(name, fmt):
         return Answer(status, 'application/' + fmt, handle.read())
 
 
+def key_echo_answer(fmt, shape, credential, raw_query):
+    """A 401 that repeats the credential it was given, plainly in the error text and URL-encoded in a header,
+    as a real API error (or a proxy in front of it) can: the leak tests prove that none of it is shown."""
+    answer = error_answer(401, fmt, shape, 'Invalid license key or token: {0}'.format(credential))
+    answer.headers['X-Cicero-Request'] = '/v3.1/account/credits_remaining?' + raw_query
+    return answer
+
+
 SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | set(PUBLISHED_ANSWERS)
-                   | {'trickle', 'token_expired', 'falling', 'outage'})
+                   | {'trickle', 'token_expired', 'falling', 'outage', 'key_echo'})
 
 
 def usage_results(name, first, last, today):

@@ -1,15 +1,21 @@
-"""Fixtures every unit test may use: the collection's one clock set to a fixed moment, and sleeps recorded
-instead of slept.
+"""Fixtures every unit test may use: the collection's one clock set to a fixed moment, sleeps recorded
+instead of slept, and the simulator (for the watch, whose reads run in threads that `responses` cannot pace).
 
 No unit test reads today's date: `make test` runs this suite a second time with the whole process's clock
 moved years ahead (faketime, the `unit` target), and any test that still did would fail there.
 """
+
+import os
+import sys
 
 from datetime import datetime, timezone
 
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _clock
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
+from support import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
 
 # A moment with nothing special about it: mid-month, so the last three full months are August to October.
 FIXED_NOW = datetime(2026, 11, 15, 12, 0, 0, tzinfo=timezone.utc)
@@ -28,3 +34,19 @@ def no_sleep(monkeypatch):
     slept = []
     monkeypatch.setattr(_client.time, 'sleep', slept.append)
     return slept
+
+
+@pytest.fixture(scope='session')
+def simulator():
+    """One simulator for the session. Its slow scenario is short: long enough to overlap many reads of
+    another watch, short enough for a unit test. It stops with the session, or when the process that
+    started it ends without teardown (ansible-test units runs each test in a fork)."""
+    server = start_simulator('--slow-seconds', '1.5')
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_simulator(simulator):
+    simulator.reset()
+    return simulator

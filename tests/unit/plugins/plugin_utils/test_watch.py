@@ -247,8 +247,14 @@ def test_no_secret_in_events_or_logs_at_debug(fresh_simulator, caplog):
     token_events = run_watch(
         dict(api_url=fresh_simulator.url('healthy'), username='demo-user', password='demo-pass', interval=0.05),
         until=lambda events: events)
+    # An API error that repeats the key it was sent (simulator scenario key_echo), for a key and a token.
+    echoed = run_watch(args_for(fresh_simulator, 'key_echo'), until=lambda events: events) + run_watch(
+        dict(api_url=fresh_simulator.url('key_echo'), username='demo-user', password='demo-pass', interval=0.05),
+        until=lambda events: events)
     assert [e['status'] for e in events] == ['ok', 'error', 'error'] and token_events[0]['status'] == 'ok'
-    shown = json.dumps(events + token_events) + '\n'.join(record.getMessage() for record in caplog.records)
+    assert [e['message'] for e in echoed] == [
+        'Cicero credits could not be read: Cicero API error (HTTP 401): Invalid license key or token: ********'] * 2
+    shown = json.dumps(events + token_events + echoed) + '\n'.join(record.getMessage() for record in caplog.records)
     assert 'credits_remaining?format=json&key=********' in shown  # urllib3's request lines were logged, masked
     secrets = secret_forms(KEY) + ['demo-pass'] + [
         form for token in fresh_simulator.stats()['tokens_issued'] for form in secret_forms(token)]

@@ -1,0 +1,90 @@
+"""The simulator answers as Melissa's published API description says the API does, and refuses what the
+API would refuse: integration tests prove only what the simulator makes them meet."""
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+KEY = 'sim key/+&='
+JSON_HEADERS = {'Accept': 'application/json', 'Content-Type': 'application/json'}
+XML_HEADERS = {'Accept': '*/*', 'Content-Type': 'application/xml'}
+
+
+def get(simulator, path, query, headers, scenario='healthy'):
+    """(status, headers, body text) of a GET, errors included."""
+    url = '{0}{1}?{2}'.format(simulator.url(scenario), path, urllib.parse.urlencode(query))
+    try:
+        with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=10) as answer:
+            return answer.status, answer.headers, answer.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def credits(simulator, fmt='json', headers=None, scenario='healthy', **query):
+    query = dict(dict(format=fmt, key=KEY, customer_id=KEY), **query)
+    query = {name: value for name, value in query.items() if value is not None}
+    return get(simulator, '/account/credits_remaining', query,
+               JSON_HEADERS if headers is None and fmt == 'json' else headers or XML_HEADERS, scenario)
+
+
+def test_dates_are_written_as_melissa_publishes_them(simulator):
+    status, dummy, body = credits(simulator)
+    batches = json.loads(body)['response']['results']['usable_batches']
+    assert status == 200 and batches
+    for batch in batches:
+        assert re.match(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{6} Z$', batch['created']), batch['created']
+        assert re.match(r'^\d{4}-\d\d-\d\d$', batch['expiration_time']), batch['expiration_time']
+
+
+def test_xml_is_shaped_as_the_published_example(simulator):
+    status, dummy, body = credits(simulator, 'xml')
+    assert status == 200
+    assert body.startswith('<response><errors /><messages /><results><credit_balance>12500</credit_balance>')
+    assert '<usable_batches><usable_batch><credits_purchased>' in body and '<?xml' not in body
+
+
+@pytest.mark.parametrize('fmt, why', [(None, 'None'), ('yaml', "'yaml'"), ('', "''")])
+def test_a_missing_or_unknown_format_is_refused(simulator, fmt, why):
+    status, dummy, body = credits(simulator, fmt=fmt, headers=JSON_HEADERS)
+    assert status == 400
+    assert json.loads(body)['response']['errors'] == ['format must be json or xml, got {0}.'.format(why)]
+
+
+@pytest.mark.parametrize('headers, named', [
+    ({'Accept': 'application/xml', 'Content-Type': 'application/json'}, 'Accept'),
+    ({'Content-Type': 'application/json'}, 'Accept'),
+    ({'Accept': 'application/json', 'Content-Type': 'text/plain'}, 'Content-Type'),
+    ({'Accept': 'application/json'}, 'Content-Type'),
+])
+def test_headers_outside_the_published_values_are_refused(simulator, headers, named):
+    status, dummy, body = credits(simulator, headers=headers)
+    assert status == 400
+    error, = json.loads(body)['response']['errors']
+    assert error.startswith('The {0} header must be one of '.format(named)), error
+
+
+def token(simulator):
+    request = urllib.request.Request(simulator.url('healthy') + '/token/new.json', method='POST',
+                                     data=b'username=demo-user&password=demo-pass')
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_a_token_is_good_only_with_its_user(simulator):
+    issued = token(simulator)
+    good = dict(format='json', token=issued['token'], user=issued['user'])
+    assert get(simulator, '/account/credits_remaining', good, JSON_HEADERS)[0] == 200
+    for user in (None, issued['user'] + 1):
+        query = dict(good, user=user) if user else dict(format='json', token=issued['token'])
+        assert get(simulator, '/account/credits_remaining', query, JSON_HEADERS)[0] == 403
+
+
+def test_key_echo_repeats_the_key_in_its_error_and_a_header(simulator):
+    status, headers, body = credits(simulator, scenario='key_echo')
+    assert status == 401
+    assert json.loads(body)['response']['errors'] == ['Invalid license key or token: ' + KEY]
+    assert urllib.parse.quote_plus(KEY) in headers['X-Cicero-Request']
