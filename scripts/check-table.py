@@ -1,4 +1,5 @@
-"""The table `make test` ends with: each target, its time, what passed in it (read from its log), the total.
+"""The table `make test` ends with: each target, its wall and CPU time, what passed in it (read from its log),
+and the totals.
 
     python3 scripts/check-table.py <log folder> <total seconds>
 """
@@ -36,19 +37,21 @@ def clock(seconds):
 
 
 def main(folder, total):
-    rows = []
+    rows, cpu_total = [], 0
     with open(os.path.join(folder, 'times')) as handle:
         for line in handle:
-            target, seconds, rc = line.split()
+            target, seconds, rc, cpu = line.split()
             with open(os.path.join(folder, target + '.log'), errors='replace') as log:
                 text = log.read()
-            rows.append((target, clock(int(seconds)), 'ok' if rc == '0' else 'FAILED', passed(target, text)))
-    rows.append(('total', clock(int(total)), '', ''))
-    header = ('target', 'time', 'result', 'passed')
-    widths = [max(len(row[column]) for row in rows + [header]) for column in range(4)]
+            rows.append((target, clock(int(seconds)), clock(int(cpu)), 'ok' if rc == '0' else 'FAILED',
+                         passed(target, text)))
+            cpu_total += int(cpu)
+    rows.append(('total', clock(int(total)), clock(cpu_total), '', ''))
+    header = ('target', 'time', 'cpu', 'result', 'passed')
+    widths = [max(len(row[column]) for row in rows + [header]) for column in range(len(header))]
 
     def line(row):
-        return '  '.join(cell.rjust(width) if column == 1 else cell.ljust(width)
+        return '  '.join(cell.rjust(width) if column in (1, 2) else cell.ljust(width)
                          for column, (cell, width) in enumerate(zip(row, widths))).rstrip()
     print('\n' + line(header))
     for row in rows:
