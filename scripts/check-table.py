@@ -57,5 +57,6 @@ def main(folder, total):
     for row in rows:
         print(line(row))
 
+
 if __name__ == '__main__':
     main(sys.argv[1], sys.argv[2])

@@ -3,7 +3,7 @@
 # (target, time, what passed) and a check that nothing the suite started is still running.
 #   scripts/run-checks.sh <make target>...
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 logs=.build/check-logs
 rm -rf "$logs" && mkdir -p "$logs"
 # Every process the checks start carries this (where an environment is passed on), for the leftover check.

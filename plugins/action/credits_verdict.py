@@ -18,24 +18,33 @@ import os
 
 from urllib.parse import urlsplit
 
+from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor, missing_library)
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+    call_api, connection_argument_spec, credential_redactor, missing_library)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    FIGURE_KEYS, check_policy, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
+    FIGURE_KEYS, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables, validated
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, write_reports
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import FORMATS, unknown_formats
 
 display = Display()
+
+# The assert_credits role's variables are the action's options with this prefix; the role passes the prefix
+# (from_variables), not the values, so that no secret is ever a task argument.
+ROLE_PREFIX = 'assert_credits'
+# The action's own options that are not the role's: registered results and where to put the verdict.
+NOT_ROLE_OPTIONS = ('credits', 'usage', 'fact_name', 'from_variables', 'fail')
 
 
 def _argument_spec():
@@ -50,11 +59,14 @@ def _argument_spec():
         reports=dict(type='dict', default={}),
         account=dict(type='str'),
         github=dict(type='bool', default=True),
+        from_variables=dict(type='str'),
+        fail=dict(type='bool', default=False),
     )
     return spec
 
 
 ARGUMENT_SPEC = _argument_spec()
+ROLE_OPTIONS = tuple(option for option in ARGUMENT_SPEC if option not in NOT_ROLE_OPTIONS)
 
 
 class ActionModule(ActionBase):
@@ -64,53 +76,76 @@ class ActionModule(ActionBase):
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
         try:
-            result.update(self._judge())
-        except AnsibleActionFail as exc:
-            # Returned, not raised: before ansible-core 2.19 a raised failure bypassed failed_when, which
-            # the role relies on to show this message after its no_log task.
-            result.update(failed=True, msg=exc.message)
+            result.update(self._judge(task_vars or {}))
+        except (AnsibleActionFail, CiceroOptionError) as exc:
+            # Returned, not raised: before ansible-core 2.19 a raised failure bypassed failed_when.
+            message = exc.message
+            result.update(failed=True, msg=message, passed=False, message=message)
+            if boolean(self._task.args.get('fail', False), strict=False):
+                display.display(message, color=C.COLOR_ERROR)
         result['changed'] = False
         return result
 
-    def _judge(self):
-        dummy, args = self.validate_argument_spec(
-            argument_spec=ARGUMENT_SPEC, required_together=CONNECTION_REQUIRED_TOGETHER)
-        policy = policy_from(args)
-        problem = check_policy(policy)
-        if problem:
-            raise AnsibleActionFail(problem)
-        reports = requested_reports(args['reports'], args['report_path'])
+    def _arguments(self, task_vars):
+        """(arguments, spell): the task's own, or with from_variables the role's variables, named as the
+        user named them."""
+        args = dict(self._task.args)
+        prefix = args.pop('from_variables', None)
+        if not prefix:
+            return args, str
+        if set(args) - {'fail'}:
+            raise AnsibleActionFail('from_variables reads every option from the variables {0}_*; give no other '
+                                    'argument than fail, got {1}'.format(prefix, ', '.join(sorted(set(args) - {'fail'}))))
+        role = RoleVariables(prefix, ROLE_OPTIONS)
+        variables = role.arguments(task_vars, self._templar.template)
+        variables['fact_name'] = None
+        return dict(variables, fail=args.get('fail', False)), role.spell
+
+    def _judge(self, task_vars):
+        args, spell = self._arguments(task_vars)
+        params, dummy = validated(args, ARGUMENT_SPEC, spell, connection=False)
+        policy = policy_from(params)
+        reports = requested_reports(params['reports'], params['report_path'], spell)
         read_at = _clock.utc_now()
-        if args['credits'] is None:
-            verdict = read_and_judge(args, policy)
+        if params['credits'] is None:
+            verdict = read_and_judge(params, policy, spell)
         else:
-            verdict = judge_registered(args['credits'], args['usage'], policy)
+            verdict = judge_registered(params['credits'], params['usage'], policy)
         if verdict['warning']:
             display.warning(verdict['warning'])
         result = dict(verdict, msg=verdict['message'])
-        if args['fact_name']:
-            result['ansible_facts'] = {args['fact_name']: verdict}
+        if params['fact_name']:
+            result['ansible_facts'] = {params['fact_name']: verdict}
+        if params['report_path']:
+            result['report_path'] = params['report_path']
         # Written here rather than by later tasks: one task less per play (docs/performance.md, B1 and B6).
-        account = args['account'] or urlsplit(args['api_url']).hostname or args['api_url']
+        account = params['account'] or urlsplit(params['api_url']).hostname or params['api_url']
         try:
-            written = write_reports(reports, verdict, account, read_at)
-            if args['github'] and _github.in_github_actions(os.environ):
+            if write_reports(reports, verdict, account, read_at):
+                result['reports'] = dict(reports)
+            if params['github'] and _github.in_github_actions(os.environ):
                 _github.publish(verdict, account, read_at, os.environ, display.display)
         except ReportError as exc:
-            raise AnsibleActionFail(str(exc))
-        if args['report_path']:
-            result['report_path'] = args['report_path']
-        if written:
-            result['reports'] = dict(reports)
+            # The verdict first: whether the credits are enough is said even when a report is not written.
+            result.update(failed=True, msg='{0}; {1}'.format(verdict['message'], exc))
+        if params['fail']:
+            result['failed'] = result.get('failed', False) or not verdict['passed']
+            display.display(result['msg'], color=_colour(result['failed'], verdict['warning']))
         return result
 
 
-def requested_reports(reports, report_path):
+def _colour(failed, warning):
+    if failed:
+        return C.COLOR_ERROR
+    return C.COLOR_WARN if warning else C.COLOR_OK
+
+
+def requested_reports(reports, report_path, spell=str):
     """[(format, path)] of the reports option plus report_path (a JSON report); unknown formats refused."""
     unknown = unknown_formats(reports)
     if unknown:
-        raise AnsibleActionFail('reports: unknown format {0}; the formats are {1}'.format(
-            ', '.join(unknown), ', '.join(FORMATS)))
+        raise AnsibleActionFail('{0}: unknown format {1}; the formats are {2}'.format(
+            spell('reports'), ', '.join(unknown), ', '.join(FORMATS)))
     requested = [('json', report_path)] if report_path else []
     for fmt in FORMATS:
         if reports.get(fmt):
@@ -119,16 +154,16 @@ def requested_reports(reports, report_path):
     return requested
 
 
-def read_and_judge(params, policy):
+def read_and_judge(params, policy, spell=str):
     """Read with one client and judge (plugin_utils/_gate.py); a connection option that cannot be right
-    fails the verdict with its message, as a failed read does."""
+    fails the verdict with its message (options named as spell says), as a failed read does."""
     missing = missing_library(params)
     if missing:
         return unreadable(missing_required_lib(missing[0]), policy)
     redactor = credential_redactor(params)
     try:
         return call_api(params, lambda client, params: read_verdict(client, params, policy, redactor),
-                        display.warning, redactor)
+                        display.warning, redactor, spell)
     except CiceroError as exc:
         return unreadable(exc.message, policy)
 

@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import json
 import random
+import re
 import time
 import traceback
 
@@ -92,7 +93,8 @@ def worst_case_seconds(timeout, retries):
 class Reply:
     """One HTTP answer, read in full (within MAX_BODY_BYTES)."""
 
-    def __init__(self, status, reason, content_type, body, retry_after=None, attempts=1):
+    def __init__(self, status, reason, content_type, body, retry_after=None, attempts=1, url=None):
+        self.url = url              # without its query string, which carries the credentials
         self.status = status
         self.reason = reason or ''
         self.content_type = content_type or 'no content type'
@@ -110,7 +112,7 @@ class CiceroClient:
 
     def __init__(self, api_url, fmt='json', license_key=None, username=None, password=None,
                  timeout=30.0, retries=3, validate_certs=True, ca_path=None, redactor=None,
-                 session=None, sleep=None):
+                 session=None, sleep=None, spell=str):
         self.api_url = api_url.rstrip('/')
         self.fmt = fmt
         self.timeout = timeout
@@ -126,8 +128,8 @@ class CiceroClient:
         self._verify = (ca_path or True) if validate_certs else False
         self._session = session or requests.Session()
         self._session.headers['User-Agent'] = USER_AGENT
-        # Looked up when called, not bound here, so that a test's patched time.sleep takes effect.
-        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
+        self._sleep = sleep or _sleep
+        self._spell = spell  # names an option in a hint, in the words of the entry point called
 
     # -- public ---------------------------------------------------------------------------------------
 
@@ -142,6 +144,8 @@ class CiceroClient:
             try:
                 reply = self._send('GET', path, params=dict(params, **self._auth_params()), headers=headers)
             except CiceroTransportError as exc:
+                if not exc.details.get('retryable', True):
+                    raise CiceroTransportError(exc.message, attempts=attempt)
                 if attempt > self.retries:
                     raise CiceroTransportError(
                         '{0} (gave up after {1} attempt{2})'.format(exc.message, attempt, _plural(attempt)),
@@ -196,7 +200,16 @@ class CiceroClient:
         # `from None` throughout: the requests exception quotes the URL with the key, and a chained
         # exception would carry it into any traceback that prints the cause.
         except requests.exceptions.SSLError as exc:
-            raise self._transport_error('TLS verification failed for', url, exc) from None
+            # Not retried: a certificate that fails now fails in two seconds too.
+            if _WRONG_VERSION.search(str(exc)):
+                raise CiceroTransportError(self.redact(
+                    'Cicero API at {0} answered in plain HTTP, not TLS: the URL says https:// but the server '
+                    'speaks http:// on that port; fix the scheme or the port of {1}'.format(
+                        _without_query(url), self._spell('api_url'))), retryable=False) from None
+            raise CiceroTransportError(self.redact(
+                'Cicero API TLS verification failed for {0}: {1}. If a proxy or a private CA signs the '
+                "API's certificate, give that CA's PEM bundle as {2}".format(
+                    _without_query(url), _describe(exc), self._spell('ca_path'))), retryable=False) from None
         except requests.exceptions.Timeout as exc:
             raise self._transport_error('timed out after {0:g}s talking to'.format(self.timeout), url, exc) from None
         except requests.exceptions.RequestException as exc:
@@ -206,7 +219,7 @@ class CiceroClient:
         finally:
             response.close()
         return Reply(response.status_code, response.reason, response.headers.get('Content-Type'), body,
-                     retry_after=response.headers.get('Retry-After'))
+                     retry_after=response.headers.get('Retry-After'), url=_without_query(url))
 
     def _read_body(self, response, started):
         declared = response.headers.get('Content-Length', '')
@@ -253,6 +266,16 @@ def _chunks_as_they_arrive(response):
         if not chunk:
             return
         yield chunk
+
+
+# What OpenSSL says when a TLS handshake meets a plain-HTTP answer.
+_WRONG_VERSION = re.compile(r'WRONG_VERSION_NUMBER|wrong version number|record layer failure|http request',
+                            re.IGNORECASE)
+
+
+def _sleep(seconds):
+    # time.sleep looked up when called, not bound at import, so that a test's patched time.sleep takes effect.
+    time.sleep(seconds)
 
 
 def _without_query(url):

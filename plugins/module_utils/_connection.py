@@ -17,19 +17,22 @@ except ImportError:  # pragma: no cover
     from urlparse import urlsplit  # type: ignore
 
 import os
+import ssl
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL, CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor, userinfo_secrets
 
 LICENSE_KEY_ENV = 'MELISSA_LICENSE_KEY'
 API_URL_ENV = 'MELISSA_CICERO_API_URL'
 USERNAME_ENV = 'MELISSA_CICERO_USERNAME'
 PASSWORD_ENV = 'MELISSA_CICERO_PASSWORD'
 _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
+# Where requests finds proxies; a proxy URL may carry a password in its userinfo.
+PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
 
 
 def env_fallback_unless_empty(*names):
@@ -71,46 +74,80 @@ def missing_library(params):
     return None
 
 
-def check_connection_options(params):
-    """Reject what the argument spec cannot express; return warnings a person should see."""
+def check_connection_options(params, spell=str):
+    """Reject what the argument spec cannot express; return warnings a person should see.
+
+    spell(option) names an option in the words of the entry point the user called: a module, the lookup and
+    the event source by its own name (str), the gate role by its variable (plugin_utils/_arguments.py).
+    """
     if not params.get('license_key') and not params.get('username'):
+        key = spell('license_key')
         raise CiceroOptionError(
-            'No Cicero credentials: set the license_key option (aliases customer_id, key) or the {0} '
-            'environment variable; token accounts set username and password ({1}, {2}).'.format(
-                LICENSE_KEY_ENV, USERNAME_ENV, PASSWORD_ENV))
+            'No Cicero credentials: set {0}{1} or the {2} environment variable; token accounts set {3} and {4} '
+            '(or {5} and {6}).'.format(key, ' (aliases customer_id, key)' if key == 'license_key' else '',
+                                       LICENSE_KEY_ENV, spell('username'), spell('password'), USERNAME_ENV,
+                                       PASSWORD_ENV))
     if params.get('license_key') and params.get('username'):
-        raise CiceroOptionError('license_key and username are mutually exclusive: use the license key, or '
-                                'username and password for token authentication, not both.')
+        raise CiceroOptionError('{0} and {1} are mutually exclusive: use the license key, or username and '
+                                'password for token authentication, not both.'.format(
+                                    spell('license_key'), spell('username')))
     if params['timeout'] <= 0:
-        raise CiceroOptionError('timeout must be a number of seconds greater than 0, got {0:g}'.format(
-            params['timeout']))
+        raise CiceroOptionError('{0} must be a number of seconds greater than 0, got {1:g}'.format(
+            spell('timeout'), params['timeout']))
     if params['retries'] < 0:
-        raise CiceroOptionError('retries must be 0 or more, got {0}'.format(params['retries']))
+        raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(spell('retries'), params['retries']))
+    problem = ca_path_problem(params.get('ca_path')) if params['validate_certs'] else None
+    if problem:
+        raise CiceroOptionError('{0} {1}'.format(spell('ca_path'), problem))
     url = urlsplit(params['api_url'])
     if url.scheme not in ('http', 'https') or not url.hostname:
         raise CiceroOptionError(
-            'api_url must be an absolute http:// or https:// URL such as {0}, got {1!r}'.format(
-                DEFAULT_API_URL, params['api_url']))
+            '{0} must be an absolute http:// or https:// URL such as {1}, got {2!r}'.format(
+                spell('api_url'), DEFAULT_API_URL, params['api_url']))
     if url.scheme == 'http' and url.hostname not in _LOOPBACK_HOSTS:
-        return ['api_url {0} is plain http: the credentials travel in clear text over the network.'.format(
-            params['api_url'])]
+        return ['{0} {1} is plain http: the credentials travel in clear text over the network.'.format(
+            spell('api_url'), params['api_url'])]
     return []
 
 
+def ca_path_problem(ca_path):
+    """What makes ca_path unusable for verifying the API's certificate, or None: checked before any request,
+    so that a wrong path is named as one rather than as a TLS failure (or, in requests, a traceback)."""
+    if not ca_path:
+        return None
+    if os.path.isdir(ca_path):
+        return None  # a folder of hashed certificates (c_rehash), as requests accepts: OpenSSL reads it lazily
+    if not os.path.exists(ca_path):
+        return '{0!r} does not exist; give the path of a PEM file of CA certificates'.format(ca_path)
+    try:
+        ssl.create_default_context(cafile=ca_path)
+    except (IOError, OSError) as exc:
+        if isinstance(exc, ssl.SSLError):
+            return '{0!r} is not a bundle of PEM CA certificates ({1})'.format(ca_path, exc.reason or exc)
+        return '{0!r} cannot be read: {1}'.format(ca_path, exc.strerror or exc)
+    except ValueError as exc:
+        return '{0!r} is not a bundle of PEM CA certificates ({1})'.format(ca_path, exc)
+    return None
+
+
 def credential_redactor(params):
-    """A Redactor for the credentials in `params`; a session token joins it once issued."""
-    return Redactor([params.get('license_key'), params.get('password')])
+    """A Redactor for the credentials in `params` and a password in the userinfo of the API URL or of a
+    proxy URL from the environment; a session token joins it once issued."""
+    secrets = [params.get('license_key'), params.get('password')]
+    for url in [params.get('api_url')] + [os.environ.get(name) for name in PROXY_ENV]:
+        secrets.extend(userinfo_secrets(url))
+    return Redactor(secrets)
 
 
-def call_api(params, read, warn, redactor):
-    """read(client, params) with checked options; warnings go to warn(text).
+def call_api(params, read, warn, redactor, spell=str):
+    """read(client, params) with checked options (named as spell says); warnings go to warn(text).
 
     Any CiceroError leaves with its message and details redacted, whoever catches it.
     """
     try:
-        for warning in check_connection_options(params):
+        for warning in check_connection_options(params, spell):
             warn(warning)
-        return read(client_from_params(params, redactor), params)
+        return read(client_from_params(params, redactor, spell), params)
     except CiceroError as exc:
         raise redacted(exc, redactor)
 
@@ -123,9 +160,9 @@ def redacted(exc, redactor):
     return exc
 
 
-def client_from_params(params, redactor):
+def client_from_params(params, redactor, spell=str):
     return CiceroClient(
         params['api_url'], fmt=params['format'], license_key=params.get('license_key'),
         username=params.get('username'), password=params.get('password'), timeout=params['timeout'],
         retries=params['retries'], validate_certs=params['validate_certs'], ca_path=params.get('ca_path'),
-        redactor=redactor)
+        redactor=redactor, spell=spell)

@@ -16,6 +16,7 @@ __metaclass__ = type
 import json
 import re
 
+from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 
 try:
@@ -141,9 +142,13 @@ def decode_envelope(reply, fmt, expect='object'):
 
 
 def _http_failure(reply):
-    return CiceroApiError('Cicero API answered HTTP {0} {1}{2} ({3}): {4}'.format(
-        reply.status, reply.reason, _attempts(reply), reply.content_type, excerpt(reply.body)),
-        status=reply.status)
+    message = 'Cicero API answered HTTP {0} {1}{2} ({3}): {4}'.format(
+        reply.status, reply.reason, _attempts(reply), reply.content_type, excerpt(reply.body))
+    if reply.status == 404:
+        # No Cicero envelope and no such resource: the base URL, not the account, is what is wrong.
+        message += '. The base URL looks wrong: {0} does not exist; the API\'s base URL ends in /v3.1, like {1}'.format(
+            reply.url or 'the resource', DEFAULT_API_URL)
+    return CiceroApiError(message, status=reply.status)
 
 
 def _attempts(reply):

@@ -60,12 +60,12 @@ def needs_usage(policy):
     return policy['min_runway_days'] > 0 or policy['max_expiring_unused'] is not None
 
 
-def check_policy(policy):
-    """Names the first policy value that cannot be right, or None."""
+def check_policy(policy, spell=str):
+    """Names the first policy value that cannot be right (as spell(option) spells it), or None."""
     for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent',
                  'min_runway_days', 'max_expiring_unused'):
         if policy[name] is not None and policy[name] < 0:
-            return '{0} must be 0 or more, got {1}'.format(name, policy[name])
+            return '{0} must be 0 or more, got {1}'.format(spell(name), policy[name])
     return None
 
 

@@ -22,11 +22,11 @@ def credits_options():
     return dict(expiring_within_days=dict(type='int', default=30))
 
 
-def check_credits_options(params):
+def check_credits_options(params, spell=str):
     """Refuse a credits_options() value the argument spec cannot, before any request."""
     if params['expiring_within_days'] < 0:
-        raise CiceroOptionError('expiring_within_days must be 0 or more, got {0}'.format(
-            params['expiring_within_days']))
+        raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(
+            spell('expiring_within_days'), params['expiring_within_days']))
 
 
 def read_credits(client, params, now=None):

@@ -15,9 +15,9 @@ __metaclass__ = type
 import re
 
 try:
-    from urllib.parse import quote, quote_plus
+    from urllib.parse import quote, quote_plus, unquote
 except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this file there
-    from urllib import quote, quote_plus  # type: ignore
+    from urllib import quote, quote_plus, unquote  # type: ignore
 
 MASK = '********'
 
@@ -26,12 +26,32 @@ MASK = '********'
 _SECRET_PARAMS = re.compile(r'(?i)\b(key|customer_id|token|password)=[^&#\s\'"<>]+')
 
 
+# The userinfo of a URL (https://user:password@host/): the password, or a lone userinfo that may be a token.
+_URL_USERINFO = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)([^\s/@:]*)(:[^\s/@]*)?@')
+
+
+def userinfo_secrets(url):
+    """The password of a URL's userinfo, plain and decoded (a lone user name that may be a token, too)."""
+    match = _URL_USERINFO.search(str(url or ''))
+    if not match:
+        return []
+    secret = match.group(3)[1:] if match.group(3) else match.group(2)
+    return [secret, unquote(secret)] if secret else []
+
+
 def secret_forms(secret):
     """Every spelling of `secret` that may end up in a URL or message, longest first."""
     if not secret:
         return []
     forms = set([secret, quote(secret, safe=''), quote_plus(secret), quote(secret)])
     return sorted(forms, key=len, reverse=True)
+
+
+def _masked_userinfo(match):
+    scheme, user, password = match.groups()
+    if password:
+        return '{0}{1}:{2}@'.format(scheme, user, MASK)
+    return '{0}{1}@'.format(scheme, MASK if user else '')
 
 
 class Redactor:
@@ -58,6 +78,7 @@ class Redactor:
         text = str(text)
         for form in self._forms:
             text = text.replace(form, MASK)
+        text = _URL_USERINFO.sub(_masked_userinfo, text)
         return _SECRET_PARAMS.sub(lambda match: match.group(1) + '=' + MASK, text)
 
     def data(self, value):

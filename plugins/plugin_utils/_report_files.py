@@ -18,21 +18,33 @@ class ReportError(Exception):
 
 
 def write_reports(reports, verdict, account, read_at):
-    """Render and write each (format, path) of `reports`, in order; returns the paths written."""
-    written = []
+    """Render and write each (format, path) of `reports`, in order; returns the paths written.
+
+    One report that cannot be written does not stop the others: every one is tried, then ReportError names
+    each that failed, with its cause.
+    """
+    written, problems = [], []
     for fmt, path in reports:
         try:
-            text = RENDERERS[fmt](verdict, account, read_at)
-        except ImportError as exc:
-            raise ReportError('the {0} report needs the Python library prometheus_client on the controller '
-                              '(pip install prometheus-client): {1}'.format(fmt, exc))
-        replace_file(path, text)
-        written.append(path)
+            try:
+                text = RENDERERS[fmt](verdict, account, read_at)
+            except ImportError as exc:
+                raise ReportError('the {0} report needs the Python library prometheus_client on the controller '
+                                  '(pip install prometheus-client): {1}'.format(fmt, exc))
+            replace_file(path, text)
+            written.append(path)
+        except ReportError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ReportError('; '.join(problems))
     return written
 
 
 def replace_file(path, text):
     """Write `text` beside `path`, then rename it over `path`: readers see the old file or the new one."""
+    problem = _unwritable(path)
+    if problem:
+        raise ReportError('report {0} could not be written: {1}'.format(path, problem))
     partial = '{0}.{1}.partial'.format(path, os.getpid())
     try:
         with open(partial, 'w', encoding='utf-8') as handle:
@@ -41,6 +53,18 @@ def replace_file(path, text):
     except (IOError, OSError) as exc:
         _remove_quietly(partial)
         raise ReportError('report {0} could not be written: {1}'.format(path, exc.strerror or exc))
+
+
+def _unwritable(path):
+    """Why `path` cannot take a report, in words a person can act on, or None."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if os.path.isdir(path):
+        return 'it is a directory; give the path of a file in it'
+    if not os.path.isdir(folder):
+        return 'the folder {0} does not exist'.format(folder)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return 'permission denied: the folder {0} is not writable'.format(folder)
+    return None
 
 
 def append_file(path, text):

@@ -18,16 +18,13 @@ import asyncio
 import logging
 import threading
 
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER, check_connection_options, client_from_params, connection_argument_spec,
-    credential_redactor, missing_library)
+    client_from_params, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    check_policy, policy_argument_spec, policy_from)
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options, credits_options
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import policy_argument_spec, policy_from
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
 
 SOURCE = 'melissa.cicero.credits'
@@ -57,27 +54,14 @@ def watch_argument_spec():
 
 def watch_options(args):
     """Validated arguments, or CiceroOptionError naming the first argument that is wrong. No request."""
-    # ansible-rulebook adds its own eda_* arguments (eda_feedback_queue); they are not ours to check. An
-    # empty argument is an absent one, as the role's empty variables are: a rulebook templates
-    # "{{ cicero_license_key | default('') }}" and the environment variable still serves.
-    args = dict((name, value) for name, value in (args or {}).items()
-                if not str(name).startswith('eda_') and value not in ('', None))
-    redactor = credential_redactor(dict(license_key=_first(args, 'license_key', 'customer_id', 'key'),
-                                        password=args.get('password')))
-    validated = ArgumentSpecValidator(watch_argument_spec(), required_together=CONNECTION_REQUIRED_TOGETHER) \
-        .validate(args)
-    if validated.error_messages:
-        raise CiceroOptionError(redactor('; '.join(validated.error_messages)))
-    params = validated.validated_parameters
-    for warning in check_connection_options(params):  # raises when no credentials are given
+    # ansible-rulebook adds its own eda_* arguments (eda_feedback_queue); they are not ours to check.
+    args = dict((name, value) for name, value in (args or {}).items() if not str(name).startswith('eda_'))
+    params, warnings = validated(args, watch_argument_spec())
+    for warning in warnings:
         logger.warning('%s: %s', SOURCE, warning)
-    problem = check_policy(policy_from(params))
-    if problem:
-        raise CiceroOptionError(problem)
     if params['interval'] <= 0:
         raise CiceroOptionError('interval must be a number of seconds greater than 0, got {0:g}'.format(
             params['interval']))
-    check_credits_options(params)
     missing = missing_library(params)
     if missing:
         raise CiceroOptionError('{0} needs the Python library {1} in the Python that runs ansible-rulebook: '
@@ -184,13 +168,6 @@ def _log_read(event, failures):
 
 def _without_time(event):
     return dict((key, value) for key, value in event.items() if key != 'read_at')
-
-
-def _first(args, *names):
-    for name in names:
-        if args.get(name):
-            return str(args[name])
-    return None
 
 
 class _RedactingFilter(logging.Filter):

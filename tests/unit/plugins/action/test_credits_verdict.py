@@ -1,14 +1,20 @@
 """The verdict action's two ways to the figures: its own read (HTTP mocked) and a registered result."""
 
+import os
 from urllib.parse import quote
 
 import pytest
 import responses
+import yaml
 
 from ansible.errors import AnsibleActionFail
 
 from ansible_collections.melissa.cicero.plugins.action import credits_verdict
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables
+
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
 
 BASE = 'https://cicero.example/v3.1'
 KEY = 'unit key/+&='
@@ -72,10 +78,27 @@ def test_a_failed_read_is_named_with_the_api_message_and_no_key(failing, what):
     assert KEY not in str(verdict) and quote(KEY, safe='') not in str(verdict)
 
 
-def test_missing_credentials_fail_the_verdict_before_any_request():
+@responses.activate
+def test_missing_credentials_fail_the_verdict_before_any_request_in_the_callers_words():
     verdict = credits_verdict.read_and_judge(params(license_key=None), policy())
-    assert verdict['message'].startswith('Cicero credits could not be read: No Cicero credentials: set the '
-                                         'license_key option')
+    assert verdict['message'] == (
+        'Cicero credits could not be read: No Cicero credentials: set license_key (aliases customer_id, key) or '
+        'the MELISSA_LICENSE_KEY environment variable; token accounts set username and password (or '
+        'MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
+    role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
+    verdict = credits_verdict.read_and_judge(params(license_key=None), policy(), role.spell)
+    assert verdict['message'] == (
+        'Cicero credits could not be read: No Cicero credentials: set assert_credits_license_key or the '
+        'MELISSA_LICENSE_KEY environment variable; token accounts set assert_credits_username and '
+        'assert_credits_password (or MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
+    assert len(responses.calls) == 0
+
+
+def test_every_role_variable_is_an_option_of_the_action():
+    """meta/argument_specs.yml and the action agree: each assert_credits_* variable is read by name."""
+    with open(os.path.join(REPO, 'roles', 'assert_credits', 'meta', 'argument_specs.yml')) as handle:
+        declared = set(yaml.safe_load(handle)['argument_specs']['main']['options'])
+    assert declared == {'assert_credits_' + option for option in credits_verdict.ROLE_OPTIONS}
 
 
 def test_registered_failed_read_keeps_the_module_message():
@@ -102,16 +125,18 @@ def test_a_dictionary_that_is_not_a_credits_result_is_refused_by_name():
 class RefusingAction(credits_verdict.ActionModule):
     """The action with its judging replaced by a refusal, as validation or check_policy would refuse."""
 
-    # run() is under test, not the plumbing: no task, connection or loader is needed.
-    def __init__(self):  # pylint: disable=super-init-not-called
-        pass
+    # run() is under test, not the plumbing: no connection or loader is needed, only the task's arguments.
+    def __init__(self, args):  # pylint: disable=super-init-not-called
+        self._task = type('Task', (), {'args': args})()
 
-    def _judge(self):
-        raise AnsibleActionFail('min_credits must be 0 or more, got -5')
+    def _judge(self, task_vars):
+        raise CiceroOptionError('assert_credits_min_credits must be 0 or more, got -5')
 
 
-def test_bad_arguments_are_returned_as_a_failure_not_raised(monkeypatch):
+@pytest.mark.parametrize('args', [{}, {'from_variables': 'assert_credits', 'fail': True}])
+def test_bad_arguments_are_returned_as_a_failure_not_raised(monkeypatch, args):
     """Returned, so that failed_when sees them on every ansible-core (2.16 let a raised failure past it)."""
     monkeypatch.setattr(credits_verdict.ActionBase, 'run', lambda self, tmp=None, task_vars=None: {})
-    result = RefusingAction().run(task_vars={})
-    assert result == {'failed': True, 'msg': 'min_credits must be 0 or more, got -5', 'changed': False}
+    result = RefusingAction(args).run(task_vars={})
+    message = 'assert_credits_min_credits must be 0 or more, got -5'
+    assert result == {'failed': True, 'msg': message, 'passed': False, 'message': message, 'changed': False}

@@ -135,10 +135,34 @@ def test_timeout_is_named():
 
 
 @responses.activate
-def test_tls_failure_is_named():
+def test_a_tls_failure_is_named_with_what_to_do_and_not_retried():
+    responses.get(URL, body=requests.exceptions.SSLError('certificate verify failed: self-signed certificate'))
+    client, sleeps = make_client(retries=3)
+    with pytest.raises(CiceroTransportError) as raised:
+        client.get('/account/credits_remaining')
+    assert raised.value.message == (
+        'Cicero API TLS verification failed for {0}: SSLError: certificate verify failed: self-signed certificate. '
+        "If a proxy or a private CA signs the API's certificate, give that CA's PEM bundle as ca_path".format(URL))
+    assert (len(responses.calls), sleeps, raised.value.details) == (1, [], {'attempts': 1})
+
+
+@responses.activate
+def test_the_hint_names_the_option_as_the_caller_spells_it():
     responses.get(URL, body=requests.exceptions.SSLError('certificate verify failed'))
-    with pytest.raises(CiceroTransportError, match='TLS verification failed for'):
-        make_client(retries=0)[0].get('/account/credits_remaining')
+    with pytest.raises(CiceroTransportError, match="give that CA's PEM bundle as assert_credits_ca_path$"):
+        make_client(spell=lambda option: 'assert_credits_' + option)[0].get('/account/credits_remaining')
+
+
+@responses.activate
+def test_https_to_a_plain_http_server_is_named_as_that():
+    responses.get(URL, body=requests.exceptions.SSLError(
+        '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)'))
+    with pytest.raises(CiceroTransportError) as raised:
+        make_client(retries=2)[0].get('/account/credits_remaining')
+    assert raised.value.message == (
+        'Cicero API at {0} answered in plain HTTP, not TLS: the URL says https:// but the server speaks '
+        'http:// on that port; fix the scheme or the port of api_url'.format(URL))
+    assert len(responses.calls) == 1
 
 
 @responses.activate

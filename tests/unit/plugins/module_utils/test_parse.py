@@ -113,3 +113,20 @@ def test_missing_envelope_and_missing_results_are_named():
 def test_excerpt_of_empty_and_binary_bodies():
     assert excerpt(b'') == '(empty body)'
     assert excerpt(b'\x00\xff ok') == '\ufffd ok'
+
+
+def test_a_404_without_an_envelope_says_the_base_url_looks_wrong():
+    reply = Reply(404, 'Not Found', 'text/html', b'<h1>Not Found</h1>', url='https://gw.example/account/credits_remaining')
+    with pytest.raises(CiceroApiError) as raised:
+        decode_envelope(reply, 'json')
+    assert raised.value.message == (
+        'Cicero API answered HTTP 404 Not Found (text/html): Not Found. The base URL looks wrong: '
+        "https://gw.example/account/credits_remaining does not exist; the API's base URL ends in /v3.1, like "
+        'https://app.cicerodata.com/v3.1')
+
+
+def test_a_404_with_the_apis_own_error_is_the_apis_error():
+    body = b'{"response": {"errors": ["No such account."], "messages": [], "results": {}}}'
+    with pytest.raises(CiceroApiError) as raised:
+        decode_envelope(Reply(404, 'Not Found', 'application/json', body), 'json')
+    assert raised.value.message == 'Cicero API error (HTTP 404): No such account.'

@@ -128,7 +128,32 @@ def test_files_are_replaced_whole_and_an_unwritable_path_is_named(tmp_path):
     missing = str(tmp_path / 'no' / 'such' / 'dir' / 'r.prom')
     with pytest.raises(ReportError) as raised:
         replace_file(missing, 'x')
-    assert str(raised.value) == 'report {0} could not be written: No such file or directory'.format(missing)
+    assert str(raised.value) == 'report {0} could not be written: the folder {1} does not exist'.format(
+        missing, os.path.dirname(missing))
+    with pytest.raises(ReportError) as raised:
+        replace_file(str(tmp_path), 'x')
+    assert str(raised.value) == 'report {0} could not be written: it is a directory; give the path of a file in ' \
+                                'it'.format(tmp_path)
+
+
+def test_a_folder_that_is_not_writable_is_named(tmp_path, monkeypatch):
+    # Tests run as root here, which may write anywhere: the permission is what os.access answers.
+    monkeypatch.setattr(os, 'access', lambda path, mode: path != str(tmp_path))
+    with pytest.raises(ReportError) as raised:
+        replace_file(str(tmp_path / 'r.env'), 'x')
+    assert str(raised.value) == 'report {0} could not be written: permission denied: the folder {1} is not ' \
+                                'writable'.format(tmp_path / 'r.env', tmp_path)
+
+
+def test_one_unwritable_report_stops_none_of_the_others(tmp_path):
+    reports = [('junit', str(tmp_path / 'missing' / 'r.xml')), ('dotenv', str(tmp_path / 'r.env')),
+               ('markdown', str(tmp_path))]
+    with pytest.raises(ReportError) as raised:
+        write_reports(reports, verdict('pass'), 'a', READ_AT)
+    assert str(raised.value) == (
+        'report {0} could not be written: the folder {1} does not exist; report {2} could not be written: it is '
+        'a directory; give the path of a file in it'.format(reports[0][1], tmp_path / 'missing', tmp_path))
+    assert (tmp_path / 'r.env').read_text().startswith('CICERO_')
 
 
 def test_a_missing_prometheus_client_is_named(monkeypatch, tmp_path):

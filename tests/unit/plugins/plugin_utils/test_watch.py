@@ -127,8 +127,10 @@ def test_failing_reads_come_sooner_then_back_off_up_to_the_interval():
     (dict(expiring_within_days=-8), 'expiring_within_days must be 0 or more, got -8'),
     (dict(timeout=0), 'timeout must be a number of seconds greater than 0, got 0'),
     (dict(api_url='ftp://example.com'), 'api_url must be an absolute http:// or https:// URL'),
-    (dict(license_key=None), 'No Cicero credentials: set the license_key option'),
-    (dict(colour='red'), 'colour'),
+    (dict(license_key=None), 'No Cicero credentials: set license_key (aliases customer_id, key) or the MELISSA_LICENSE_KEY'),
+    (dict(colour='red'), 'unknown argument colour; the arguments are account, api_url, '),
+    (dict(min_credit=5), 'unknown argument min_credit: did you mean min_credits?'),
+    (dict(Min_Credits=5), 'unknown argument Min_Credits: did you mean min_credits?'),
 ])
 def test_bad_arguments_stop_the_watch_before_any_request(fresh_simulator, extra, message):
     with pytest.raises(CiceroOptionError) as raised:

@@ -1,0 +1,105 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The gate's arguments, checked the same way for the credits_verdict action (task arguments or the role's
+variables) and the credits event source (rulebook arguments), in the words of each.
+
+Unknown or misspelled names are errors that name the closest real one; every option that cannot be right is
+refused before any request. Controller-side only.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import difflib
+import re
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
+    CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import check_policy, policy_from
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
+
+
+def known_names(spec):
+    """Every name an argument spec accepts: its options and their aliases."""
+    names = set(spec)
+    for option in spec.values():
+        names.update(option.get('aliases', ()))
+    return names
+
+
+def unknown_name(name, known, kind):
+    """`unknown <kind> <name>: did you mean <closest>?`, or the list of names when none is close."""
+    close = difflib.get_close_matches(str(name).lower(), sorted(known), n=1, cutoff=0.6)
+    if close:
+        return 'unknown {0} {1}: did you mean {2}?'.format(kind, name, close[0])
+    return 'unknown {0} {1}; the {0}s are {2}'.format(kind, name, ', '.join(sorted(known)))
+
+
+def refuse_unknown(names, known, kind):
+    """CiceroOptionError naming the first of `names` that is not in `known`, and the closest that is."""
+    for name in sorted(names, key=str):
+        if name not in known:
+            raise CiceroOptionError(unknown_name(name, known, kind))
+
+
+def respelled(message, spec, spell):
+    """A message of Ansible's argument validation (which names options by their own name) in spell's words."""
+    if spell is str:
+        return message
+    names = sorted(known_names(spec), key=len, reverse=True)
+    return re.sub(r'\b({0})\b'.format('|'.join(map(re.escape, names))), lambda match: spell(match.group(1)), message)
+
+
+def validated(args, spec, spell=str, kind='argument', connection=True):
+    """(parameters, warnings) of gate arguments, or CiceroOptionError naming the first that cannot be right,
+    in spell's words. No request is made. An empty value is an absent one: the environment variable and the
+    default still serve (a role's empty variable, a rulebook's "{{ x | default('') }}").
+
+    connection=False leaves the connection options to the read (call_api checks them), which turns their
+    faults into a failed verdict with reports, as a failed read is.
+    """
+    refuse_unknown(args, known_names(spec), kind)
+    present = dict((name, value) for name, value in args.items() if value not in ('', None))
+    result = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(present)
+    if result.error_messages:
+        # A value that fails its type is quoted in the message: the key and the password are masked.
+        redactor = credential_redactor(dict(password=present.get('password'), license_key=next(
+            (present[name] for name in ('license_key', 'customer_id', 'key') if name in present), None)))
+        raise CiceroOptionError(redactor(respelled('; '.join(result.error_messages), spec, spell)))
+    params = result.validated_parameters
+    warnings = check_connection_options(params, spell) if connection else []  # raises without credentials
+    problem = check_policy(policy_from(params), spell)
+    if problem:
+        raise CiceroOptionError(problem)
+    check_credits_options(params, spell)
+    return params, warnings
+
+
+class RoleVariables:
+    """The options of a role that passes its variables to the action by name, not as task arguments:
+    `<prefix>_<option>`, so that the key never is an argument Ansible may echo."""
+
+    def __init__(self, prefix, options, published=('result',)):
+        self.prefix = prefix
+        self.options = options
+        # Variables the role sets itself (its fact) are its own too.
+        self.names = set(self.spell(option) for option in tuple(options) + tuple(published))
+        # A misspelling may drop the plural: assert_credit_min_credit is still the role's family.
+        self.stem = prefix[:-1] if prefix.endswith('s') else prefix
+
+    def spell(self, option):
+        return '{0}_{1}'.format(self.prefix, option)
+
+    def arguments(self, variables, template):
+        """The options from `variables` (templated with template(value)); CiceroOptionError for a variable
+        of the family that is not one of the role's, before anything is templated or read."""
+        family = [name for name in variables if str(name).lower().startswith(self.stem.lower())]
+        refuse_unknown(family, self.names, 'variable')
+        return dict((option, template(variables[self.spell(option)])) for option in self.options
+                    if self.spell(option) in variables)

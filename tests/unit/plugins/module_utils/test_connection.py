@@ -1,0 +1,61 @@
+"""Connection options checked before any request: ca_path, and the secrets a redactor is told about."""
+
+import ssl
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _connection
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
+    ca_path_problem, check_connection_options, credential_redactor)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import MASK
+
+# A real CA certificate in PEM form is what the standard library must accept; the system's bundle is one.
+SYSTEM_BUNDLE = ssl.get_default_verify_paths().cafile or ssl.get_default_verify_paths().openssl_cafile
+
+
+def params(**extra):
+    values = dict(license_key='k', username=None, password=None, api_url='https://cicero.example/v3.1',
+                  format='json', timeout=5.0, retries=0, validate_certs=True, ca_path=None)
+    values.update(extra)
+    return values
+
+
+def test_a_bundle_and_a_folder_of_certificates_are_fine(tmp_path):
+    assert ca_path_problem(SYSTEM_BUNDLE) is None
+    assert ca_path_problem(str(tmp_path)) is None and ca_path_problem(None) is None
+
+
+def test_a_missing_ca_path_is_named_in_the_callers_words(tmp_path):
+    missing = str(tmp_path / 'nope.pem')
+    with pytest.raises(CiceroOptionError) as raised:
+        check_connection_options(params(ca_path=missing))
+    assert raised.value.message == "ca_path {0!r} does not exist; give the path of a PEM file of CA " \
+                                   "certificates".format(missing)
+    with pytest.raises(CiceroOptionError) as raised:
+        check_connection_options(params(ca_path=missing), spell=lambda option: 'assert_credits_' + option)
+    assert raised.value.message.startswith('assert_credits_ca_path {0!r} does not exist'.format(missing))
+    assert check_connection_options(params(ca_path=missing, validate_certs=False)) == []  # not used then
+
+
+def test_a_file_that_is_no_certificate_bundle_is_named(tmp_path):
+    junk = tmp_path / 'junk.pem'
+    junk.write_text('this is not a certificate\n')
+    assert ca_path_problem(str(junk)).startswith("{0!r} is not a bundle of PEM CA certificates (".format(str(junk)))
+
+
+def test_an_unreadable_ca_path_is_named(tmp_path, monkeypatch):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('x')
+
+    def refuse(cafile=None):
+        raise PermissionError(13, 'Permission denied')
+    # Tests run as root here, which reads any file: the refusal is the one the operating system would give.
+    monkeypatch.setattr(_connection.ssl, 'create_default_context', refuse)
+    assert ca_path_problem(str(bundle)) == "{0!r} cannot be read: Permission denied".format(str(bundle))
+
+
+def test_the_redactor_knows_userinfo_passwords_of_the_api_url_and_the_proxies(monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy-user:proxy%2Fpass@proxy.example:3128')
+    redact = credential_redactor(params(api_url='https://gw:gate-secret@gw.example/v3.1'))
+    assert redact('gate-secret, proxy/pass and proxy%2Fpass') == '{0}, {0} and {0}'.format(MASK)
