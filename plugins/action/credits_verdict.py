@@ -33,7 +33,8 @@ from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
     FIGURE_KEYS, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github
-from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables, validated
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
+    RoleVariables, known_names, refuse_unknown, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, write_reports
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import FORMATS, unknown_formats
@@ -93,13 +94,12 @@ class ActionModule(ActionBase):
         prefix = args.pop('from_variables', None)
         if not prefix:
             return args, str
-        if set(args) - {'fail'}:
-            raise AnsibleActionFail('from_variables reads every option from the variables {0}_*; give no other '
-                                    'argument than fail, got {1}'.format(prefix, ', '.join(sorted(set(args) - {'fail'}))))
+        # Other arguments come from module_defaults (the cicero action group): a variable that is set wins.
+        refuse_unknown(args, known_names(ARGUMENT_SPEC), 'argument')
         role = RoleVariables(prefix, ROLE_OPTIONS)
         variables = role.arguments(task_vars, self._templar.template)
-        variables['fact_name'] = None
-        return dict(variables, fail=args.get('fail', False)), role.spell
+        args.update((option, value) for option, value in variables.items() if value not in ('', None))
+        return args, role.spell
 
     def _judge(self, task_vars):
         args, spell = self._arguments(task_vars)

@@ -12,11 +12,8 @@ GATE = 'melissa.cicero.check_credits'
 
 @pytest.fixture
 def gate(ansible, simulator, tmp_path):
-    """ansible-playbook melissa.cicero.check_credits against a scenario, -e for every extra var.
-
-    The verdict task is no_log, so its result reaches no callback: the report (the same verdict as the
-    fact assert_credits_result) is where the tests read it.
-    """
+    """ansible-playbook melissa.cicero.check_credits against a scenario, -e for every extra var. The JSON
+    report is the verdict as written on disk; run.task_results() is the registered assert_credits_result."""
     def run(scenario='healthy', *options, **extra_vars):
         extra_vars.setdefault('report_path', tmp_path / 'verdict.json')
         argv = ['ansible-playbook', GATE] + list(options)
@@ -33,14 +30,26 @@ def verdict_of(run):
         return json.load(handle)
 
 
+def gate_line(run):
+    """The one line the gate's task printed: the line after its task banner."""
+    lines = run.stdout.splitlines()
+    banner = [index for index, line in enumerate(lines) if line.startswith('TASK [') and 'Assert enough' in line]
+    assert banner, run.output
+    return lines[banner[-1] + 1]
+
+
 def assert_fails_with(run, message):
     assert run.rc != 0, run.output
-    assert '"msg": "{0}"'.format(message) in run.stdout
+    assert gate_line(run) == message, run.output
+    result, = run.task_results(task='Assert enough Cicero credits')
+    assert (result['_status'], result['msg']) == ('failed', message)
 
 
 def assert_passes_with(run, message):
     assert run.rc == 0, run.output
-    assert '"msg": "{0}"'.format(message) in run.stdout
+    assert gate_line(run) == message, run.output
+    result, = run.task_results(task='Assert enough Cicero credits')
+    assert (result['_status'], result['msg'], result['passed']) == ('ok', message, True)
 
 
 @pytest.mark.matrix

@@ -121,12 +121,24 @@ def test_an_unknown_format_is_refused_before_any_request(ansible, fresh_simulato
     assert fresh_simulator.requests() == {}
 
 
-def test_a_report_that_cannot_be_written_fails_the_gate_naming_the_path(ansible, simulator, tmp_path):
-    path = str(tmp_path / 'missing-dir' / 'cicero.xml')
-    run = ansible(['ansible-playbook', GATE, '-e', json.dumps({'assert_credits_reports': {'junit': path}})],
-                  env={'MELISSA_CICERO_API_URL': simulator.url('healthy')})
+@pytest.mark.parametrize('where, cause', [
+    ('missing-dir/cicero.xml', 'the folder {tmp}/missing-dir does not exist'),
+    ('', 'it is a directory; give the path of a file in it'),
+])
+def test_a_report_that_cannot_be_written_fails_the_gate_after_the_verdict_and_the_other_reports(
+        ansible, simulator, tmp_path, where, cause):
+    path = os.path.join(str(tmp_path), where) if where else str(tmp_path)
+    dotenv = tmp_path / 'cicero.env'
+    run = ansible(['ansible-playbook', GATE, '-e', json.dumps({'assert_credits_reports': {
+        'junit': path, 'dotenv': str(dotenv)}})], env={'MELISSA_CICERO_API_URL': simulator.url('healthy')})
     assert run.rc != 0
-    assert 'report {0} could not be written: No such file or directory'.format(path) in run.output
+    # The verdict first (the credits are enough), then the report that failed and why.
+    message = 'Cicero credits OK: 12,500 usable (12,500 balance), 1 required; report {0} could not be written: ' \
+              '{1}'.format(path, cause.format(tmp=tmp_path))
+    result, = run.task_results(task='Assert enough Cicero credits')
+    assert (result['_status'], result['msg'], result['passed']) == ('failed', message, True), run.output
+    assert message in run.stdout.splitlines()
+    assert dotenv.read_text().startswith('CICERO_')  # the other report was written
 
 
 def test_outside_github_actions_nothing_is_printed_or_appended(ansible, simulator, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 import requests
 import responses
 
-from ansible.release import __version__ as ANSIBLE_CORE_VERSION
+from ansible.module_utils.ansible_release import __version__ as ANSIBLE_CORE_VERSION
 
 from ansible_collections.melissa.cicero.plugins.modules import melissa_credits_info
 
