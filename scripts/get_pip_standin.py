@@ -20,7 +20,10 @@ def main():
     os.environ.clear()
     os.environ.update(saved)
     arguments = [arg for arg in sys.argv[1:] if arg not in ('--no-setuptools', '--no-wheel')]
-    sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install'] + arguments))
+    # --no-compile: byte-compiling every installed file costs more than compiling, on import, the few a
+    # test uses; these environments live for a test run.
+    sys.exit(subprocess.call([sys.executable, '-m', 'pip', 'install', '--no-compile', '--disable-pip-version-check']
+                             + arguments))
 
 
 if __name__ == '__main__':

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# make test: each check is its own make target, run in turn with its output shown and logged; then one table
-# (target, time, what passed) and a check that nothing the suite started is still running.
-#   scripts/run-checks.sh <make target>...
+# make test: every check is a make target. The shared set-up (the virtual environment, Java, faketime) is made
+# first; then the lanes run side by side, each its targets in turn (this machine has 2 cores: the integration
+# tests' 2 workers in one lane, the single-process checks in the other). Each target's output is logged and
+# printed whole when it ends; then one table (target, wall and CPU time, what passed) and a check that
+# nothing the suite started is still running.
+#   scripts/run-checks.sh "<setup targets>" "<lane 1 targets>" "<lane 2 targets>" ...
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 logs=.build/check-logs
@@ -9,27 +12,60 @@ rm -rf "$logs" && mkdir -p "$logs"
 # Every process the checks start carries this (where an environment is passed on), for the leftover check.
 export CICERO_CHECKS=$PWD
 python3 scripts/leftovers.py "$PWD" --snapshot "$logs/running-before"
-# CPU seconds (user + system) of every child this shell has waited for, from the second line of `times`.
-# `times` must run in this shell itself (in a command substitution it would be a subshell's, with no children).
+# Ctrl-C or a kill stops every lane and what it started (the simulators stop when their pipe closes).
+trap 'trap - INT TERM; kill 0 2>/dev/null; exit 130' INT TERM
+
+# CPU seconds (user + system) of the children a shell has waited for, from the second line of `times`.
+# `times` must run in the shell that waited (in a command substitution it would be a subshell's, with none).
 cpu_of_times() {
   awk 'NR == 2 { for (i = 1; i <= 2; i++) { split($i, t, /[ms]/); total += t[1] * 60 + t[2] } } END { printf "%d", total }' "$1"
 }
-started=$(date +%s)
-failed=()
-for target in "$@"; do
-  times >"$logs/.times-before"
+
+run_target() {
+  local target=$1 begin rc
+  times >"$logs/.$target.times-before"
   begin=$(date +%s)
-  make --no-print-directory "$target" 2>&1 | tee "$logs/$target.log"
-  rc=${PIPESTATUS[0]}
-  times >"$logs/.times-after"
-  cpu_before=$(cpu_of_times "$logs/.times-before") cpu_after=$(cpu_of_times "$logs/.times-after")
-  printf '%s %s %s %s\n' "$target" "$(( $(date +%s) - begin ))" "$rc" "$(( cpu_after - cpu_before ))" >>"$logs/times"
-  (( rc == 0 )) || failed+=("$target")
+  make --no-print-directory "$target" >"$logs/$target.log" 2>&1
+  rc=$?
+  times >"$logs/.$target.times-after"
+  printf '%s %s %s %s\n' "$target" "$(( $(date +%s) - begin ))" "$rc" \
+    "$(( $(cpu_of_times "$logs/.$target.times-after") - $(cpu_of_times "$logs/.$target.times-before") ))" \
+    >>"$logs/times"
+  # One target's whole output at a time, whichever lane finishes first.
+  {
+    flock 9
+    printf '\n==== make %s: %s in %ss ====\n' "$target" "$( ((rc == 0)) && echo ok || echo FAILED)" "$(( $(date +%s) - begin ))"
+    cat "$logs/$target.log"
+  } 9>"$logs/.print-lock"
+  return "$rc"
+}
+
+run_lane() {
+  local target failed=0
+  for target in $1; do
+    run_target "$target" || failed=1
+  done
+  return "$failed"
+}
+
+started=$(date +%s)
+setup=$1
+shift
+run_lane "$setup" || { echo "make test: the set-up ($setup) failed; nothing else ran" >&2; exit 1; }
+pids=()
+for lane in "$@"; do
+  run_lane "$lane" &
+  pids+=("$!")
 done
+for pid in "${pids[@]}"; do
+  wait "$pid"
+done
+
 python3 scripts/check-table.py "$logs" "$(( $(date +%s) - started ))"
-python3 scripts/leftovers.py "$PWD" --since "$logs/running-before" || failed+=(leftovers)
-if (( ${#failed[@]} )); then
-  echo "make test: FAILED: ${failed[*]} (logs in $logs/)" >&2
+failed=$(awk '$3 != 0 { printf "%s ", $1 }' "$logs/times")
+python3 scripts/leftovers.py "$PWD" --since "$logs/running-before" || failed+="leftovers"
+if [[ -n $failed ]]; then
+  echo "make test: FAILED: $failed(logs in $logs/)" >&2
   exit 1
 fi
 echo "make test: all checks passed"

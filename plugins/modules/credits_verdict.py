@@ -24,11 +24,15 @@ description:
   - Runs on the controller, in the Python that runs Ansible, and reads with the same options,
     environment variables and error messages as the modules. The policy is checked before any request.
   - With O(credits) it judges a registered result instead and makes no request.
-  - Never fails on a low balance or a failed read itself; RV(passed=false) says so and RV(message) says why.
-    The C(melissa.cicero.assert_credits) role turns RV(passed=false) into a failed play.
+  - Without O(fail), never fails on a low balance or a failed read itself; RV(passed=false) says so and
+    RV(message) says why. With O(fail=true) it prints RV(message) as one line and fails when RV(passed=false),
+    which is how the C(melissa.cicero.assert_credits) role is one task.
   - Raises an Ansible warning when the counted credits are below O(warn_credits) but the gate passes.
-  - The result holds the verdict and figures only, never the credentials. Where the task's arguments carry
-    the key, give it C(no_log) and show RV(message) in a later task, as the role does.
+  - The result holds the verdict and figures only, never the credentials. Keep the key out of the task's
+    arguments, which ansible-core echoes at C(-vvv) and in failures - leave it in E(MELISSA_LICENSE_KEY), or
+    give O(from_variables) so the action reads it, as every option, from variables.
+  - An unknown argument, or with O(from_variables) an unknown variable of that family, fails before any
+    request, naming the closest real name.
   - Proxies come from the controller's environment (E(HTTPS_PROXY) and friends); a task's C(environment)
     keyword does not reach an action that runs on the controller.
 author:
@@ -83,6 +87,30 @@ options:
   fact_name:
     description: Also publish the verdict as a fact of this name (for every host when the task runs once).
     type: str
+  from_variables:
+    description:
+      - Read every option (but O(credits), O(usage), O(fact_name)) from the variables named
+        C(<from_variables>_<option>) instead of from the task's arguments, templated by the action itself, so
+        that no secret is ever a task argument and the task needs no C(no_log). An empty variable counts as
+        unset. Messages name the variables, not the options.
+      - A variable whose name begins with this prefix (or with it less a final C(s)), in any case, that is not
+        an option nor C(<from_variables>_result) fails the task before any request, naming the closest real
+        one, so that a misspelled threshold never falls back to its default.
+      - Arguments given besides (by C(module_defaults) of the C(melissa.cicero.cicero) group) serve where the
+        variable is unset.
+      - The C(melissa.cicero.assert_credits) role passes V(assert_credits).
+    type: str
+    version_added: 1.2.0
+  fail:
+    description:
+      - Print RV(message) as the task's one line and fail the task when RV(passed=false) (too few credits, or
+        the figures could not be read), or when a report cannot be written (naming the path and why, after
+        the verdict).
+      - With V(false), the task fails only for a report that cannot be written or an argument that cannot be
+        right; a later task decides on RV(passed).
+    type: bool
+    default: false
+    version_added: 1.2.0
   report_path:
     description:
       - Also write the verdict as JSON to this path on the controller, whatever the verdict.
@@ -134,16 +162,24 @@ options:
 '''
 
 EXAMPLES = r'''
-- name: Judge the account against the coming job (reads on the controller; key from MELISSA_LICENSE_KEY)
+- name: One task that says its verdict and stops the play when the account cannot pay
   melissa.cicero.credits_verdict:
     expected_spend: 10000
     margin_percent: 20
+    fail: true
+
+- name: Judge the account, and decide later (reads on the controller; key from MELISSA_LICENSE_KEY)
+  melissa.cicero.credits_verdict:
+    expected_spend: 10000
   register: verdict
 
-- name: Stop when the account cannot pay
-  ansible.builtin.assert:
-    that: verdict.passed
-    fail_msg: "{{ verdict.message }}"
+- name: The options as variables, the way the assert_credits role passes them (cicero_min_credits, ...)
+  melissa.cicero.credits_verdict:
+    from_variables: cicero
+    fail: true
+  vars:
+    cicero_min_credits: 5000
+    cicero_license_key: "{{ vault_cicero_key }}"
 
 - name: Gate with reports for the CI's test page, its metrics and the next job's variables
   melissa.cicero.credits_verdict:

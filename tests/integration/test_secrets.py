@@ -1,5 +1,6 @@
 """The license key, password and token never show: every fault at -vvvv with a log file, counted."""
 
+import json
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -66,15 +67,40 @@ def test_password_and_tokens_never_shown(verbose, fresh_simulator, scenario):
     assert occurrences(seen, [PASSWORD] + tokens) == {}
 
 
-@pytest.mark.matrix
-@pytest.mark.parametrize('scenario', ['healthy', 'low_balance', 'bad_request', 'unavailable', 'key_echo'])
-def test_key_never_shown_by_the_gate(verbose, fresh_simulator, scenario, tmp_path):
-    report = tmp_path / 'report.json'
-    run, seen = verbose(['ansible-playbook', 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=500',
-                         '-e', 'assert_credits_retries=1', '-e', 'assert_credits_report_path=' + str(report)],
-                        env={'MELISSA_CICERO_API_URL': fresh_simulator.url(scenario)})
-    assert (run.rc == 0) == (scenario == 'healthy'), run.output
-    assert occurrences(seen + report.read_text(), [LICENSE_KEY]) == {}
+# The gate's outcomes: pass, warn (passes), low, and failed reads of every kind.
+GATE_OUTCOMES = {'healthy': 'OK', 'warn': 'running low', 'low_balance': 'too low', 'bad_request': 'HTTP 400',
+                 'unavailable': 'HTTP 503', 'html_502': 'HTTP 502', 'key_echo': 'HTTP 401'}
+# How loudly Ansible may speak: -v to -vvvv, the task arguments on stdout, its debug output, a log file. Each
+# level prints what the levels below it print and more, so every outcome runs at the loudest, and pass and
+# low at each level besides (the matrix legs run the loudest, where other ansible-core releases differ).
+LOUDNESS = {
+    '-v': {},
+    '-vv': {'ANSIBLE_DISPLAY_ARGS_TO_STDOUT': 'true'},
+    '-vvv': {'ANSIBLE_DISPLAY_ARGS_TO_STDOUT': 'true'},
+    '-vvvv': {'ANSIBLE_DISPLAY_ARGS_TO_STDOUT': 'true', 'ANSIBLE_DEBUG': '1'},
+}
+LOUD_CASES = [pytest.param(scenario, '-vvvv', marks=pytest.mark.matrix) for scenario in sorted(GATE_OUTCOMES)] + [
+    (scenario, loudness) for scenario in ('healthy', 'low_balance') for loudness in ('-v', '-vv', '-vvv')]
+
+
+@pytest.mark.parametrize('scenario, loudness', LOUD_CASES)
+def test_key_never_shown_by_the_gate(ansible, fresh_simulator, scenario, loudness, tmp_path):
+    reports = dict((fmt, str(tmp_path / ('report.' + fmt))) for fmt in ('json', 'junit', 'openmetrics', 'dotenv',
+                                                                         'markdown'))
+    github = dict(GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=str(tmp_path / 'summary.md'),
+                  GITHUB_OUTPUT=str(tmp_path / 'outputs.txt'))
+    log = tmp_path / 'ansible.log'
+    run = ansible(['ansible-playbook', 'melissa.cicero.check_credits', loudness, '-e', 'assert_credits_min_credits=500',
+                   '-e', 'assert_credits_warn_credits={0}'.format(20000 if scenario == 'warn' else 0),
+                   '-e', 'assert_credits_retries=1', '-e', json.dumps({'assert_credits_reports': reports})],
+                  env=dict(LOUDNESS[loudness], ANSIBLE_LOG_PATH=str(log), **github,
+                           MELISSA_CICERO_API_URL=fresh_simulator.url('healthy' if scenario == 'warn' else scenario)))
+    assert (run.rc == 0) == (scenario in ('healthy', 'warn')), run.output
+    assert GATE_OUTCOMES[scenario] in run.output and 'censored' not in run.output
+    written = [open(path).read() for path in list(reports.values()) + [github['GITHUB_STEP_SUMMARY'],
+                                                                       github['GITHUB_OUTPUT']]]
+    seen = run.output + log.read_text() + json.dumps(run.records) + ''.join(written)
+    assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
 def test_key_given_as_a_role_variable_never_shown(verbose, fresh_simulator, tmp_path):
