@@ -121,16 +121,21 @@ options:
       - Reports to write on the controller, whatever the verdict (a failed read included) - a dictionary from
         format to path. Each file is replaced atomically; one that cannot be written fails the task, naming the
         path. An unknown format is refused before any request. No report holds a credential.
-      - V(json) - the verdict and figures, as returned.
+      - V(json) - the verdict and figures, as returned, with C(account) and C(read_at) (ISO 8601, UTC).
       - V(junit) - one test suite with one test case naming O(account); a C(failure) whose message is the
-        verdict's when the gate fails; the one-line summary in C(system-out).
+        verdict's when the credits are not enough, an C(error) when they could not be read (the check could not
+        run); the one-line summary in C(system-out).
       - V(openmetrics) - Prometheus gauges (C(melissa_cicero_up), C(melissa_cicero_gate_passed),
-        C(melissa_cicero_credit_balance), C(melissa_cicero_available_credits), ... labelled with O(account)) in
-        the text format node_exporter's textfile collector and GitLab metrics reports read. Needs the Python
-        library C(prometheus_client) on the controller.
-      - V(dotenv) - C(CICERO_PASSED), C(CICERO_CREDIT_BALANCE), C(CICERO_AVAILABLE_CREDITS),
-        C(CICERO_COUNTED_CREDITS), C(CICERO_REQUIRED_CREDITS), C(CICERO_RUNWAY_DAYS) (empty when unknown).
+        C(melissa_cicero_gate_warning), C(melissa_cicero_credit_balance), C(melissa_cicero_available_credits),
+        ... labelled with O(account)) in the text format node_exporter's textfile collector and GitLab metrics
+        reports read. Needs the Python library C(prometheus_client) on the controller.
+      - V(dotenv) - C(CICERO_PASSED), C(CICERO_WARNING) (V(true) when the gate passed below O(warn_credits)),
+        C(CICERO_MESSAGE) (the one-line summary, single-quoted for the shell), C(CICERO_CREDIT_BALANCE),
+        C(CICERO_AVAILABLE_CREDITS), C(CICERO_COUNTED_CREDITS), C(CICERO_REQUIRED_CREDITS),
+        C(CICERO_RUNWAY_DAYS) (empty when unknown or without a runway rule).
       - V(markdown) - a heading with the outcome, the message and a table of the figures.
+      - A runway that never ends (nothing spent) is V(unbounded) in dotenv, GitHub outputs and Markdown, C(+Inf)
+        in the metrics, and RV(runway_days=null) with RV(daily_burn=0) in JSON.
     type: dict
     version_added: 1.1.0
     default: {}
@@ -142,8 +147,9 @@ options:
   github:
     description:
       - When the controller's environment has E(GITHUB_ACTIONS=true), append the Markdown summary to the file
-        named by E(GITHUB_STEP_SUMMARY), C(passed), C(credit_balance), C(available_credits), C(counted_credits),
-        C(required_credits) and C(runway_days) to the file named by E(GITHUB_OUTPUT), and print
+        named by E(GITHUB_STEP_SUMMARY), C(passed), C(warning), C(message), C(credit_balance),
+        C(available_credits), C(counted_credits), C(required_credits) and C(runway_days) to the file named by
+        E(GITHUB_OUTPUT), and print
         C(::error::) (the gate fails) or C(::warning::) (it warns) with the message, for an annotation.
     type: bool
     version_added: 1.1.0

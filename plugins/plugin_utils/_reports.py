@@ -16,6 +16,8 @@ __metaclass__ = type
 import json
 import math
 
+from shlex import quote as shell_quote
+
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import number
 
 SUITE = 'melissa.cicero.assert_credits'
@@ -31,12 +33,30 @@ def _runway(verdict):
     return math.inf if verdict['runway_days'] is None else verdict['runway_days']
 
 
+# How every text report spells a runway that never ends (nothing spent): docs/gate-a-deployment.md. The metrics
+# write +Inf, Prometheus' own spelling; a runway that was not computed (no runway rule) is empty or absent.
+UNBOUNDED = 'unbounded'
+
+
+def _runway_text(verdict):
+    runway = _runway(verdict)
+    if runway is None:
+        return ''
+    return UNBOUNDED if runway == math.inf else str(runway)
+
+
+def _warned(verdict):
+    return bool(verdict['passed'] and verdict['warning'])
+
+
 # name, HELP text, and how to get the value from the verdict (None: no sample written).
 GAUGES = (
     ('melissa_cicero_up', '1 when the Cicero credits could be read, 0 when the read failed.',
      lambda verdict: 0 if verdict['figures'] is None else 1),
     ('melissa_cicero_gate_passed', '1 when the credits gate passed, 0 when it failed (a failed read included).',
      lambda verdict: 1 if verdict['passed'] else 0),
+    ('melissa_cicero_gate_warning', '1 when the credits gate passed with a warning (below warn_credits), else 0.',
+     lambda verdict: 1 if _warned(verdict) else 0),
     ('melissa_cicero_credit_balance', 'Credits left on the Cicero account.',
      lambda verdict: _figure(verdict, 'credit_balance')),
     ('melissa_cicero_overdraft_limit', 'Credits the account may go below zero before calls stop.',
@@ -59,25 +79,28 @@ GAUGES = (
 
 
 def render_json(verdict, account, read_at):
-    """The verdict as the gate publishes it (assert_credits_result): the 1.0.0 report."""
-    return json.dumps(verdict, indent=2, sort_keys=True) + '\n'
+    """The verdict as the gate publishes it (assert_credits_result), with the account and the read's time as
+    the other reports carry them."""
+    return json.dumps(dict(verdict, account=account, read_at=iso_utc(read_at)), indent=2, sort_keys=True) + '\n'
 
 
 def render_junit(verdict, account, read_at):
-    """One test suite, one test case naming the account; a <failure> carrying the verdict's message."""
+    """One test suite, one test case naming the account: a <failure> when the credits are not enough, an
+    <error> when they could not be read (the check could not run), as JUnit readers tell the two apart."""
     # Imported here: a gate that writes no JUnit report should not pay for it (docs/performance.md, B1).
     from xml.etree import ElementTree  # pylint: disable=import-outside-toplevel
-    failed = not verdict['passed']
-    suite = ElementTree.Element('testsuite', name=SUITE, tests='1', failures=str(int(failed)), errors='0',
+    unreadable = verdict['figures'] is None
+    failures, errors = str(int(not verdict['passed'] and not unreadable)), str(int(unreadable))
+    suite = ElementTree.Element('testsuite', name=SUITE, tests='1', failures=failures, errors=errors,
                                 skipped='0', time='0', timestamp=read_at.strftime('%Y-%m-%dT%H:%M:%S'))
     case = ElementTree.SubElement(suite, 'testcase', classname=SUITE,
                                   name='Cicero credits of {0}'.format(account), time='0')
-    if failed:
-        failure = ElementTree.SubElement(case, 'failure', message=verdict['message'],
-                                         type='unreadable' if verdict['figures'] is None else 'insufficient')
-        failure.text = verdict['message']
+    if not verdict['passed']:
+        outcome = ElementTree.SubElement(case, 'error' if unreadable else 'failure', message=verdict['message'],
+                                         type='unreadable' if unreadable else 'insufficient')
+        outcome.text = verdict['message']
     ElementTree.SubElement(case, 'system-out').text = summary_line(verdict)
-    suites = ElementTree.Element('testsuites', name=SUITE, tests='1', failures=str(int(failed)), errors='0')
+    suites = ElementTree.Element('testsuites', name=SUITE, tests='1', failures=failures, errors=errors)
     suites.append(suite)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding='unicode') + '\n'
 
@@ -96,8 +119,10 @@ def render_openmetrics(verdict, account, read_at):
 
 
 def render_dotenv(verdict, account, read_at):
-    """KEY=value lines for GitLab's dotenv reports and any shell; unknown figures are empty."""
-    return ''.join('{0}={1}\n'.format(name, value) for name, value in dotenv_values(verdict))
+    """KEY=value lines for GitLab's dotenv reports and any shell; unknown figures are empty. A value with
+    anything but letters, digits and a few safe signs (the message) is single-quoted for the shell, so that
+    `set -a; . cicero.env` reads it whole and never runs any of it (GitLab keeps the quotes)."""
+    return ''.join('{0}={1}\n'.format(name, shell_quote(value) if value else '') for name, value in dotenv_values(verdict))
 
 
 def render_markdown(verdict, account, read_at):
@@ -126,16 +151,21 @@ def unknown_formats(reports):
 
 
 def dotenv_values(verdict):
-    """(name, value) pairs of the dotenv report; the GitHub outputs are the same figures, lower-cased."""
-    runway = verdict['runway_days']
+    """(name, value) pairs of the dotenv report; the GitHub outputs are the same, lower-cased and unquoted."""
     return [
         ('CICERO_PASSED', 'true' if verdict['passed'] else 'false'),
+        ('CICERO_WARNING', 'true' if _warned(verdict) else 'false'),
+        ('CICERO_MESSAGE', summary_line(verdict).replace('\n', ' ')),
         ('CICERO_CREDIT_BALANCE', _text(_figure(verdict, 'credit_balance'))),
         ('CICERO_AVAILABLE_CREDITS', _text(_figure(verdict, 'available_credits'))),
         ('CICERO_COUNTED_CREDITS', _text(verdict['counted_credits'])),
         ('CICERO_REQUIRED_CREDITS', _text(verdict['required_credits'])),
-        ('CICERO_RUNWAY_DAYS', _text(runway)),
+        ('CICERO_RUNWAY_DAYS', _runway_text(verdict)),
     ]
+
+
+def iso_utc(moment):
+    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def summary_line(verdict):
@@ -157,8 +187,7 @@ def _shown_figures(verdict):
             ('required credits', verdict['required_credits']),
             ('expiring soon', _figure(verdict, 'credits_expiring_soon'))]
     if verdict['daily_burn'] is not None:
-        rows += [('daily burn', verdict['daily_burn']),
-                 ('runway days', 'unbounded' if verdict['runway_days'] is None else verdict['runway_days'])]
+        rows += [('daily burn', verdict['daily_burn']), ('runway days', _runway_text(verdict))]
     return [(label, 'n/a' if value is None else value if isinstance(value, str) else number(value))
             for label, value in rows]
 

@@ -43,10 +43,15 @@ def metrics(text):
             for sample in family.samples}
 
 
-def junit_failures(text):
+def junit_outcomes(text, outcome='failure'):
+    """The messages of the one test case's <failure> (or <error>) elements."""
     case, = ElementTree.fromstring(text.encode()).iter('testcase')
     assert case.get('name').startswith('Cicero credits of ')
-    return [failure.get('message') for failure in case.findall('failure')]
+    return [element.get('message') for element in case.findall(outcome)]
+
+
+def junit_failures(text):
+    return junit_outcomes(text, 'failure')
 
 
 def assert_no_key(run, files):
@@ -70,8 +75,11 @@ def test_pass_writes_every_report(gate_with_reports, tmp_path):
             got['melissa_cicero_available_credits'], got['melissa_cicero_required_credits']) == (1, 1, 12500, 13000,
                                                                                                  5000)
     assert dotenv(files['dotenv'], tmp_path) == dict(
-        CICERO_PASSED='true', CICERO_CREDIT_BALANCE='12500', CICERO_AVAILABLE_CREDITS='13000',
-        CICERO_COUNTED_CREDITS='12500', CICERO_REQUIRED_CREDITS='5000', CICERO_RUNWAY_DAYS='')
+        CICERO_PASSED='true', CICERO_WARNING='false', CICERO_CREDIT_BALANCE='12500', CICERO_AVAILABLE_CREDITS='13000',
+        CICERO_COUNTED_CREDITS='12500', CICERO_REQUIRED_CREDITS='5000', CICERO_RUNWAY_DAYS='',
+        CICERO_MESSAGE='Cicero credits OK: 12,500 usable (12,500 balance), 5,000 required')
+    assert json.loads(files['json'])['account'] == 'production'
+    assert 'message=Cicero credits OK: 12,500 usable (12,500 balance), 5,000 required\n' in files['outputs']
     assert files['markdown'].startswith('### Cicero credits of production: passed')
     assert files['summary'] == files['markdown']
     assert 'passed=true\n' in files['outputs'] and 'credit_balance=12500\n' in files['outputs']
@@ -91,12 +99,14 @@ def test_fail_writes_every_report_and_an_error_annotation(gate_with_reports, tmp
     assert_no_key(run, files)
 
 
-def test_warn_writes_a_warning_annotation(gate_with_reports):
+def test_warn_writes_a_warning_annotation(gate_with_reports, tmp_path):
     run, files = gate_with_reports('low_balance', min_credits=100, warn_credits=1000)
     assert run.rc == 0, run.output
     assert annotations(run) == ['::warning title=Cicero credits::Cicero credits running low: 150 usable '
                                 '(150 balance), below the warning level of 1,000']
     assert 'passed with a warning' in files['markdown'] and junit_failures(files['junit']) == []
+    assert dotenv(files['dotenv'], tmp_path)['CICERO_WARNING'] == 'true' and 'warning=true\n' in files['outputs']
+    assert metrics(files['openmetrics'])['melissa_cicero_gate_warning'] == 1
     assert_no_key(run, files)
 
 
@@ -105,7 +115,8 @@ def test_a_failed_read_writes_every_report_with_the_apis_text(gate_with_reports,
     run, files = gate_with_reports('bad_request')
     message = 'Cicero credits could not be read: Cicero API error (HTTP 400): A detailed message about the error.'
     assert run.rc != 0
-    assert junit_failures(files['junit']) == [message]
+    # The check could not run: a JUnit <error>, not a <failure>.
+    assert (junit_outcomes(files['junit'], 'error'), junit_failures(files['junit'])) == ([message], [])
     got = metrics(files['openmetrics'])
     assert (got['melissa_cicero_up'], got['melissa_cicero_gate_passed']) == (0, 0)
     assert 'melissa_cicero_credit_balance' not in got

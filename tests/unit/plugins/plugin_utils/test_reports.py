@@ -42,18 +42,18 @@ CASES = ('pass', 'warn', 'fail', 'runway', 'unreadable')
 
 
 @pytest.mark.parametrize('case', CASES)
-def test_junit_is_one_suite_with_one_case_and_a_failure_only_when_the_gate_fails(case):
+def test_junit_is_one_suite_with_one_case_a_failure_when_too_low_and_an_error_when_unreadable(case):
     given = verdict(case)
     root = ElementTree.fromstring(_reports.render_junit(given, 'production', READ_AT).encode())
     suite, = root.findall('testsuite')
     case_element, = suite.findall('testcase')
     assert case_element.get('name') == 'Cicero credits of production'
-    failures = case_element.findall('failure')
+    failures, errors = case_element.findall('failure'), case_element.findall('error')
     assert suite.get('failures') == root.get('failures') == str(len(failures))
-    if given['passed']:
-        assert failures == []
-    else:
-        assert failures[0].get('message') == failures[0].text == given['message']
+    assert suite.get('errors') == root.get('errors') == str(len(errors))
+    expected = {'fail': ([given['message']], []), 'unreadable': ([], [given['message']])}.get(case, ([], []))
+    assert ([f.get('message') for f in failures], [e.get('message') for e in errors]) == expected
+    assert [element.text for element in failures + errors] == expected[0] + expected[1]
     assert case_element.find('system-out').text == _reports.summary_line(given)
 
 
@@ -66,7 +66,8 @@ def test_openmetrics_gauges_of_a_good_read():
     text = _reports.render_openmetrics(verdict('pass'), 'production', READ_AT)
     got = samples(text)
     assert {name: value for name, (value, labels) in got.items()} == {
-        'melissa_cicero_up': 1, 'melissa_cicero_gate_passed': 1, 'melissa_cicero_credit_balance': 4000,
+        'melissa_cicero_up': 1, 'melissa_cicero_gate_passed': 1, 'melissa_cicero_gate_warning': 0,
+        'melissa_cicero_credit_balance': 4000,
         'melissa_cicero_overdraft_limit': 500, 'melissa_cicero_available_credits': 4500,
         'melissa_cicero_counted_credits': 4000, 'melissa_cicero_required_credits': 1000,
         'melissa_cicero_credits_expiring_soon': 300,
@@ -88,16 +89,47 @@ def test_openmetrics_of_a_failed_read_says_down_and_failed():
     assert 'melissa_cicero_credit_balance' not in got and 'melissa_cicero_required_credits' in got
 
 
+def test_openmetrics_says_when_the_gate_warned():
+    assert samples(_reports.render_openmetrics(verdict('warn'), 'a', READ_AT))['melissa_cicero_gate_warning'][0] == 1
+    assert samples(_reports.render_openmetrics(verdict('fail'), 'a', READ_AT))['melissa_cicero_gate_warning'][0] == 0
+
+
+FIGURES_OF_PASS = dict(CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4500', CICERO_COUNTED_CREDITS='4000')
+
+
 @pytest.mark.parametrize('case, expected', [
-    ('pass', dict(CICERO_PASSED='true', CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4500',
-                  CICERO_COUNTED_CREDITS='4000', CICERO_REQUIRED_CREDITS='1000', CICERO_RUNWAY_DAYS='')),
-    ('runway', dict(CICERO_PASSED='true', CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4500',
-                    CICERO_COUNTED_CREDITS='4000', CICERO_REQUIRED_CREDITS='1', CICERO_RUNWAY_DAYS='40.0')),
-    ('unreadable', dict(CICERO_PASSED='false', CICERO_CREDIT_BALANCE='', CICERO_AVAILABLE_CREDITS='',
-                        CICERO_COUNTED_CREDITS='', CICERO_REQUIRED_CREDITS='1', CICERO_RUNWAY_DAYS='')),
+    ('pass', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1000',
+                  CICERO_RUNWAY_DAYS='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required')),
+    ('warn', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='true', CICERO_REQUIRED_CREDITS='1000',
+                  CICERO_RUNWAY_DAYS='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
+                  '(Cicero credits running low: 4,000 usable (4,000 balance), below the warning level of 5,000)')),
+    ('runway', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1',
+                    CICERO_RUNWAY_DAYS='40.0', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1 '
+                    'required, runway 40 days at 100 a day (2026-08 to 2026-10)')),
+    ('unreadable', dict(CICERO_PASSED='false', CICERO_WARNING='false', CICERO_CREDIT_BALANCE='',
+                        CICERO_AVAILABLE_CREDITS='', CICERO_COUNTED_CREDITS='', CICERO_REQUIRED_CREDITS='1',
+                        CICERO_RUNWAY_DAYS='', CICERO_MESSAGE='Cicero credits could not be read: Cicero API error '
+                        '(HTTP 400): A detailed message | <about> the error.')),
 ])
 def test_dotenv_as_a_shell_reads_it(case, expected, tmp_path):
     assert read_dotenv(_reports.render_dotenv(verdict(case), 'a', READ_AT), tmp_path) == expected
+
+
+def test_a_message_that_looks_like_shell_is_read_as_text(tmp_path):
+    hostile = unreadable("Cicero API error (HTTP 400): $(touch {0}/owned) `id` it's; rm -rf x".format(tmp_path),
+                         dict(POLICY_DEFAULTS))
+    read = read_dotenv(_reports.render_dotenv(hostile, 'a', READ_AT), tmp_path)
+    assert read['CICERO_MESSAGE'] == hostile['message'] and not (tmp_path / 'owned').exists()
+
+
+def test_an_unbounded_runway_reads_the_same_in_every_report(tmp_path):
+    idle = evaluate(FIGURES, dict(POLICY_DEFAULTS, min_runway_days=10), dict(USAGE, average_daily_credits=0.0))
+    assert read_dotenv(_reports.render_dotenv(idle, 'a', READ_AT), tmp_path)['CICERO_RUNWAY_DAYS'] == 'unbounded'
+    assert 'runway_days=unbounded\n' in _github.output_lines(idle)
+    assert '| runway days | unbounded |' in _reports.render_markdown(idle, 'a', READ_AT)
+    assert samples(_reports.render_openmetrics(idle, 'a', READ_AT))['melissa_cicero_runway_days'][0] == float('inf')
+    # No runway rule: no runway at all, which is not the same as an unbounded one.
+    assert read_dotenv(_reports.render_dotenv(verdict('pass'), 'a', READ_AT), tmp_path)['CICERO_RUNWAY_DAYS'] == ''
 
 
 def test_markdown_table_and_safe_text():
@@ -110,8 +142,9 @@ def test_markdown_table_and_safe_text():
     assert '| available credits | 4,500 |' in warn
 
 
-def test_json_is_the_verdict():
-    assert json.loads(_reports.render_json(verdict('fail'), 'a', READ_AT)) == verdict('fail')
+def test_json_is_the_verdict_with_the_account_and_the_time_of_the_read():
+    assert json.loads(_reports.render_json(verdict('fail'), 'prod', READ_AT)) == dict(
+        verdict('fail'), account='prod', read_at='2026-11-25T08:30:00Z')
 
 
 def test_unknown_formats_are_named():
@@ -178,7 +211,8 @@ def test_github_publishes_summary_outputs_and_annotations(case, commands, tmp_pa
     assert shown == commands
     assert summary.read_text().startswith('earlier step\n### Cicero credits of production: ')
     assert dict(line.split('=', 1) for line in outputs.read_text().splitlines()) == dict(
-        passed='false' if case == 'fail' else 'true', credit_balance='4000', available_credits='4500',
+        passed='false' if case == 'fail' else 'true', warning='true' if case == 'warn' else 'false',
+        message=_reports.summary_line(verdict(case)), credit_balance='4000', available_credits='4500',
         counted_credits='4000', required_credits='5000' if case == 'fail' else '1000', runway_days='')
 
 
