@@ -46,3 +46,14 @@ def test_a_bad_argument_stops_main_with_one_line_naming_it(source, monkeypatch):
         asyncio.run(source['main'](asyncio.Queue(), dict(license_key='k', interval=-1)))
     assert str(raised.value) == 'melissa.cicero.credits: interval must be a number of seconds greater than 0, got -1'
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(min_credit=5), 'unknown argument min_credit: did you mean min_credits?'),
+    (dict(ca_path='/nonexistent/ca.pem'), "ca_path '/nonexistent/ca.pem' does not exist; give the path of a PEM file "
+                                          "of CA certificates"),
+])
+def test_a_misspelled_argument_or_a_missing_ca_path_stops_main_with_one_line(source, args, message):
+    with pytest.raises(ValueError) as raised:
+        asyncio.run(source['main'](asyncio.Queue(), dict(args, license_key='k')))
+    assert str(raised.value) == 'melissa.cicero.credits: ' + message

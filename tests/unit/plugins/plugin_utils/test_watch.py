@@ -130,6 +130,7 @@ def test_failing_reads_come_sooner_then_back_off_up_to_the_interval():
     (dict(license_key=None), 'No Cicero credentials: set license_key (aliases customer_id, key) or the MELISSA_LICENSE_KEY'),
     (dict(colour='red'), 'unknown argument colour; the arguments are account, api_url, '),
     (dict(min_credit=5), 'unknown argument min_credit: did you mean min_credits?'),
+    (dict(ca_path='/nonexistent/ca.pem'), "ca_path '/nonexistent/ca.pem' does not exist; give the path of a PEM file"),
     (dict(Min_Credits=5), 'unknown argument Min_Credits: did you mean min_credits?'),
 ])
 def test_bad_arguments_stop_the_watch_before_any_request(fresh_simulator, extra, message):
