@@ -16,8 +16,6 @@ __metaclass__ = type
 
 import os
 
-from urllib.parse import urlsplit
-
 from ansible import constants as C
 from ansible.errors import AnsibleActionFail
 from ansible.module_utils.basic import missing_required_lib
@@ -35,7 +33,8 @@ from ansible_collections.melissa.cicero.plugins.module_utils._reads import credi
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
     RoleVariables, known_names, refuse_unknown, validated)
-from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, write_reports
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import FORMATS, unknown_formats
 
@@ -60,6 +59,7 @@ def _argument_spec():
         reports=dict(type='dict', default={}),
         account=dict(type='str'),
         github=dict(type='bool', default=True),
+        history_path=dict(type='path'),
         from_variables=dict(type='str'),
         fail=dict(type='bool', default=False),
     )
@@ -106,11 +106,17 @@ class ActionModule(ActionBase):
         params, dummy = validated(args, ARGUMENT_SPEC, spell, connection=False)
         policy = policy_from(params)
         reports = requested_reports(params['reports'], params['report_path'], spell)
+        account = params['account'] or account_label(params['api_url'])
         read_at = _clock.utc_now()
-        if params['credits'] is None:
-            verdict = read_and_judge(params, policy, spell)
-        else:
-            verdict = judge_registered(params['credits'], params['usage'], policy)
+        try:
+            if params['credits'] is None:
+                readings = None if not params['history_path'] else Readings(
+                    policy['burn_window'], params['history_path'], account, warn=display.warning)
+                verdict = read_and_judge(params, policy, spell, readings)
+            else:
+                verdict = judge_registered(params['credits'], params['usage'], policy)
+        except ReadingsError as exc:
+            raise AnsibleActionFail('{0}: {1}'.format(spell('history_path'), exc))
         if verdict['warning']:
             display.warning(verdict['warning'])
         result = dict(verdict, msg=verdict['message'])
@@ -119,7 +125,6 @@ class ActionModule(ActionBase):
         if params['report_path']:
             result['report_path'] = params['report_path']
         # Written here rather than by later tasks: one task less per play (docs/performance.md, B1 and B6).
-        account = params['account'] or urlsplit(params['api_url']).hostname or params['api_url']
         try:
             if write_reports(reports, verdict, account, read_at):
                 result['reports'] = dict(reports)
@@ -154,15 +159,16 @@ def requested_reports(reports, report_path, spell=str):
     return requested
 
 
-def read_and_judge(params, policy, spell=str):
+def read_and_judge(params, policy, spell=str, readings=None):
     """Read with one client and judge (plugin_utils/_gate.py); a connection option that cannot be right
-    fails the verdict with its message (options named as spell says), as a failed read does."""
+    fails the verdict with its message (options named as spell says), as a failed read does. A read's balance
+    joins `readings` (the history file), whose observed pace the verdict reports."""
     missing = missing_library(params)
     if missing:
         return unreadable(missing_required_lib(missing[0]), policy)
     redactor = credential_redactor(params)
     try:
-        return call_api(params, lambda client, params: read_verdict(client, params, policy, redactor),
+        return call_api(params, lambda client, params: read_verdict(client, params, policy, redactor, readings),
                         display.warning, redactor, spell)
     except CiceroError as exc:
         return unreadable(exc.message, policy)
@@ -180,8 +186,8 @@ def judge_registered(credits, usage, policy):
         raise AnsibleActionFail('credits must be a registered melissa_credits_info result; this one lacks {0}'.format(
             ', '.join(missing)))
     if not needs_usage(policy):
-        return evaluate(credits, policy)
+        return evaluate(credits, policy, now=_clock.utc_now())
     usage = usage or {}
     if 'average_daily_credits' not in usage:
         return unreadable(str(usage.get('msg') or 'the runway rules need the usage option'), policy, 'usage')
-    return evaluate(credits, policy, usage)
+    return evaluate(credits, policy, usage, now=_clock.utc_now())

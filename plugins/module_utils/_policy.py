@@ -17,6 +17,8 @@ import math
 from fractions import Fraction
 
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
+from ansible_collections.melissa.cicero.plugins.module_utils._pace import (
+    DEFAULT_BURN_WINDOW, PACE_SOURCES, chosen_daily_burn, runs_out_at)
 from ansible_collections.melissa.cicero.plugins.module_utils._runway import credits_expiring_unused, runway_days
 
 POLICY_DEFAULTS = dict(
@@ -28,6 +30,9 @@ POLICY_DEFAULTS = dict(
     margin_percent=0,
     min_runway_days=0,
     max_expiring_unused=None,
+    warn_runway_days=0,
+    burn_rate_from='usage',
+    burn_window=DEFAULT_BURN_WINDOW,
 )
 
 
@@ -42,6 +47,9 @@ def policy_argument_spec():
         margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
         min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
         max_expiring_unused=dict(type='int'),
+        warn_runway_days=dict(type='int', default=POLICY_DEFAULTS['warn_runway_days']),
+        burn_rate_from=dict(type='str', default=POLICY_DEFAULTS['burn_rate_from'], choices=list(PACE_SOURCES)),
+        burn_window=dict(type='float', default=POLICY_DEFAULTS['burn_window']),
     )
 
 
@@ -55,17 +63,24 @@ FIGURE_KEYS = ('credit_balance', 'overdraft_limit', 'available_credits', 'credit
                'expiring_within_days', 'next_expiration', 'usable_batches')
 
 
+def has_runway_rule(policy):
+    return policy['min_runway_days'] > 0 or policy['max_expiring_unused'] is not None or policy['warn_runway_days'] > 0
+
+
 def needs_usage(policy):
-    """Whether the policy has a rule that needs the recent burn rate."""
-    return policy['min_runway_days'] > 0 or policy['max_expiring_unused'] is not None
+    """Whether the policy has a rule that needs the usage resource's burn rate (not the observed pace alone)."""
+    return has_runway_rule(policy) and policy['burn_rate_from'] != 'observed'
 
 
 def check_policy(policy, spell=str):
     """Names the first policy value that cannot be right (as spell(option) spells it), or None."""
     for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent',
-                 'min_runway_days', 'max_expiring_unused'):
+                 'min_runway_days', 'max_expiring_unused', 'warn_runway_days'):
         if policy[name] is not None and policy[name] < 0:
             return '{0} must be 0 or more, got {1}'.format(spell(name), policy[name])
+    if policy['burn_window'] <= 0:
+        return '{0} must be a number of seconds greater than 0, got {1:g}'.format(
+            spell('burn_window'), policy['burn_window'])
     return None
 
 
@@ -93,10 +108,12 @@ def counted_credits(figures, policy):
     return counted, ', '.join(parts)
 
 
-def evaluate(figures, policy, usage=None):
+def evaluate(figures, policy, usage=None, observed=None, now=None):
     """The verdict dict published as assert_credits_result (figures included for reports).
 
-    `usage` is a melissa_usage_info result (the recent burn rate), or None when no rule needs it.
+    `usage` is a melissa_usage_info result (the recent burn rate), or None when no rule needs it. `observed` is
+    the pace of the readings kept (dict(daily_burn=credits a day or None, readings=count)), or None when none
+    are kept. `now` (aware) dates runs_out_at.
     """
     counted, how = counted_credits(figures, policy)
     required = required_credits(policy)
@@ -107,15 +124,20 @@ def evaluate(figures, policy, usage=None):
     failures = []
     if counted < required:
         failures.append('Cicero credits too low: ' + basis)
-    runway = _runway_figures(counted, figures, usage)
+    runway = _runway_figures(counted, figures, policy, usage, observed, now)
     if runway:
         failures.extend(_runway_failures(counted, runway, policy))
         basis += ', ' + _runway_text(runway)
     passed = not failures
-    warning = None
+    warnings = []
     if passed and policy['warn_credits'] and counted < policy['warn_credits']:
-        warning = 'Cicero credits running low: {0} usable ({1}), below the warning level of {2}'.format(
-            number(counted), how, number(policy['warn_credits']))
+        warnings.append('Cicero credits running low: {0} usable ({1}), below the warning level of {2}'.format(
+            number(counted), how, number(policy['warn_credits'])))
+    if passed and policy['warn_runway_days'] and runway.get('runway_days') is not None \
+            and runway['runway_days'] < policy['warn_runway_days']:
+        warnings.append('Cicero credits running out: {0}, below the warning level of {1}'.format(
+            _runway_text(runway), _days(policy['warn_runway_days'])))
+    warning = '; '.join(warnings) or None
     return dict(
         passed=passed,
         message='; '.join(failures) if failures else 'Cicero credits OK: ' + basis,
@@ -127,43 +149,96 @@ def evaluate(figures, policy, usage=None):
         daily_burn=runway.get('daily_burn'),
         runway_days=runway.get('runway_days'),
         expiring_unused=runway.get('expiring_unused'),
-        usage_period=runway.get('period'),
+        usage_period=None if usage is None else _usage_period(usage),
+        burn_rate_from=policy['burn_rate_from'],
+        observed_daily_burn=None if observed is None or observed['daily_burn'] is None else round(
+            observed['daily_burn'], 2),
+        runs_out_at=runway.get('runs_out_at'),
         policy=dict(policy),
         figures=dict((key, figures[key]) for key in FIGURE_KEYS),
     )
 
 
-def _runway_figures(counted, figures, usage):
-    if not usage:
-        return {}
-    burn = usage['average_daily_credits']
+def _usage_period(usage):
+    return '{0} to {1}'.format(usage['start'], usage['end'])
+
+
+def _runway_figures(counted, figures, policy, usage, observed, now):
+    """The runway at the pace the policy names, or {} when neither the usage nor any reading is known."""
+    if not usage and (observed is None or policy['burn_rate_from'] == 'usage'):
+        return {}  # no pace the policy names was read: no runway rule, nothing to say about one
+    usage_burn = usage['average_daily_credits'] if usage else None
+    observed_burn = None if observed is None else observed['daily_burn']
+    burn = chosen_daily_burn(policy['burn_rate_from'], usage_burn, observed_burn)
+    # Which pace the figures follow: the usage's average (with its period) or the readings'.
+    by_usage = burn is not None and burn == usage_burn and policy['burn_rate_from'] != 'observed'
+    runway = dict(observed=not by_usage, period=_usage_period(usage) if by_usage else None,
+                  readings=0 if observed is None else observed['readings'], window=policy['burn_window'])
+    if burn is None:
+        return dict(runway, daily_burn=None, runway_days=None, expiring_unused=None, runs_out_at=None, unknown=True)
     days = runway_days(counted, burn)
-    return dict(daily_burn=burn, runway_days=None if days is None else round(days, 1),
+    ends = None if now is None else runs_out_at(counted, burn, now)
+    return dict(runway, daily_burn=round(burn, 2) if runway['observed'] else burn,
+                runway_days=None if days is None else round(days, 1),
                 expiring_unused=credits_expiring_unused(figures['usable_batches'], burn),
-                period='{0} to {1}'.format(usage['start'], usage['end']))
+                runs_out_at=None if ends is None else ends.strftime('%Y-%m-%dT%H:%M:%SZ'), unknown=False)
 
 
 def _runway_text(runway):
+    if runway['unknown']:
+        return 'runway unknown: {0} of the last {1}, 2 needed for a pace'.format(
+            _plural(runway['readings'], 'reading'), window_text(runway['window']))
+    if not runway['observed']:
+        if runway['runway_days'] is None:
+            return 'runway unbounded (no usage {0})'.format(runway['period'])
+        return 'runway {0} days at {1} a day ({2})'.format(
+            number(math.floor(runway['runway_days'])), number(runway['daily_burn']), runway['period'])
     if runway['runway_days'] is None:
-        return 'runway unbounded (no usage {0})'.format(runway['period'])
-    return 'runway {0} days at {1} a day ({2})'.format(
-        number(math.floor(runway['runway_days'])), number(runway['daily_burn']), runway['period'])
+        return 'runway unbounded (nothing spent in the last {0})'.format(window_text(runway['window']))
+    return _observed_runout(runway)
+
+
+def _observed_runout(runway):
+    ends = runway['runs_out_at']
+    when = ' ({0} UTC)'.format(ends[:16].replace('T', ' ')) if ends else ''
+    return 'run out in {0} days{1} at the observed pace of {2} credits a day'.format(
+        number(runway['runway_days']), when, number(round(runway['daily_burn'])))
 
 
 def _runway_failures(counted, runway, policy):
     failures = []
     if policy['min_runway_days'] and runway['runway_days'] is not None \
             and runway['runway_days'] < policy['min_runway_days']:
-        failures.append('Cicero credits run out too soon: {0} usable last {1} days at {2} a day ({3}), '
-                        '{4} days required'.format(
-                            number(counted), number(math.floor(runway['runway_days'])), number(runway['daily_burn']),
-                            runway['period'], number(policy['min_runway_days'])))
+        if runway['observed']:
+            failures.append('Cicero credits {0}; {1} required'.format(
+                _observed_runout(runway), _days(policy['min_runway_days'])))
+        else:
+            failures.append('Cicero credits run out too soon: {0} usable last {1} days at {2} a day ({3}), '
+                            '{4} days required'.format(
+                                number(counted), number(math.floor(runway['runway_days'])),
+                                number(runway['daily_burn']), runway['period'], number(policy['min_runway_days'])))
     limit = policy['max_expiring_unused']
-    if limit is not None and runway['expiring_unused'] > limit:
+    if limit is not None and runway['expiring_unused'] is not None and runway['expiring_unused'] > limit:
         failures.append('Cicero credits would expire unused: {0} expire before they can be spent at {1} a day '
                         '({2}), {3} allowed'.format(number(runway['expiring_unused']), number(runway['daily_burn']),
-                                                    runway['period'], number(limit)))
+                                                    runway['period'] or 'the observed pace', number(limit)))
     return failures
+
+
+def window_text(seconds):
+    """86400 -> '24 hours'; 1800 -> '30 minutes'."""
+    for unit, size in (('hour', 3600), ('minute', 60)):
+        if seconds >= size and seconds % size == 0:
+            return _plural(int(seconds // size), unit)
+    return _plural(number(seconds), 'second')
+
+
+def _days(days):
+    return _plural(number(days), 'day')
+
+
+def _plural(count, noun):
+    return '{0} {1}{2}'.format(count, noun, '' if str(count) == '1' else 's')
 
 
 def unreadable(message, policy, what='credits'):
@@ -171,6 +246,7 @@ def unreadable(message, policy, what='credits'):
     return dict(passed=False, message='Cicero {0} could not be read: {1}'.format(what, message), warning=None,
                 counted_credits=None, required_credits=required_credits(policy), shortfall=None,
                 counted_from=None, daily_burn=None, runway_days=None, expiring_unused=None, usage_period=None,
+                burn_rate_from=policy['burn_rate_from'], observed_daily_burn=None, runs_out_at=None,
                 policy=dict(policy), figures=None)
 
 

@@ -156,15 +156,47 @@ options:
     default: true
   min_runway_days:
     description:
-      - Fail when the counted credits would run out sooner than this many days at the average daily spend of
-        the last three full months (or of O(usage)). V(0) is off. No usage means an unbounded runway.
+      - Fail when the counted credits would run out sooner than this many days at the pace O(burn_rate_from)
+        names. V(0) is off. No spending means an unbounded runway.
     type: int
     default: 0
   max_expiring_unused:
     description:
-      - Fail when more credits than this would expire before they can be spent at the average daily spend of
-        the last three full months (or of O(usage)), spending the batch that expires first, first. Unset is off.
+      - Fail when more credits than this would expire before they can be spent at the pace O(burn_rate_from)
+        names, spending the batch that expires first, first. Unset is off.
     type: int
+  warn_runway_days:
+    description:
+      - Warn when the credits would run out sooner than this many days at the pace O(burn_rate_from) names but the
+        verdict passes. V(0) is off.
+    type: int
+    default: 0
+    version_added: 1.2.0
+  burn_rate_from:
+    description:
+      - The pace of the runway rules and of RV(daily_burn), RV(runway_days) and RV(runs_out_at).
+      - V(usage) - the average daily spend of the last three full months of the usage resource (or of O(usage)).
+      - V(observed) - the falls of the balance in O(history_path) over O(burn_window); a purchase raises the
+        balance and is not negative spending. Fewer than two readings give an unknown pace, which the verdict
+        says rather than guess. The usage resource is not read.
+      - V(both) - the faster of the two, the cautious choice.
+    type: str
+    choices: [usage, observed, both]
+    default: usage
+    version_added: 1.2.0
+  burn_window:
+    description: Seconds of readings the observed pace looks back over.
+    type: float
+    default: 86400
+    version_added: 1.2.0
+  history_path:
+    description:
+      - A file on the controller where each read's balance is recorded and from which the observed pace is judged
+        (RV(observed_daily_burn)). Written atomically under a lock, so that runs that overlap take turns; pruned to
+        O(burn_window); mode 0600; times and balances only, never a credential. A missing file starts a history,
+        a corrupt or foreign one is a warning and a fresh start; one that cannot be written fails the task.
+    type: path
+    version_added: 1.2.0
 '''
 
 EXAMPLES = r'''
@@ -248,22 +280,42 @@ figures:
   returned: always
   type: dict
 daily_burn:
-  description: Average daily credits spent over the usage period; null without usage.
+  description:
+    - Credits spent a day at the pace O(burn_rate_from) names (the usage period's average, or the observed pace);
+      null when that pace is unknown or was not read.
   returned: always
   type: float
   sample: 101.087
 runway_days:
-  description: Days the counted credits last at RV(daily_burn); null when unbounded or without usage.
+  description: Days the counted credits last at RV(daily_burn); null when unbounded (nothing spent) or unknown.
   returned: always
   type: float
   sample: 123.6
+runs_out_at:
+  description: When the counted credits run out at RV(daily_burn), ISO 8601 in UTC; null when nothing is spent or the pace is unknown.
+  returned: always
+  type: str
+  sample: "2026-12-14T09:00:00Z"
+  version_added: 1.2.0
+observed_daily_burn:
+  description: Credits a day spent over the readings of O(history_path) within O(burn_window) (only falls count); null with fewer than two readings or without a history.
+  returned: always
+  type: float
+  sample: 17280000.0
+  version_added: 1.2.0
+burn_rate_from:
+  description: The pace the verdict followed, as O(burn_rate_from) named it.
+  returned: always
+  type: str
+  sample: usage
+  version_added: 1.2.0
 expiring_unused:
-  description: Credits that expire before they can be spent at RV(daily_burn); null without usage.
+  description: Credits that expire before they can be spent at RV(daily_burn); null when the pace is unknown or was not read.
   returned: always
   type: int
   sample: 478
 usage_period:
-  description: The usage period behind RV(daily_burn), such as C(2026-08 to 2026-10); null without usage.
+  description: The usage period read, such as C(2026-08 to 2026-10); null when the usage was not read.
   returned: always
   type: str
 report_path:

@@ -12,21 +12,43 @@ lives in plugin_utils; what it calls is the modules' own client, parser, redacto
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from urllib.parse import urlsplit
+
+from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import redacted
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._pace import observed_daily_burn
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import evaluate, needs_usage, unreadable
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits, read_usage
 
 
-def read_verdict(client, params, policy, redactor):
+def read_verdict(client, params, policy, redactor, readings=None):
     """The verdict on one read of the account through `client`: the credits, and the usage only when a
     runway rule needs it. A failed read is a failed verdict whose message is the read's own, redacted,
-    naming which read failed; nothing is raised for it."""
+    naming which read failed; nothing is raised for it.
+
+    `readings` (plugin_utils/_readings.py) keeps the balances read so far: this read's joins them, and the
+    observed pace is judged from them.
+    """
+    now = _clock.utc_now()
     read = {}
     try:
-        read['credits'] = read_credits(client, params)
+        read['credits'] = read_credits(client, params, now)
         if needs_usage(policy):
-            read['usage'] = read_usage(client, params)
+            read['usage'] = read_usage(client, params, now)
     except CiceroError as exc:
         return unreadable(redacted(exc, redactor).message, policy, 'usage' if 'credits' in read else 'credits')
-    return evaluate(read['credits'], policy, read.get('usage'))
+    return evaluate(read['credits'], policy, read.get('usage'), observe(readings, read['credits'], policy, now), now)
+
+
+def account_label(api_url):
+    """The label of an account when none is given: the API URL's host name (no userinfo, no query)."""
+    return urlsplit(api_url).hostname or 'cicero'
+
+
+def observe(readings, credits, policy, now):
+    """The observed pace after recording this read's balance, or None when no readings are kept."""
+    if readings is None:
+        return None
+    kept = readings.add(now.timestamp(), credits['credit_balance'])
+    return dict(daily_burn=observed_daily_burn(kept, now.timestamp(), policy['burn_window']), readings=len(kept))

@@ -25,7 +25,8 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import policy_argument_spec, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
-from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
 
 SOURCE = 'melissa.cicero.credits'
 EVENT_KEY = 'cicero_credits'
@@ -44,10 +45,14 @@ def watch_argument_spec():
     spec = connection_argument_spec()
     spec.update(credits_options())
     spec.update(policy_argument_spec())
+    # The watch reads the balance every interval: its own readings give the pace, and the usage resource
+    # is not read at all unless burn_rate_from asks for it.
+    spec['burn_rate_from']['default'] = 'observed'
     spec.update(
         interval=dict(type='float', default=DEFAULT_INTERVAL),
         emit=dict(type='str', default='status', choices=list(EMIT_MODES)),
         account=dict(type='str'),
+        state_path=dict(type='path'),
     )
     return spec
 
@@ -91,7 +96,7 @@ def should_emit(emit, previous, current):
         return True
     if emit == 'status':
         return current['status'] != previous['status']
-    return _without_time(current) != _without_time(previous)
+    return _what_changes(current) != _what_changes(previous)
 
 
 def next_delay(interval, failures):
@@ -111,6 +116,7 @@ async def watch(queue, args, now=None):
     policy = policy_from(params)
     redactor = credential_redactor(params)
     client = client_from_params(params, redactor)
+    readings = open_readings(params, policy)
     url_filter = _RedactingFilter(redactor)
     # urllib3 logs each request line, query string and all, at DEBUG; ansible-rulebook -vv shows DEBUG.
     logging.getLogger('urllib3.connectionpool').addFilter(url_filter)
@@ -119,7 +125,7 @@ async def watch(queue, args, now=None):
     try:
         while True:
             read_at = now()
-            verdict = await in_thread(read_verdict, client, params, policy, redactor)
+            verdict = await in_thread(read_verdict, client, params, policy, redactor, readings)
             event = credits_event(verdict, read_at, params['account'])
             failures = failures + 1 if event['status'] == 'error' else 0
             _log_read(event, failures)
@@ -129,6 +135,17 @@ async def watch(queue, args, now=None):
             await asyncio.sleep(next_delay(params['interval'], failures))
     finally:
         logging.getLogger('urllib3.connectionpool').removeFilter(url_filter)
+
+
+def open_readings(params, policy):
+    """The watch's readings: in memory, bounded by the window, and with state_path in a file that a restarted
+    activation reads back. CiceroOptionError when the file cannot be used at all."""
+    label = params['account'] or account_label(params['api_url'])
+    try:
+        return Readings(policy['burn_window'], params['state_path'], label,
+                        warn=lambda message: logger.warning('%s: %s', SOURCE, message), strict=False)
+    except ReadingsError as exc:
+        raise CiceroOptionError('state_path: {0}'.format(exc))
 
 
 async def in_thread(func, *args):
@@ -166,8 +183,10 @@ def _log_read(event, failures):
         logger.info('%s%s: %s: %s', SOURCE, where, event['status'], event['message'])
 
 
-def _without_time(event):
-    return dict((key, value) for key, value in event.items() if key != 'read_at')
+def _what_changes(event):
+    """What `changes` compares: the status and the account's figures. Not the time of the read, nor what moves
+    with it alone (the observed pace over a growing span, the date the credits run out)."""
+    return event['status'], event['figures'], event['counted_credits'], event['required_credits']
 
 
 class _RedactingFilter(logging.Filter):

@@ -85,8 +85,8 @@ LOUD_CASES = [pytest.param(scenario, '-vvvv', marks=pytest.mark.matrix) for scen
 
 @pytest.mark.parametrize('scenario, loudness', LOUD_CASES)
 def test_key_never_shown_by_the_gate(ansible, fresh_simulator, scenario, loudness, tmp_path):
-    reports = dict((fmt, str(tmp_path / ('report.' + fmt))) for fmt in ('json', 'junit', 'openmetrics', 'dotenv',
-                                                                         'markdown'))
+    formats = ('json', 'junit', 'openmetrics', 'dotenv', 'markdown')
+    reports = dict((fmt, str(tmp_path / ('report.' + fmt))) for fmt in formats)
     github = dict(GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=str(tmp_path / 'summary.md'),
                   GITHUB_OUTPUT=str(tmp_path / 'outputs.txt'))
     log = tmp_path / 'ansible.log'

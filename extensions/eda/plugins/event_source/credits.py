@@ -26,9 +26,16 @@ description:
   - C(status) is V(ok); V(warn) (the gate passes, but the counted credits are below O(warn_credits));
     V(low) (the gate fails on the figures); or V(error) (the read failed; C(message) is the module's own
     message, naming the HTTP status and the API's error text).
-  - One request per read (plus the client's retries); the usage is read as well only when a runway rule
-    (O(min_runway_days), O(max_expiring_unused)) is set. Reads run in a thread, so a slow account never
-    holds up ansible-rulebook or another source.
+  - The forecast - the runway rules (O(min_runway_days), O(max_expiring_unused), O(warn_runway_days)) judge the
+    pace O(burn_rate_from) names; by default the pace the account is actually spending, observed from the
+    balances this source read in the last O(burn_window) seconds (only the falls count, a top-up is not
+    negative spending). Fewer than two readings give an unknown pace, and the verdict says so. Every event
+    carries C(observed_daily_burn) (credits a day, or null) and C(runs_out_at) (ISO 8601 UTC, null when nothing
+    is spent), and C(daily_burn) and C(runway_days) at the pace chosen.
+  - One request per read (plus the client's retries); the usage resource is read as well only when a runway
+    rule is set and O(burn_rate_from) is V(usage) or V(both). Reads run in a thread, so a slow account never
+    holds up ansible-rulebook or another source. The readings kept in memory are bounded by O(burn_window) -
+    memory stays flat however long the source runs.
   - While reads keep failing, the next read comes after 60 seconds, then 120, 240 and so on, never later
     than O(interval); after a good read the pace is O(interval) again.
   - The license key, password and session token appear in no event and no log line, in any spelling.
@@ -99,12 +106,40 @@ options:
     type: float
     default: 0
   min_runway_days:
-    description: V(low) when the counted credits would run out sooner than this at the last three months' spend.
+    description: V(low) when the counted credits would run out sooner than this many days at the pace O(burn_rate_from) names.
     type: int
     default: 0
   max_expiring_unused:
-    description: V(low) when more credits than this would expire before they can be spent. Unset is off.
+    description: V(low) when more credits than this would expire before they can be spent at that pace. Unset is off.
     type: int
+  warn_runway_days:
+    description:
+      - V(warn) when the credits would run out sooner than this many days at that pace, but the verdict passes.
+        V(0) is off.
+    type: int
+    default: 0
+    version_added: 1.2.0
+  burn_rate_from:
+    description:
+      - The pace of the runway rules. V(observed) - the falls of the balance this source read over O(burn_window)
+        (the usage resource is not read). V(usage) - the average daily spend of the last three full months of the
+        usage resource. V(both) - the faster of the two, the cautious choice.
+    type: str
+    choices: [usage, observed, both]
+    default: observed
+    version_added: 1.2.0
+  burn_window:
+    description: Seconds of readings the observed pace looks back over. Must be greater than 0.
+    type: float
+    default: 86400
+    version_added: 1.2.0
+  state_path:
+    description:
+      - A file that keeps the readings of O(burn_window), so that a restarted activation keeps its pace. Written
+        atomically, under a lock, with mode 0600; it holds times and balances, never a credential. A missing file
+        starts a history; a corrupt or foreign one is a warning and a fresh start. Its folder must exist.
+    type: path
+    version_added: 1.2.0
   interval:
     description: Seconds between reads. Must be greater than 0.
     type: float

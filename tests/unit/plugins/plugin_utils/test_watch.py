@@ -87,8 +87,9 @@ def test_event_is_the_verdict_with_status_time_and_account():
                          account='production')
 
 
-def event(status, balance, read_at='2026-11-25T08:00:00Z'):
-    return dict(status=status, figures={'credit_balance': balance}, read_at=read_at)
+def event(status, balance, read_at='2026-11-25T08:00:00Z', runs_out_at=None):
+    return dict(status=status, figures={'credit_balance': balance}, counted_credits=balance, required_credits=1,
+                read_at=read_at, runs_out_at=runs_out_at)
 
 
 @pytest.mark.parametrize('emit, previous, current, expected', [
@@ -96,6 +97,9 @@ def event(status, balance, read_at='2026-11-25T08:00:00Z'):
     ('status', event('ok', 1), event('ok', 2), False),
     ('status', event('ok', 1), event('warn', 1), True),
     ('changes', event('ok', 1), event('ok', 1, '2026-11-25T09:00:00Z'), False),
+    # The date the credits run out moves with the clock alone: not a change of the account.
+    ('changes', event('ok', 1, runs_out_at='2026-12-01T00:00:00Z'), event('ok', 1, runs_out_at='2026-12-02T00:00:00Z'),
+     False),
     ('changes', event('ok', 1), event('ok', 2), True),
     ('every', event('ok', 1), event('ok', 1), True),
 ])
@@ -153,7 +157,7 @@ def test_rulebook_arguments_arrive_as_text_and_eda_arguments_are_not_ours():
     assert (params['interval'], params['min_credits'], params['include_overdraft']) == (900.0, 1000, True)
     assert params['emit'] == 'status' and params['account'] is None
     assert dict((name, params[name]) for name in POLICY_DEFAULTS) == dict(
-        POLICY_DEFAULTS, min_credits=1000, include_overdraft=True)
+        POLICY_DEFAULTS, min_credits=1000, include_overdraft=True, burn_rate_from='observed')
 
 
 def test_environment_fallbacks_are_the_modules_also_for_empty_arguments(monkeypatch, fresh_simulator):
@@ -216,7 +220,8 @@ def test_one_request_per_read_without_runway_rules(fresh_simulator):
 
 
 def test_runway_rules_read_the_usage_too(fresh_simulator):
-    events = run_watch(args_for(fresh_simulator, 'heavy_usage', min_runway_days=60), until=lambda events: events)
+    events = run_watch(args_for(fresh_simulator, 'heavy_usage', min_runway_days=60, burn_rate_from='usage'),
+                       until=lambda events: events)
     assert events[0]['status'] == 'low' and 'run out too soon' in events[0]['message']
     assert events[0]['daily_burn'] > 0 and events[0]['usage_period']
     assert any(request.startswith('heavy_usage GET /account/usage/') for request in fresh_simulator.requests())

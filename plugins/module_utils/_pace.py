@@ -1,0 +1,58 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The pace the account is actually spending, from successive readings of its balance. Pure functions.
+
+Like Prometheus' increase() over a counter, only the falls of the balance count: a purchase raises it, and is
+not negative spending (it neither hides the pace nor makes it negative). Unlike predict_linear(), nothing is
+extrapolated: the pace is what was spent between the first and the last reading of the window, per day of
+that span. Fewer than two readings in the window, or no time between them, give an unknown pace (None).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from datetime import timedelta
+
+DAY_SECONDS = 86400.0
+PACE_SOURCES = ('usage', 'observed', 'both')
+DEFAULT_BURN_WINDOW = DAY_SECONDS
+# However short the interval and long the window, no more readings than this are kept: memory stays flat.
+MAX_READINGS = 10000
+
+
+def in_window(readings, now, window):
+    """The (epoch seconds, balance) readings taken within `window` seconds before `now`, oldest first, at most
+    MAX_READINGS of them. A reading from the future (a clock stepped back) is dropped, not trusted."""
+    kept = sorted((float(at), balance) for at, balance in readings if now - window <= float(at) <= now)
+    return kept[-MAX_READINGS:]
+
+
+def observed_daily_burn(readings, now, window):
+    """Credits spent a day over the readings of the window (only the falls count), or None when unknown."""
+    kept = in_window(readings, now, window)
+    if len(kept) < 2 or kept[-1][0] <= kept[0][0]:
+        return None
+    spent = sum(max(0, earlier - later) for (dummy, earlier), (dummy, later) in zip(kept, kept[1:]))
+    return spent * DAY_SECONDS / (kept[-1][0] - kept[0][0])
+
+
+def chosen_daily_burn(source, usage_burn, observed_burn):
+    """The pace the policy names: `usage` (the usage resource's average), `observed` (the readings), or
+    `both` (the faster of the two known ones, the cautious choice). None when the pace named is unknown."""
+    if source == 'usage':
+        return usage_burn
+    if source == 'observed':
+        return observed_burn
+    known = [burn for burn in (usage_burn, observed_burn) if burn is not None]
+    return max(known) if known else None
+
+
+def runs_out_at(counted, daily_burn, now):
+    """When `counted` credits are spent at `daily_burn` a day from `now` (aware datetime), or None when nothing
+    is spent or the pace is unknown."""
+    if not daily_burn or daily_burn <= 0:
+        return None
+    return now + timedelta(days=max(0, counted) / daily_burn)

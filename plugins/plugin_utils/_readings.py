@@ -1,0 +1,118 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The balances an account was read at, kept for the observed pace: in memory (the event source) and, with a
+path, in a file that outlives the process (the event source's state_path, the gate's history_path).
+
+The file holds readings only (time and balance) and the account's label: never a key, password or token. It
+is replaced atomically (write beside, rename), under an exclusive lock of its own so that two runs that overlap
+take turns instead of losing each other's readings, pruned to the window, and created with mode 0600. A missing
+file starts a history; a corrupt or foreign one is a named warning and a fresh start, never a crash.
+Controller-side only.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import contextlib
+import fcntl
+import json
+import os
+
+from ansible_collections.melissa.cicero.plugins.module_utils._pace import in_window
+
+FILE_FORMAT = 'melissa.cicero readings 1'
+
+
+class Readings:
+    """Readings of one account within `window` seconds. add() returns those to judge the pace with."""
+
+    def __init__(self, window, path=None, account=None, warn=None, strict=True):
+        """strict: a file that cannot be written raises ReadingsError (the gate fails naming it); otherwise it
+        is a warning and the readings live on in memory (the event source keeps watching)."""
+        self.window = window
+        self.path = path
+        self.account = account
+        self.strict = strict
+        self._warn = warn or (lambda message: None)
+        self._kept = []
+        if path:
+            with self._locked():
+                self._kept = self._load()
+
+    def add(self, at, balance):
+        """Record `balance` read at `at` (epoch seconds); the readings within the window of `at`, this one last."""
+        if not self.path:
+            self._kept = in_window(self._kept + [(at, balance)], at, self.window)
+            return list(self._kept)
+        try:
+            with self._locked():
+                # Another run may have added readings since: the file, not memory, is the history.
+                self._kept = in_window(self._load() + [(at, balance)], at, self.window)
+                self._store(self._kept)
+        except ReadingsError as exc:
+            if self.strict:
+                raise
+            self._warn('{0}; the readings are kept in memory only'.format(exc))
+            self._kept = in_window(self._kept + [(at, balance)], at, self.window)
+        return list(self._kept)
+
+    # -- the file ------------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _locked(self):
+        folder = os.path.dirname(os.path.abspath(self.path))
+        if not os.path.isdir(folder):
+            raise ReadingsError('the folder {0} of {1} does not exist'.format(folder, self.path))
+        try:
+            handle = os.open(self.path + '.lock', os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise ReadingsError('{0} cannot be locked: {1}'.format(self.path, exc.strerror or exc))
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(handle)  # closing releases the lock
+
+    def _load(self):
+        try:
+            with open(self.path, encoding='utf-8') as handle:
+                document = json.load(handle)
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError) as exc:
+            self._warn('{0} is not a readings file of this collection ({1}); starting a new history'.format(
+                self.path, getattr(exc, 'strerror', None) or exc))
+            return []
+        if not isinstance(document, dict) or document.get('format') != FILE_FORMAT:
+            self._warn('{0} is not a readings file of this collection; starting a new history'.format(self.path))
+            return []
+        if document.get('account') != self.account:
+            self._warn('{0} holds the readings of account {1!r}, not {2!r}; starting a new history'.format(
+                self.path, document.get('account'), self.account))
+            return []
+        try:
+            return [(float(at), int(balance)) for at, balance in document.get('readings', [])]
+        except (TypeError, ValueError):
+            self._warn('{0} holds readings that are not [time, balance] pairs; starting a new history'.format(
+                self.path))
+            return []
+
+    def _store(self, readings):
+        text = json.dumps(dict(format=FILE_FORMAT, account=self.account, readings=[list(r) for r in readings]))
+        partial = '{0}.{1}.partial'.format(self.path, os.getpid())
+        try:
+            handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+                stream.write(text)
+            os.replace(partial, self.path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.remove(partial)
+            raise ReadingsError('{0} could not be written: {1}'.format(self.path, exc.strerror or exc))
+
+
+class ReadingsError(Exception):
+    """A readings file that cannot be locked or written (a corrupt one is only a warning)."""

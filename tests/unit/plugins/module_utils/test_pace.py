@@ -1,0 +1,64 @@
+"""The observed pace (pure functions): the window, top-ups, too few readings, clock steps."""
+
+from datetime import datetime, timezone
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._pace import (
+    MAX_READINGS, chosen_daily_burn, in_window, observed_daily_burn, runs_out_at)
+
+HOUR = 3600.0
+NOW = 1_800_000_000.0
+
+
+def test_a_steady_fall_gives_its_pace_per_day():
+    readings = [(NOW - 2 * HOUR, 10000), (NOW - HOUR, 9900), (NOW, 9800)]
+    assert observed_daily_burn(readings, NOW, 86400) == 200 * 12  # 200 credits in 2 hours
+
+
+def test_a_top_up_is_not_negative_spending_and_does_not_hide_the_pace():
+    # 100 spent, +50,000 bought, 100 spent: 200 credits in 2 hours, as without the purchase.
+    readings = [(NOW - 2 * HOUR, 10000), (NOW - HOUR, 9900), (NOW - HOUR + 1, 59900), (NOW, 59800)]
+    assert observed_daily_burn(readings, NOW, 86400) == pytest.approx(2400.0)
+
+
+def test_only_the_window_counts():
+    readings = [(NOW - 30 * HOUR, 50000), (NOW - 2 * HOUR, 10000), (NOW, 9900)]
+    assert observed_daily_burn(readings, NOW, 86400) == 1200.0  # the 40,000 fall is older than the window
+    assert observed_daily_burn(readings, NOW, 40 * HOUR) == pytest.approx(40100 * 86400 / (30 * HOUR))
+
+
+@pytest.mark.parametrize('readings', [[], [(NOW, 5)], [(NOW - 90000, 10), (NOW, 5)], [(NOW, 10), (NOW, 5)]])
+def test_too_few_readings_in_the_window_give_an_unknown_pace(readings):
+    assert observed_daily_burn(readings, NOW, 86400) is None
+
+
+def test_an_idle_account_spends_nothing():
+    assert observed_daily_burn([(NOW - HOUR, 700), (NOW, 700)], NOW, 86400) == 0.0
+
+
+def test_readings_from_the_future_are_dropped_and_order_does_not_matter():
+    # The clock stepped back: a reading stamped after `now` is not trusted.
+    readings = [(NOW, 9800), (NOW - HOUR, 9900), (NOW + 5 * HOUR, 1)]
+    assert in_window(readings, NOW, 86400) == [(NOW - HOUR, 9900), (NOW, 9800)]
+    assert observed_daily_burn(readings, NOW, 86400) == 2400.0
+
+
+def test_the_readings_kept_are_bounded():
+    readings = [(NOW - n, 1000000 - n) for n in range(MAX_READINGS + 500)]
+    assert len(in_window(readings, NOW, 86400)) == MAX_READINGS
+
+
+@pytest.mark.parametrize('source, usage, observed, chosen', [
+    ('usage', 100.0, 500.0, 100.0), ('observed', 100.0, 500.0, 500.0), ('both', 100.0, 500.0, 500.0),
+    ('both', 300.0, None, 300.0), ('both', None, None, None), ('observed', 100.0, None, None),
+])
+def test_the_policy_names_the_pace(source, usage, observed, chosen):
+    assert chosen_daily_burn(source, usage, observed) == chosen
+
+
+def test_when_the_credits_run_out():
+    now = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
+    assert runs_out_at(10000, 17280000, now) == datetime(2026, 11, 27, 12, 0, 50, tzinfo=timezone.utc)
+    assert runs_out_at(10000, 0.0, now) is None and runs_out_at(10000, None, now) is None
+    assert runs_out_at(-5, 100, now) == now
