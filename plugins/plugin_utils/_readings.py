@@ -43,21 +43,28 @@ class Readings:
                 self._kept = self._load()
 
     def add(self, at, balance):
-        """Record `balance` read at `at` (epoch seconds); the readings within the window of `at`, this one last."""
+        """Record `balance` read at `at` (epoch seconds); returns the readings within the window of `at`."""
         if not self.path:
-            self._kept = in_window(self._kept + [(at, balance)], at, self.window)
-            return list(self._kept)
+            self._kept = self._pruned(self._kept + [(at, balance)])
+            return in_window(self._kept, at, self.window)
         try:
             with self._locked():
                 # Another run may have added readings since: the file, not memory, is the history.
-                self._kept = in_window(self._load() + [(at, balance)], at, self.window)
-                self._store(self._kept)
+                kept = self._pruned(self._load() + [(at, balance)])
+                self._store(kept)
+            self._kept = kept
         except ReadingsError as exc:
             if self.strict:
                 raise
             self._warn('{0}; the readings are kept in memory only'.format(exc))
-            self._kept = in_window(self._kept + [(at, balance)], at, self.window)
-        return list(self._kept)
+            self._kept = self._pruned(self._kept + [(at, balance)])
+        return in_window(self._kept, at, self.window)
+
+    def _pruned(self, readings):
+        """Sorted, without repeats, within the window of the newest. The newest, not this run's own time: a run
+        that read a moment before another but took the lock after it keeps the other's reading."""
+        kept = sorted(set((float(at), balance) for at, balance in readings))
+        return in_window(kept, kept[-1][0], self.window) if kept else []
 
     # -- the file ------------------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ __metaclass__ = type
 import json
 import math
 
+from datetime import datetime
+
 from shlex import quote as shell_quote
 
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import number
@@ -45,6 +47,13 @@ def _runway_text(verdict):
     return UNBOUNDED if runway == math.inf else str(runway)
 
 
+def _runs_out_seconds(verdict):
+    ends = verdict.get('runs_out_at')
+    if not ends:
+        return None
+    return (datetime.strptime(ends, '%Y-%m-%dT%H:%M:%SZ') - datetime(1970, 1, 1)).total_seconds()
+
+
 def _warned(verdict):
     return bool(verdict['passed'] and verdict['warning'])
 
@@ -71,8 +80,13 @@ GAUGES = (
      lambda verdict: _figure(verdict, 'credits_expiring_soon')),
     ('melissa_cicero_runway_days', 'Days the counted credits last at the recent daily spend (+Inf: no spend); '
      'written when a runway rule read the usage.', _runway),
-    ('melissa_cicero_daily_burn', 'Average credits spent a day over the usage period; written when a runway '
-     'rule read the usage.', lambda verdict: verdict['daily_burn']),
+    ('melissa_cicero_daily_burn', 'Credits spent a day at the pace the policy names (burn_rate_from); written '
+     'when that pace is known.', lambda verdict: verdict['daily_burn']),
+    ('melissa_cicero_observed_daily_burn', 'Credits spent a day over the recorded readings of the burn window '
+     '(only falls count); written when at least two readings give a pace.',
+     lambda verdict: verdict.get('observed_daily_burn')),
+    ('melissa_cicero_runs_out_timestamp_seconds', 'When the counted credits run out at daily_burn, in seconds '
+     'since the epoch; written when something is being spent.', lambda verdict: _runs_out_seconds(verdict)),
     ('melissa_cicero_last_read_timestamp_seconds', 'When the gate last read the Cicero account, in seconds since '
      'the epoch.', None),
 )
@@ -161,6 +175,7 @@ def dotenv_values(verdict):
         ('CICERO_COUNTED_CREDITS', _text(verdict['counted_credits'])),
         ('CICERO_REQUIRED_CREDITS', _text(verdict['required_credits'])),
         ('CICERO_RUNWAY_DAYS', _runway_text(verdict)),
+        ('CICERO_RUNS_OUT_AT', _text(verdict.get('runs_out_at'))),
     ]
 
 
@@ -188,6 +203,10 @@ def _shown_figures(verdict):
             ('expiring soon', _figure(verdict, 'credits_expiring_soon'))]
     if verdict['daily_burn'] is not None:
         rows += [('daily burn', verdict['daily_burn']), ('runway days', _runway_text(verdict))]
+    if verdict.get('observed_daily_burn') is not None:
+        rows.append(('observed daily burn', verdict['observed_daily_burn']))
+    if verdict.get('runs_out_at'):
+        rows.append(('runs out at', verdict['runs_out_at'].replace('T', ' ').replace('Z', ' UTC')))
     return [(label, 'n/a' if value is None else value if isinstance(value, str) else number(value))
             for label, value in rows]
 

@@ -1,9 +1,11 @@
 """The gate's arithmetic and messages (pure functions)."""
 
+from datetime import datetime, timezone
+
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    POLICY_DEFAULTS, check_policy, evaluate, number, required_credits, unreadable)
+    POLICY_DEFAULTS, check_policy, evaluate, needs_usage, number, required_credits, unreadable)
 
 
 def figures(balance=12500, overdraft=500, batches=((10000, 300), (2000, 20), (500, 10))):
@@ -122,3 +124,64 @@ def test_runway_figures_are_null_without_usage():
     verdict = evaluate(figures(), policy())
     assert (verdict['daily_burn'], verdict['runway_days'], verdict['expiring_unused'], verdict['usage_period']) == (
         None, None, None, None)
+
+
+# -- the forecast: the runway at the pace the policy names --------------------------------------------
+
+NOW = datetime(2026, 11, 27, 12, 17, 40, tzinfo=timezone.utc)
+
+
+def observed(daily_burn, readings=10):
+    return dict(daily_burn=daily_burn, readings=readings)
+
+
+def test_the_observed_pace_fails_a_runway_rule_with_the_date_the_credits_run_out():
+    # 10,000,000 credits at 17,280,000 a day (200 a second): 0.58 days, well above min_credits.
+    verdict = evaluate(figures(balance=10000000), policy(min_runway_days=1, burn_rate_from='observed'), None,
+                       observed(17280000.0), NOW)
+    assert verdict['message'] == ('Cicero credits run out in 0.6 days (2026-11-28 02:11 UTC) at the observed pace of '
+                                  '17,280,000 credits a day; 1 day required')
+    assert (verdict['passed'], verdict['runs_out_at'], verdict['daily_burn'], verdict['observed_daily_burn'],
+            verdict['burn_rate_from']) == (False, '2026-11-28T02:11:00Z', 17280000.0, 17280000.0, 'observed')
+
+
+def test_an_unknown_observed_pace_is_said_and_never_guessed():
+    verdict = evaluate(figures(), policy(min_runway_days=30, burn_rate_from='observed'), None, observed(None, 1), NOW)
+    assert verdict['passed'] is True and verdict['runway_days'] is None and verdict['runs_out_at'] is None
+    assert verdict['message'] == ('Cicero credits OK: 12,500 usable (12,500 balance), 1 required, runway unknown: '
+                                  '1 reading of the last 24 hours, 2 needed for a pace')
+
+
+def test_nothing_spent_is_an_unbounded_runway():
+    verdict = evaluate(figures(), policy(min_runway_days=30, burn_rate_from='observed'), None, observed(0.0), NOW)
+    assert verdict['passed'] is True and (verdict['runway_days'], verdict['runs_out_at']) == (None, None)
+    assert verdict['message'].endswith('runway unbounded (nothing spent in the last 24 hours)')
+
+
+@pytest.mark.parametrize('source, expected_burn', [('usage', 100), ('observed', 500.0), ('both', 500.0)])
+def test_burn_rate_from_chooses_the_pace_and_both_takes_the_faster(source, expected_burn):
+    verdict = evaluate(figures(), policy(min_runway_days=1, burn_rate_from=source), usage(100), observed(500.0), NOW)
+    assert verdict['daily_burn'] == expected_burn and verdict['observed_daily_burn'] == 500.0
+    assert verdict['runway_days'] == round(12500 / expected_burn, 1)
+
+
+def test_a_short_runway_warns_when_the_gate_passes():
+    verdict = evaluate(figures(), policy(warn_runway_days=30, burn_rate_from='observed'), None, observed(500.0), NOW)
+    assert verdict['passed'] is True
+    assert verdict['warning'] == ('Cicero credits running out: run out in 25 days (2026-12-22 12:17 UTC) at the '
+                                  'observed pace of 500 credits a day, below the warning level of 30 days')
+
+
+def test_the_usage_is_read_only_for_a_pace_that_needs_it():
+    assert not needs_usage(policy(min_runway_days=5, burn_rate_from='observed'))
+    assert needs_usage(policy(min_runway_days=5, burn_rate_from='both'))
+    assert needs_usage(policy(warn_runway_days=5))
+    assert not needs_usage(policy())
+
+
+@pytest.mark.parametrize('name, value, message', [
+    ('warn_runway_days', -1, 'warn_runway_days must be 0 or more, got -1'),
+    ('burn_window', 0, 'burn_window must be a number of seconds greater than 0, got 0'),
+])
+def test_pace_options_that_cannot_be_right_are_named(name, value, message):
+    assert check_policy(policy(**{name: value})) == message

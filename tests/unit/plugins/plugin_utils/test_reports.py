@@ -99,16 +99,17 @@ FIGURES_OF_PASS = dict(CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4
 
 @pytest.mark.parametrize('case, expected', [
     ('pass', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1000',
-                  CICERO_RUNWAY_DAYS='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required')),
+                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='',
+                  CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required')),
     ('warn', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='true', CICERO_REQUIRED_CREDITS='1000',
-                  CICERO_RUNWAY_DAYS='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
+                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
                   '(Cicero credits running low: 4,000 usable (4,000 balance), below the warning level of 5,000)')),
     ('runway', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1',
-                    CICERO_RUNWAY_DAYS='40.0', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1 '
+                    CICERO_RUNWAY_DAYS='40.0', CICERO_RUNS_OUT_AT='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1 '
                     'required, runway 40 days at 100 a day (2026-08 to 2026-10)')),
     ('unreadable', dict(CICERO_PASSED='false', CICERO_WARNING='false', CICERO_CREDIT_BALANCE='',
                         CICERO_AVAILABLE_CREDITS='', CICERO_COUNTED_CREDITS='', CICERO_REQUIRED_CREDITS='1',
-                        CICERO_RUNWAY_DAYS='', CICERO_MESSAGE='Cicero credits could not be read: Cicero API error '
+                        CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_MESSAGE='Cicero credits could not be read: Cicero API error '
                         '(HTTP 400): A detailed message | <about> the error.')),
 ])
 def test_dotenv_as_a_shell_reads_it(case, expected, tmp_path):
@@ -213,9 +214,24 @@ def test_github_publishes_summary_outputs_and_annotations(case, commands, tmp_pa
     assert dict(line.split('=', 1) for line in outputs.read_text().splitlines()) == dict(
         passed='false' if case == 'fail' else 'true', warning='true' if case == 'warn' else 'false',
         message=_reports.summary_line(verdict(case)), credit_balance='4000', available_credits='4500',
-        counted_credits='4000', required_credits='5000' if case == 'fail' else '1000', runway_days='')
+        counted_credits='4000', required_credits='5000' if case == 'fail' else '1000', runway_days='', runs_out_at='')
 
 
 def test_workflow_command_data_is_escaped_onto_one_line():
     assert _github.escape_data('100% done\r\nnext') == '100%25 done%0D%0Anext'
     assert _github.in_github_actions({'GITHUB_ACTIONS': 'true'}) and not _github.in_github_actions({})
+
+
+def test_the_forecast_in_every_report(tmp_path):
+    """At the observed pace of 1,000 credits a day, 4,000 credits run out four days after the read."""
+    forecast = evaluate(FIGURES, dict(POLICY_DEFAULTS, burn_rate_from='observed'), None,
+                        dict(daily_burn=1000.0, readings=5), READ_AT)
+    assert (forecast['runs_out_at'], forecast['observed_daily_burn'], forecast['runway_days']) == (
+        '2026-11-29T08:30:00Z', 1000.0, 4.0)
+    got = samples(_reports.render_openmetrics(forecast, 'a', READ_AT))
+    assert got['melissa_cicero_runs_out_timestamp_seconds'][0] == READ_AT.timestamp() + 4 * 86400
+    assert got['melissa_cicero_observed_daily_burn'][0] == 1000.0
+    read = read_dotenv(_reports.render_dotenv(forecast, 'a', READ_AT), tmp_path)
+    assert (read['CICERO_RUNS_OUT_AT'], read['CICERO_RUNWAY_DAYS']) == ('2026-11-29T08:30:00Z', '4.0')
+    assert 'runs_out_at=2026-11-29T08:30:00Z\n' in _github.output_lines(forecast)
+    assert '| runs out at | 2026-11-29 08:30:00 UTC |' in _reports.render_markdown(forecast, 'a', READ_AT)
