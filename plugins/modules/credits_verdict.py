@@ -292,13 +292,17 @@ runway_days:
   type: float
   sample: 123.6
 runs_out_at:
-  description: When the counted credits run out at RV(daily_burn), ISO 8601 in UTC; null when nothing is spent or the pace is unknown.
+  description:
+    - When the counted credits run out at RV(daily_burn), ISO 8601 in UTC.
+    - Null when nothing is spent or the pace is unknown.
   returned: always
   type: str
   sample: "2026-12-14T09:00:00Z"
   version_added: 1.2.0
 observed_daily_burn:
-  description: Credits a day spent over the readings of O(history_path) within O(burn_window) (only falls count); null with fewer than two readings or without a history.
+  description:
+    - Credits a day spent over the readings of O(history_path) within O(burn_window) (only falls count).
+    - Null with fewer than two readings or without a history.
   returned: always
   type: float
   sample: 17280000.0
@@ -310,7 +314,8 @@ burn_rate_from:
   sample: usage
   version_added: 1.2.0
 expiring_unused:
-  description: Credits that expire before they can be spent at RV(daily_burn); null when the pace is unknown or was not read.
+  description:
+    - Credits that expire before they can be spent at RV(daily_burn); null when the pace is unknown or was not read.
   returned: always
   type: int
   sample: 478
