@@ -10,6 +10,7 @@ expires at the midnight 21 days ahead and always reports expires_in_days 20.
 import json
 import math
 import os
+import time
 from datetime import datetime, timedelta, timezone
 
 OVERDRAFT_MESSAGE = 'This account has reached its overdraft limit. Please purchase more credits.'
@@ -212,6 +213,23 @@ def _falling(step):
     return (balance, 0, [batch(15000, balance, 30, 200.5, '298.00', '0.00')])
 
 
+# Accounts whose balance follows the clock (seconds since the simulator started or was reset), for the
+# observed pace: `draining` spends DRAIN_PER_SECOND credits a second (17,280,000 a day: 10,000,000 credits last
+# 0.58 days, far above any min_credits); `topped_up` spends the same and is bought TOP_UP credits TOP_UP_AFTER
+# seconds in; `idle` (above) never changes.
+DRAIN_START = 10000000
+DRAIN_PER_SECOND = 200
+TOP_UP = 5000000
+TOP_UP_AFTER = 3.0
+
+
+def _draining(state, topped_up=False):
+    started = state.setdefault('clock_started', time.time())
+    elapsed = time.time() - started
+    balance = int(DRAIN_START - DRAIN_PER_SECOND * elapsed) + (TOP_UP if topped_up and elapsed >= TOP_UP_AFTER else 0)
+    return (balance, 0, [batch(30000000, balance, 10, 300.5, '2980.00', '0.00')])
+
+
 # Melissa's own examples from its published API description, served byte for byte (published/README.md).
 PUBLISHED = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'published')
 PUBLISHED_ANSWERS = {'published': (200, 'credits_remaining'), 'published_error': (400, 'error_400')}
@@ -232,7 +250,7 @@ def key_echo_answer(fmt, shape, credential, raw_query):
 
 
 SCENARIOS = sorted(set(ACCOUNTS) | set(FAULTS) | set(TRANSIENT) | set(PUBLISHED_ANSWERS)
-                   | {'trickle', 'token_expired', 'falling', 'outage', 'key_echo'})
+                   | {'trickle', 'token_expired', 'falling', 'outage', 'key_echo', 'draining', 'topped_up'})
 
 
 def usage_results(name, first, last, today):
@@ -284,6 +302,8 @@ def credits_answer(name, fmt, shape, state, slow_seconds=5.0):
     changing = None
     if name == 'falling':
         changing = _falling(_step(state, 'falling'))
+    elif name in ('draining', 'topped_up'):
+        changing = _draining(state, topped_up=name == 'topped_up')
     elif name == 'outage' and _step(state, 'outage') in OUTAGE_REQUESTS:
         return Answer(502, 'text/html', HTML_502)
     account = name if name in ACCOUNTS else 'healthy'

@@ -6,6 +6,8 @@
 import asyncio
 import json
 import logging
+import os
+import re
 import time
 
 from datetime import datetime, timezone
@@ -279,3 +281,57 @@ def test_the_read_runs_in_a_daemon_thread_and_its_error_reaches_the_caller():
             await _watch.in_thread(fails)
         return await _watch.in_thread(lambda: 42)
     assert asyncio.run(drive()) == 42
+
+
+# -- the forecast: the pace the account is actually spending ---------------------------------------------
+
+def test_a_draining_account_turns_low_on_its_forecast_while_its_balance_is_far_above_min_credits(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'draining', min_credits=1000, min_runway_days=1),
+                       until=lambda events: len(events) >= 2)
+    first, second = events[:2]
+    # One reading gives no pace: the first verdict says so instead of guessing.
+    assert first['status'] == 'ok' and 'runway unknown: 1 reading of the last 24 hours' in first['message']
+    assert second['status'] == 'low' and second['figures']['credit_balance'] > 9000000
+    assert re.match(r'^Cicero credits run out in 0\.[56] days \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\) at the observed pace '
+                    r'of [\d,]+ credits a day; 1 day required$', second['message']), second['message']
+    assert 15e6 < second['observed_daily_burn'] < 20e6 and second['burn_rate_from'] == 'observed'
+    assert second['runs_out_at'] > second['read_at']
+    # The usage resource is never read for the observed pace.
+    assert not any(' GET /account/usage/' in request for request in fresh_simulator.requests())
+
+
+def test_a_top_up_is_not_negative_spending(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'topped_up', emit='every', interval=1.0),
+                       until=lambda events: len(events) >= 5)
+    balances = [event['figures']['credit_balance'] for event in events]
+    assert max(balances) - min(balances) > 4000000, balances  # the purchase happened between these reads
+    assert all(event['observed_daily_burn'] is None or 10e6 < event['observed_daily_burn'] < 25e6
+               for event in events), [event['observed_daily_burn'] for event in events]
+
+
+def test_an_idle_account_has_an_unbounded_runway(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'idle', emit='every', min_runway_days=30),
+                       until=lambda events: len(events) >= 2)
+    assert (events[1]['observed_daily_burn'], events[1]['runway_days'], events[1]['runs_out_at']) == (0.0, None, None)
+    assert events[1]['message'].endswith('runway unbounded (nothing spent in the last 24 hours)')
+
+
+def test_a_restarted_watch_keeps_its_pace_with_state_path(fresh_simulator, tmp_path):
+    state = str(tmp_path / 'cicero-state.json')
+    arguments = args_for(fresh_simulator, 'draining', min_runway_days=1, state_path=state, emit='every')
+    run_watch(arguments, until=lambda events: len(events) >= 2)
+    restarted = run_watch(arguments, until=lambda events: len(events) >= 1)
+    assert restarted[0]['status'] == 'low' and restarted[0]['observed_daily_burn'] is not None
+    assert KEY not in open(state).read() and oct(os.stat(state).st_mode & 0o777) == '0o600'
+
+
+def test_a_short_runway_puts_a_warn_event(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'draining', warn_runway_days=1), until=lambda events: len(events) >= 2)
+    assert events[1]['status'] == 'warn' and events[1]['warning'].startswith('Cicero credits running out: run out in')
+
+
+def test_a_state_path_in_a_missing_folder_is_refused_before_any_request(fresh_simulator, tmp_path):
+    with pytest.raises(CiceroOptionError, match=r'^state_path: the folder .*nowhere of .* does not exist$'):
+        run_watch(args_for(fresh_simulator, 'healthy', state_path=str(tmp_path / 'nowhere' / 's.json')),
+                  until=lambda events: False)
+    assert fresh_simulator.requests() == {}
