@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv java faketime collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
+.PHONY: help venv tools collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,46 +42,42 @@ demo: collection  ## the main job against the simulator
 # pytest exits 5 when it collects no tests; that fails the target on purpose: an empty suite is a bug.
 # The set-up first, then two lanes side by side (scripts/run-checks.sh): the integration tests and the matrix
 # in one, every single-process check in the other.
-CHECKS_SETUP := venv java faketime
+CHECKS_SETUP := venv tools
 CHECKS_LANE_1 := integration matrix
 CHECKS_LANE_2 := unit lint sanity units docs changelog ee bench-quick
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
 	@scripts/run-checks.sh "$(CHECKS_SETUP)" "$(CHECKS_LANE_1)" "$(CHECKS_LANE_2)"
 
-unit: venv faketime  ## unit tests (pytest, HTTP mocked with responses), today and ten years ahead
+unit: venv tools  ## unit tests (pytest, HTTP mocked with responses), today and ten years ahead
 	$(BIN)/python -m pytest tests/unit
 	@# No unit test may depend on today's date: the same suite again with the whole process tree's clock
 	@# (the code's, the tests' and the simulator's) ten years ahead.
 	faketime -f '+3650d' $(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
 
-# libfaketime (Debian's faketime), for the clock-shifted unit run; as root, the way CI runs.
-faketime:
-	@command -v faketime >/dev/null || { apt-get update -qq && apt-get install -y -qq faketime; }
 
-integration: venv java  ## build+install the collection, run ansible, ansible-playbook, ansible-rulebook against the simulator
+integration: venv tools  ## build+install the collection, run ansible, ansible-playbook, ansible-rulebook against the simulator
 	$(BIN)/python -m pytest -n auto tests/integration
 
-# ansible-rulebook runs its rules engine (Drools) on Java 17. This machine image ships it; where it does
-# not, Debian's package brings it (as root, the way CI runs).
-java:
-	@command -v java >/dev/null || { apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; }
-	@java -version 2>&1 | head -n 1
+# The tools the checks run that are not Python packages, from Debian's packages when missing (as root, the
+# way CI runs), in one apt-get: Java 17 for ansible-rulebook's rules engine (Drools); libfaketime for the
+# clock-shifted unit run; promtool (package prometheus) to check the example alerting rules.
+DEBIAN_TOOLS := java:openjdk-17-jre-headless faketime:faketime promtool:prometheus
+tools:  ## Java, faketime and promtool, installed with apt-get when missing
+	@missing="$(foreach tool,$(DEBIAN_TOOLS),$$(command -v $(word 1,$(subst :, ,$(tool))) >/dev/null || echo $(word 2,$(subst :, ,$(tool)))))"; \
+	if [ -n "$${missing// /}" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
+	@java -version 2>&1 | head -n 1; command -v faketime; promtool --version 2>&1 | head -n 1
 
 lint: venv  ## ansible-lint, production profile
 	PATH=$(abspath $(BIN)):$$PATH $(BIN)/ansible-lint --profile production
 
-sanity: venv  ## ansible-test sanity (all tests on 3.11, compile and import on the other Pythons)
-	scripts/ansible-test.sh $(BIN) sanity --python 3.11 --color no
-	for v in $(SANITY_TARGET_PYTHONS); do \
-	  PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) sanity --test compile --test import --color no --python $$v || exit 1; \
-	done
+# One ansible-test invocation each, without --python: every test on the controller's Python (3.11), and the
+# tests that run per Python version (compile, import; the unit tests) on every target Python installed. One
+# invocation rather than one per Python: ansible-test makes its own delegation environment per invocation.
+sanity: venv  ## ansible-test sanity (all tests on 3.11, compile and import on every target Python)
+	PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) sanity --color no
 
-# Not on 3.11: `make unit` runs the same tests with the same ansible-core on that Python; ansible-test's own
-# harness (collection loader, a fork per test) is proven on the others, controller tests included on 3.12+.
-units: venv  ## ansible-test units on every target Python installed other than 3.11
-	for v in $(SANITY_TARGET_PYTHONS); do \
-	  PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) units --venv --color no --python $$v || exit 1; \
-	done
+units: venv  ## ansible-test units on every target Python installed
+	PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) units --venv --color no
 
 docs: collection  ## every plugin and the role render; antsibull-docs lint
 	scripts/check-docs.sh $(BIN) $(COLLECTIONS)

@@ -86,7 +86,7 @@ GAUGES = (
      '(only falls count); written when at least two readings give a pace.',
      lambda verdict: verdict.get('observed_daily_burn')),
     ('melissa_cicero_runs_out_timestamp_seconds', 'When the counted credits run out at daily_burn, in seconds '
-     'since the epoch; written when something is being spent.', lambda verdict: _runs_out_seconds(verdict)),
+     'since the epoch; written when something is being spent.', _runs_out_seconds),
     ('melissa_cicero_last_read_timestamp_seconds', 'When the gate last read the Cicero account, in seconds since '
      'the epoch.', None),
 )

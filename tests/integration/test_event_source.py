@@ -154,3 +154,22 @@ def test_the_guides_command_line_example_works_as_written(ansible_env):
                  'Cicero account cicero is low: Cicero credits too low: 800 usable (800 balance), 1,000 required'):
         assert line in shown and line in guide, line
     assert 'any-key' not in shown
+
+
+def test_a_draining_account_turns_low_on_its_forecast_and_a_restart_keeps_the_pace(rulebook, fresh_simulator, tmp_path):
+    """The balance stays above 9,000,000 credits, far above min_credits; the forecast says they run out today."""
+    state = str(tmp_path / 'cicero-readings.json')
+    variables = dict(cicero_interval=1, cicero_account='prod', cicero_min_runway_days=1, cicero_state_path=state)
+    env = dict(MELISSA_CICERO_API_URL=fresh_simulator.url('draining'))
+    rc, output = rulebook('melissa.cicero.credits_alert', variables,
+                          done=lambda output: 'Cicero account prod is low' in output, env=env)
+    ok, low = positions(output, 'Cicero account prod is ok: Cicero credits OK: ',
+                        'Cicero account prod is low: Cicero credits run out in 0.')
+    assert ok < low and 'runway unknown: 1 reading of the last 24 hours' in output[ok:low], output
+    assert re.search(r"'observed_daily_burn': 1\d,\d{3},\d{3}|'observed_daily_burn': 1\d{7}", output), output
+    assert "'runs_out_at': '" in output
+    # Restarted with the same state_path: the first event already knows the pace.
+    rc, output = rulebook('melissa.cicero.credits_alert', variables, env=env,
+                          done=lambda output: 'Cicero account prod is' in output)
+    assert 'Cicero account prod is low: Cicero credits run out in 0.' in output and 'runway unknown' not in output
+    assert_no_secret(output + open(state).read(), LICENSE_KEY)

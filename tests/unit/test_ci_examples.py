@@ -4,6 +4,7 @@ outputs and metrics the gate writes."""
 import json
 import os
 import re
+import subprocess
 
 import yaml
 
@@ -90,3 +91,33 @@ def test_prometheus_rules_use_only_metrics_the_gate_writes():
     used = {name for rule in rules for name in re.findall(r'\bmelissa_cicero_\w+', rule['expr'])}
     assert {'melissa_cicero_available_credits', 'melissa_cicero_runway_days'} <= used
     assert used <= {name for name, help_text, value_of in _reports.GAUGES}
+
+
+def promtool(*args, cwd=None):
+    """The real promtool (Debian's prometheus package, installed by `make tools`): a missing one fails."""
+    return subprocess.run(['promtool'] + list(args), capture_output=True, text=True, check=False, cwd=cwd)
+
+
+def test_promtool_accepts_the_alerting_rules():
+    checked = promtool('check', 'rules', os.path.join(EXAMPLES, 'prometheus-rules.yml'))
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert 'SUCCESS: 6 rules found' in checked.stdout, checked.stdout
+
+
+def test_the_predict_linear_rule_fires_for_a_draining_account_and_not_for_a_quiet_one(tmp_path):
+    # 2,000 credits spent every 15 minutes: 192,000 a day, so 100,000 credits are gone within a week.
+    (tmp_path / 'rules-test.yml').write_text(yaml.safe_dump({
+        'rule_files': [os.path.join(EXAMPLES, 'prometheus-rules.yml')],
+        'evaluation_interval': '1m',
+        'tests': [{
+            'interval': '15m',
+            'input_series': [
+                {'series': 'melissa_cicero_available_credits{account="prod"}', 'values': '100000-2000x40'},
+                {'series': 'melissa_cicero_available_credits{account="quiet"}', 'values': '100000x40'}],
+            'alert_rule_test': [{
+                'eval_time': '8h', 'alertname': 'CiceroCreditsRunOutThisWeek',
+                'exp_alerts': [{'exp_labels': {'severity': 'warning', 'account': 'prod'}, 'exp_annotations': {
+                    'summary': "Cicero credits of prod run out within a week at the last 6 hours' pace"}}]}],
+        }]}))
+    tested = promtool('test', 'rules', 'rules-test.yml', cwd=str(tmp_path))
+    assert tested.returncode == 0, tested.stdout + tested.stderr

