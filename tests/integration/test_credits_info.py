@@ -2,11 +2,15 @@
 
 import glob
 import os
+import shutil
+import subprocess
+import sys
 import tarfile
 
 import pytest
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(sys.executable)
 
 FIGURES = ('credit_balance', 'overdraft_limit', 'available_credits', 'usable_batches', 'credits_expiring_soon',
            'next_expiration', 'messages', 'expiring_within_days', 'changed')
@@ -239,3 +243,29 @@ def test_tarball_holds_what_users_need_and_nothing_else(collections_path):
                 or '__pycache__' in name or name.endswith(('.pyc', '.tar.gz'))
                 or name in ('Makefile', 'pytest.ini', 'requirements-dev.txt', '.gitignore', '.ansible-lint')]
     assert unwanted == []
+
+
+def test_clutter_in_the_clone_never_enters_the_tarball(tmp_path):
+    """A virtual environment, a build folder and a simulator log in the clone, as a user's guide run leaves
+    them: the tarball built there lists exactly the files of a tarball built from a clean copy."""
+    listed = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard'], cwd=REPO_ROOT, capture_output=True,
+                            text=True, check=True).stdout.split()
+    tarballs = {}
+    for copy in ('clean', 'cluttered'):
+        tree = tmp_path / copy
+        for name in listed:
+            if os.path.isfile(os.path.join(REPO_ROOT, name)):
+                os.makedirs(str((tree / name).parent), exist_ok=True)
+                shutil.copy2(os.path.join(REPO_ROOT, name), str(tree / name))
+        if copy == 'cluttered':
+            for name in ('eda/pyvenv.cfg', 'eda/bin/python', 'eda/lib/python3.11/site-packages/ansible/__init__.py',
+                         'build/lib/x.py', 'simulator.log', 'docs/watch.log', 'tests/simulator/sim.log'):
+                (tree / name).parent.mkdir(parents=True, exist_ok=True)
+                (tree / name).write_text('clutter')
+        subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', str(tree), '--output-path',
+                        str(tmp_path / (copy + '-dist'))], check=True, capture_output=True)
+        tarball, = glob.glob(str(tmp_path / (copy + '-dist') / 'melissa-cicero-*.tar.gz'))
+        with tarfile.open(tarball) as archive:
+            tarballs[copy] = sorted(member.name for member in archive.getmembers())
+    assert tarballs['cluttered'] == tarballs['clean']
+    assert 'README.md' in tarballs['clean'] and len(tarballs['clean']) > 50

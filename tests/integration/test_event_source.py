@@ -128,7 +128,8 @@ def test_an_api_error_is_an_error_event_with_the_apis_text(rulebook, fresh_simul
 def test_the_guides_command_line_example_works_as_written(ansible_env):
     """docs/watch-credits-with-eda.md: the block that starts the simulator and ansible-rulebook, run by bash."""
     guide = open(os.path.join(REPO, 'docs', 'watch-credits-with-eda.md')).read()
-    block, = [block for block in re.findall(r'```sh\n(.*?)```', guide, re.S) if 'ansible-rulebook -i' in block]
+    block, = [block for block in re.findall(r'```sh\n(.*?)```', guide, re.S)
+              if 'ansible-rulebook -i' in block and '--scenario falling' in block]
     env = dict(ansible_env)
     env.pop('MELISSA_LICENSE_KEY')
     with tempfile.TemporaryFile('w+') as output:
@@ -168,6 +169,13 @@ def test_a_draining_account_turns_low_on_its_forecast_and_a_restart_keeps_the_pa
     assert ok < low and 'runway unknown: 1 reading of the last 24 hours' in output[ok:low], output
     assert re.search(r"'observed_daily_burn': 1\d,\d{3},\d{3}|'observed_daily_burn': 1\d{7}", output), output
     assert "'runs_out_at': '" in output
+    # The guide shows these two lines (its figures are those of a run; the date and the pace move a little).
+    guide = open(os.path.join(REPO, 'docs', 'watch-credits-with-eda.md')).read()
+    shape = re.compile(r'Cicero account \w+ is (ok|low): Cicero credits (OK: [\d,]+ usable \([\d,]+ balance\), 1,000 '
+                       r'required, runway unknown: 1 reading of the last 24 hours, 2 needed for a pace|run out in 0\.\d '
+                       r'days \([\d :-]+ UTC\) at the observed pace of [\d,]+ credits a day; 1 day required)')
+    assert [match.group(1) for match in shape.finditer(guide)] == ['ok', 'low']
+    assert [match.group(1) for match in shape.finditer(output)][:2] == ['ok', 'low'], output
     # Restarted with the same state_path: the first event already knows the pace.
     rc, output = rulebook('melissa.cicero.credits_alert', variables, env=env,
                           done=lambda output: 'Cicero account prod is' in output)
