@@ -30,3 +30,11 @@ if MELISSA_CICERO_API_URL=$SIMULATOR_URL/low_balance/v3.1 \
   echo "unexpected: the gate passed" >&2; exit 1
 fi
 echo "(exit code non-zero, as a CI job needs)"
+
+step "Next: the module, the gate and the watch from this clone (README, after the Quick start)"
+cat <<'HINT'
+. .venv/bin/activate && export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections MELISSA_LICENSE_KEY=any-key
+python3 tests/simulator/cicero_simulator.py --port 8765 &     # the simulator; `kill %1` stops it
+export MELISSA_CICERO_API_URL=http://127.0.0.1:8765/v3.1
+ansible localhost -m melissa.cicero.melissa_credits_info
+HINT

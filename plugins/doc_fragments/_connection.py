@@ -51,7 +51,7 @@ options:
     description:
       - Seconds to wait for the connection and for each read; an attempt that is still receiving
         the answer this long after it was sent is cut off.
-      - One call takes at most C((retries + 1) x 2 x timeout + retries x 60) seconds in the worst case.
+      - One call takes at most (O(retries) + 1) x 2 x O(timeout) + O(retries) x 60 seconds in the worst case.
     type: float
     default: 30
   retries:
