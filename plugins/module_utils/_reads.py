@@ -37,8 +37,18 @@ def read_credits(client, params, now=None):
 
 
 def read_usage(client, params, now=None):
-    first, last = resolve_period(params.get('start'), params.get('end'), (now or _clock.utc_now()).date())
+    today = (now or _clock.utc_now()).date()
+    first, last = resolve_period(params.get('start'), params.get('end'), today)
     results, messages = decode_envelope(client.get(usage_path(first, last)), client.fmt, expect='list')
     usage = summarise_usage(results, first, last)
     usage['messages'] = messages
+    if first.first_day > today:
+        # Nothing can have been spent in a period that has not begun: 0.0 a day would read as a quiet account.
+        usage['average_daily_credits'] = None
+        usage['warnings'] = ['the usage period {0} has not begun yet (today is {1} in UTC): no average daily spend '
+                             'can be given'.format(_period_text(first, last), today.isoformat())]
     return usage
+
+
+def _period_text(first, last):
+    return str(first) if str(first) == str(last) else '{0} to {1}'.format(first, last)

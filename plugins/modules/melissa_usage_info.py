@@ -132,7 +132,9 @@ credits_used_by_type:
       type: int
   sample: [{"type": "legislative_district", "credits_used": 12000}, {"type": "official", "credits_used": 3100}]
 average_daily_credits:
-  description: RV(credits_used) divided by RV(period_days).
+  description:
+    - RV(credits_used) divided by RV(period_days).
+    - Null, with a warning, for a period that has not begun yet (nothing can have been spent in it).
   returned: success
   type: float
   sample: 164.1304

@@ -118,3 +118,27 @@ def test_xml_usage_shapes_give_the_json_month(results_xml):
 def test_wrong_usage_shapes_name_the_field(results, message):
     with pytest.raises(CiceroResponseError, match=message):
         summarise_usage(results, Period(2026, 9), Period(2026, 10))
+
+
+class FakeClient:
+    """Answers every usage read with no months, as the API does for a period without activity."""
+    fmt = 'json'
+
+    def __init__(self):
+        self.paths = []
+
+    def get(self, path):
+        from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
+        self.paths.append(path)
+        return Reply(200, 'OK', 'application/json', b'{"response": {"errors": [], "messages": [], "results": []}}')
+
+
+def test_a_period_that_has_not_begun_warns_instead_of_averaging_zero(clock):
+    from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_usage
+    client = FakeClient()
+    usage = read_usage(client, dict(start='2027-03', end=None))  # the clock says 2026-11-15
+    assert usage['average_daily_credits'] is None and client.paths == ['/account/usage/2027-03']
+    assert usage['warnings'] == ['the usage period 2027-03 has not begun yet (today is 2026-11-15 in UTC): no '
+                                 'average daily spend can be given']
+    begun = read_usage(client, dict(start='2026-10', end='2026-12'))
+    assert begun['average_daily_credits'] == 0.0 and 'warnings' not in begun
