@@ -1,6 +1,7 @@
 """The AWX credential type injects exactly the environment variables the collection reads."""
 
 import os
+import re
 
 import yaml
 
@@ -59,3 +60,19 @@ def test_an_empty_injected_variable_counts_as_unset(monkeypatch):
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
     params = ArgumentSpecValidator(_connection.connection_argument_spec()).validate({}).validated_parameters
     assert (params['api_url'], params['license_key']) == (_connection.DEFAULT_API_URL, 'awx-key')
+
+
+def test_the_environment_images_pin_the_tested_ansible_core_and_this_release():
+    """The EE and DE files, and the EE guide's copy, ask for the ansible-core the suite runs by default and
+    for this collection's version or later, and tag the image with it."""
+    docs = os.path.join(REPO, 'docs')
+    with open(os.path.join(REPO, 'galaxy.yml')) as handle:
+        version = yaml.safe_load(handle)['version']
+    guide = open(os.path.join(docs, 'execution-environments.md')).read()
+    block = re.search(r'```yaml\n(.*?)```', guide, re.S).group(1)
+    for text in (open(os.path.join(docs, 'execution-environment', 'execution-environment.yml')).read(), block,
+                 open(os.path.join(docs, 'decision-environment', 'decision-environment.yml')).read()):
+        image = yaml.safe_load(text)
+        assert image['dependencies']['ansible_core']['package_pip'] == 'ansible-core>=2.19,<2.20'
+        assert image['dependencies']['galaxy']['collections'][0]['version'] == '>=' + version
+    assert 'registry.example.com/cicero-ee:{0}'.format(version) in guide

@@ -121,3 +121,14 @@ def test_the_predict_linear_rule_fires_for_a_draining_account_and_not_for_a_quie
         }]}))
     tested = promtool('test', 'rules', 'rules-test.yml', cwd=str(tmp_path))
     assert tested.returncode == 0, tested.stdout + tested.stderr
+
+
+def test_the_eda_guide_names_every_variable_the_rulebooks_read():
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    guide = open(os.path.join(repo, 'docs', 'watch-credits-with-eda.md')).read()
+    rulebooks = os.path.join(repo, 'extensions', 'eda', 'rulebooks')
+    read = set()
+    for name in os.listdir(rulebooks):
+        read.update(re.findall(r'\b(cicero_\w+)\b', open(os.path.join(rulebooks, name)).read()))
+    assert len(read) >= 10, read
+    assert sorted(variable for variable in read if '`{0}`'.format(variable) not in guide) == []
