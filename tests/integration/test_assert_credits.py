@@ -251,3 +251,16 @@ def test_gate_reads_with_the_controller_python_whatever_localhost_runs(ansible, 
     assert module.rc != 0 and 'requests' in module.output, module.output
     assert_passes_with(ansible(['ansible-playbook', '-i', str(inventory), GATE], env=env),
                        'Cicero credits OK: 12,500 usable (12,500 balance), 1 required')
+
+
+def test_every_warning_of_a_bare_check_credits_run_is_explained_in_the_gate_guide(ansible, simulator, here):
+    run = ansible(['ansible-playbook', GATE], env={'MELISSA_CICERO_API_URL': simulator.url(),
+                                                   'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'true',
+                                                   'ANSIBLE_LOCALHOST_WARNING': 'true'})
+    assert run.rc == 0, run.output
+    warnings = re.findall(r'\[WARNING\]: (.*?)(?:\n(?!\S)|$)', run.output, re.M)
+    assert len(warnings) == 2, run.output
+    with open(here('../../docs/gate-a-deployment.md')) as handle:
+        guide = ' '.join(handle.read().split())
+    for warning in warnings:
+        assert ' '.join(warning.split()) in guide, warning

@@ -132,3 +132,11 @@ def test_the_eda_guide_names_every_variable_the_rulebooks_read():
         read.update(re.findall(r'\b(cicero_\w+)\b', open(os.path.join(rulebooks, name)).read()))
     assert len(read) >= 10, read
     assert sorted(variable for variable in read if '`{0}`'.format(variable) not in guide) == []
+
+
+def test_every_ci_example_says_no_inventory_is_needed():
+    """A bare ansible-playbook melissa.cicero.check_credits warns twice about the inventory it does not need."""
+    for name in ('github-actions.yml', 'gitlab-ci.yml', 'Jenkinsfile'):
+        example = text(name)
+        for variable in ('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'ANSIBLE_LOCALHOST_WARNING'):
+            assert re.search(variable + r"""['"]?\s*[:=]\s*['"]false['"]""", example), (name, variable)
