@@ -22,7 +22,21 @@ reports=$PWD/.build/demo-reports && mkdir -p "$reports"
 ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000 -e assert_credits_account=demo \
   -e "{\"assert_credits_reports\": {\"junit\": \"$reports/cicero.xml\", \"openmetrics\": \"$reports/cicero.prom\", \"dotenv\": \"$reports/cicero.env\"}}" >/dev/null
 echo "--- $reports/cicero.env"; cat "$reports/cicero.env"
-echo "--- $reports/cicero.prom (samples)"; grep -v '^#' "$reports/cicero.prom"
+cat <<'NOTE'
+    "usable" in the message is what the gate counted (the balance, or with assert_credits_include_overdraft
+    the balance plus the overdraft limit); AVAILABLE_CREDITS is always the balance plus the overdraft limit.
+    RUNWAY_DAYS and RUNS_OUT_AT are empty: no runway rule asked for a pace (assert_credits_min_runway_days,
+    or assert_credits_history_path with assert_credits_burn_rate_from=observed); a runway that never ends
+    would read "unbounded".
+NOTE
+echo "--- $reports/cicero.prom (samples; the last read's time shown as a date beside its epoch seconds)"
+grep -v '^#' "$reports/cicero.prom" | while read -r name value; do
+  if [[ $name == *timestamp_seconds* ]]; then
+    printf '%s %s   (%s)\n' "$name" "$value" "$(date -u -d "@$(printf "%.0f" "$value")" '+%Y-%m-%d %H:%M:%S UTC' 2>/dev/null || true)"
+  else
+    printf '%s %s\n' "$name" "$value"
+  fi
+done
 
 step "CI gate that stops a deployment: the low_balance account, 5000 credits required"
 if MELISSA_CICERO_API_URL=$SIMULATOR_URL/low_balance/v3.1 \
