@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv tools collection demo test unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
+.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -47,6 +47,10 @@ CHECKS_LANE_1 := integration matrix
 CHECKS_LANE_2 := unit lint sanity units docs changelog ee bench-quick
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
 	@scripts/run-checks.sh "$(CHECKS_SETUP)" "$(CHECKS_LANE_1)" "$(CHECKS_LANE_2)"
+
+check: venv tools  ## the quick loop while you work: unit tests, then the integration tests marked matrix (every entry point)
+	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python -m pytest -q -n auto -m "matrix and not rulebook" tests/integration
 
 unit: venv tools  ## unit tests (pytest, HTTP mocked with responses), today and ten years ahead
 	$(BIN)/python -m pytest tests/unit
