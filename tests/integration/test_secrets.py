@@ -43,8 +43,14 @@ def verbose(ansible, tmp_path):
     return run
 
 
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-@pytest.mark.parametrize('scenario', FAULTS)
+# Scenarios whose answer is written in the format asked for run in both; a proxy's HTML page, a timeout or a
+# status line is the same whatever the format, and runs once.
+IN_THE_FORMAT = ('healthy', 'bad_request', 'error_in_200', 'unauthorized', 'malformed', 'missing_results', 'bad_batch',
+                 'bad_number', 'key_echo')
+
+
+@pytest.mark.parametrize('scenario, fmt', [(scenario, fmt) for scenario in FAULTS for fmt in ('json', 'xml')
+                                           if fmt == 'json' or scenario in IN_THE_FORMAT])
 def test_key_never_shown_by_the_module(verbose, fresh_simulator, scenario, fmt):
     run, seen = verbose(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a',
                          'api_url={0} format={1} timeout=1 retries=1'.format(fresh_simulator.url(scenario), fmt)])
@@ -55,8 +61,7 @@ def test_key_never_shown_by_the_module(verbose, fresh_simulator, scenario, fmt):
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
-@pytest.mark.matrix
-@pytest.mark.parametrize('scenario', ['healthy', 'token_expired', 'bad_request', 'html_502', 'key_echo'])
+@pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), pytest.param('token_expired', marks=pytest.mark.matrix), 'bad_request', 'html_502', 'key_echo'])
 def test_password_and_tokens_never_shown(verbose, fresh_simulator, scenario):
     run, seen = verbose(
         ['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a',
@@ -79,7 +84,10 @@ LOUDNESS = {
     '-vvv': {'ANSIBLE_DISPLAY_ARGS_TO_STDOUT': 'true'},
     '-vvvv': {'ANSIBLE_DISPLAY_ARGS_TO_STDOUT': 'true', 'ANSIBLE_DEBUG': '1'},
 }
-LOUD_CASES = [pytest.param(scenario, '-vvvv', marks=pytest.mark.matrix) for scenario in sorted(GATE_OUTCOMES)] + [
+# The matrix legs run pass, low and an API error that echoes the key, at the loudest.
+LOUD_CASES = [pytest.param(scenario, '-vvvv', marks=[pytest.mark.matrix] if scenario in ('healthy', 'low_balance',
+                                                                                         'key_echo') else [])
+              for scenario in sorted(GATE_OUTCOMES)] + [
     (scenario, loudness) for scenario in ('healthy', 'low_balance') for loudness in ('-v', '-vv', '-vvv')]
 
 
@@ -123,8 +131,7 @@ def test_key_never_shown_by_the_usage_module(verbose, fresh_simulator, scenario)
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
-@pytest.mark.matrix
-@pytest.mark.parametrize('scenario', ['healthy', 'error_in_200', 'unavailable', 'key_echo'])
+@pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), 'error_in_200', pytest.param('unavailable', marks=pytest.mark.matrix), 'key_echo'])
 def test_key_never_shown_by_the_lookup(verbose, fresh_simulator, scenario):
     run, seen = verbose(['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a',
                          "msg={{ lookup('melissa.cicero.credits', retries=1) }}"],
