@@ -14,10 +14,10 @@ COUNTERS = {
     'pytest': (re.compile(r'^=*\s*(\d+) passed', re.M), 'tests'),
     'sanity': (re.compile(r'^Running sanity test ', re.M), 'sanity tests'),
     'lint': (re.compile(r'in (\d+) files processed'), 'files'),
-    'docs': (re.compile(r'^ansible-doc renders (\d+) ', re.M), 'docs'),
+    'docs': (re.compile(r'^ansible-doc renders (\d+) ', re.M), 'plugins and roles rendered'),
     'ee': (re.compile(r'^Complete! The build context', re.M), 'contexts'),
     'changelog': (re.compile(r'^antsibull-changelog lint: (\d+) ', re.M), 'fragments'),
-    'bench-quick': (re.compile(r'^(B\d) ', re.M), 'benchmarks'),
+    'bench-quick': (re.compile(r'^\| (B\d) \|', re.M), 'benchmarks'),
 }
 KIND = {'unit': 'pytest', 'integration': 'pytest', 'units': 'pytest', 'matrix': 'pytest'}
 
@@ -28,7 +28,7 @@ def passed(target, log):
         return ''
     found = pattern.findall(log)
     numbers = [int(item) for item in found if isinstance(item, str) and item.isdigit()]
-    count = sum(numbers) if numbers else len(found)
+    count = sum(numbers) if numbers else len(set(found))
     return '{0} {1}'.format(count, unit)
 
 
