@@ -15,7 +15,7 @@ COUNTERS = {
     'sanity': (re.compile(r'^Running sanity test ', re.M), 'sanity tests'),
     'lint': (re.compile(r'in (\d+) files processed'), 'files'),
     'docs': (re.compile(r'^ansible-doc renders (\d+) ', re.M), 'plugins and roles rendered'),
-    'ee': (re.compile(r'^Complete! The build context', re.M), 'contexts'),
+    'ee': (re.compile(r'^Complete! The build context can be found at: (\S+)', re.M), 'contexts'),
     'changelog': (re.compile(r'^antsibull-changelog lint: (\d+) ', re.M), 'fragments'),
     'bench-quick': (re.compile(r'^\| (B\d) \|', re.M), 'benchmarks'),
 }
