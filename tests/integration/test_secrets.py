@@ -61,7 +61,9 @@ def test_key_never_shown_by_the_module(verbose, fresh_simulator, scenario, fmt):
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
-@pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), pytest.param('token_expired', marks=pytest.mark.matrix), 'bad_request', 'html_502', 'key_echo'])
+@pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix),
+                                      pytest.param('token_expired', marks=pytest.mark.matrix),
+                                      'bad_request', 'html_502', 'key_echo'])
 def test_password_and_tokens_never_shown(verbose, fresh_simulator, scenario):
     run, seen = verbose(
         ['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a',
@@ -131,7 +133,8 @@ def test_key_never_shown_by_the_usage_module(verbose, fresh_simulator, scenario)
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
-@pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), 'error_in_200', pytest.param('unavailable', marks=pytest.mark.matrix), 'key_echo'])
+@pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), 'error_in_200',
+                                      pytest.param('unavailable', marks=pytest.mark.matrix), 'key_echo'])
 def test_key_never_shown_by_the_lookup(verbose, fresh_simulator, scenario):
     run, seen = verbose(['ansible', 'localhost', '-m', 'ansible.builtin.debug', '-a',
                          "msg={{ lookup('melissa.cicero.credits', retries=1) }}"],
