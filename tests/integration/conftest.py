@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from support import LICENSE_KEY, start_simulator
+from support import LICENSE_KEY, simulator_fixtures
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -38,17 +38,7 @@ def collections_path(tmp_path_factory):
     return str(installed)
 
 
-@pytest.fixture(scope='session')
-def simulator():
-    server = start_simulator()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fresh_simulator(simulator):
-    simulator.reset()
-    return simulator
+simulator, fresh_simulator = simulator_fixtures()
 
 
 @pytest.fixture(scope='session')

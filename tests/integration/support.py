@@ -60,6 +60,25 @@ def start_simulator(*args, started_within=30):
     return Simulator(process, first_line)
 
 
+def simulator_fixtures(*args):
+    """(simulator, fresh_simulator) pytest fixtures for a conftest: one simulator (start_simulator(*args)) for
+    the session, stopped with it or when its process ends; fresh_simulator resets its counts first."""
+    import pytest  # pylint: disable=import-outside-toplevel  # the benchmarks use this module without pytest
+
+    @pytest.fixture(scope='session')
+    def simulator():
+        server = start_simulator(*args)
+        yield server
+        server.stop()
+
+    @pytest.fixture
+    def fresh_simulator(simulator):  # pylint: disable=redefined-outer-name
+        simulator.reset()
+        return simulator
+
+    return simulator, fresh_simulator
+
+
 def read_dotenv(text, folder):
     """The CICERO_* variables of a dotenv report as a shell reads it (`set -a; . file`)."""
     path = os.path.join(str(folder), 'read.env')

@@ -15,7 +15,7 @@ import pytest
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _clock
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
-from support import start_simulator  # noqa: E402  pylint: disable=wrong-import-position
+from support import simulator_fixtures  # noqa: E402  pylint: disable=wrong-import-position
 
 # A moment with nothing special about it: mid-month, so the last three full months are August to October.
 FIXED_NOW = datetime(2026, 11, 15, 12, 0, 0, tzinfo=timezone.utc)
@@ -36,17 +36,7 @@ def no_sleep(monkeypatch):
     return slept
 
 
-@pytest.fixture(scope='session')
-def simulator():
-    """One simulator for the session. Its slow scenario is short: long enough to overlap many reads of
-    another watch, short enough for a unit test. It stops with the session, or when the process that
-    started it ends without teardown (ansible-test units runs each test in a fork)."""
-    server = start_simulator('--slow-seconds', '1.5')
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def fresh_simulator(simulator):
-    simulator.reset()
-    return simulator
+# One simulator for the session. Its slow scenario is short: long enough to overlap many reads of another
+# watch, short enough for a unit test. It stops with the session, or when the process that started it ends
+# without teardown (ansible-test units runs each test in a fork).
+simulator, fresh_simulator = simulator_fixtures('--slow-seconds', '1.5')
