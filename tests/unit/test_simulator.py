@@ -3,11 +3,15 @@ API would refuse: integration tests prove only what the simulator makes them mee
 
 import json
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
+
+from support import SIMULATOR  # tests/integration/support.py, on the path by tests/unit/conftest.py
 
 KEY = 'sim key/+&='
 JSON_HEADERS = {'Accept': 'application/json', 'Content-Type': 'application/json'}
@@ -88,3 +92,24 @@ def test_key_echo_repeats_the_key_in_its_error_and_a_header(simulator):
     assert status == 401
     assert json.loads(body)['response']['errors'] == ['Invalid license key or token: ' + KEY]
     assert urllib.parse.quote_plus(KEY) in headers['X-Cicero-Request']
+
+
+def test_a_busy_port_is_one_line_naming_it_and_port_0(simulator):
+    port = simulator.root.rsplit(':', 1)[1]
+    started = subprocess.run([sys.executable, SIMULATOR, '--port', port], capture_output=True, text=True, timeout=30)
+    assert started.returncode == 1 and started.stdout == ''
+    assert started.stderr == ('cicero_simulator: cannot listen on 127.0.0.1:{0}: Address already in use; choose another '
+                              '--port, or --port 0 for a free one\n'.format(port))
+
+
+def test_the_simulator_stops_when_its_standard_input_closes():
+    process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--stop-with-stdin'], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout.readline().startswith('http://127.0.0.1:')
+        process.stdin.close()  # as when the process that started it dies, however it dies
+        assert process.wait(10) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.stdout.close()
