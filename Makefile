@@ -41,10 +41,10 @@ demo: collection  ## the main job against the simulator
 
 # pytest exits 5 when it collects no tests; that fails the target on purpose: an empty suite is a bug.
 # The set-up first, then two lanes side by side (scripts/run-checks.sh), of about the same length here: the
-# integration tests (two workers), the matrix and the short checks in one; unit, lint and ansible-test in the other.
+# integration tests (two workers) and the matrix in one; unit, lint, ansible-test and the short checks in the other.
 CHECKS_SETUP := venv tools
-CHECKS_LANE_1 := integration matrix docs changelog ee bench-quick
-CHECKS_LANE_2 := unit lint sanity units
+CHECKS_LANE_1 := integration matrix
+CHECKS_LANE_2 := unit lint sanity units docs changelog ee bench-quick
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
 	@scripts/run-checks.sh "$(CHECKS_SETUP)" "$(CHECKS_LANE_1)" "$(CHECKS_LANE_2)"
 

@@ -12,7 +12,7 @@ import sys
 # to say how much it proved.
 COUNTERS = {
     'pytest': (re.compile(r'^=*\s*(\d+) passed', re.M), 'tests'),
-    'sanity': (re.compile(r'^Running sanity test ', re.M), 'sanity tests'),
+    'sanity': (re.compile(r'^(Running sanity test .*)$', re.M), 'sanity tests (a test on each Python counts once)'),
     'lint': (re.compile(r'in (\d+) files processed'), 'files'),
     'docs': (re.compile(r'^ansible-doc renders (\d+) ', re.M), 'plugins and roles rendered'),
     'ee': (re.compile(r'^Complete! The build context can be found at: (\S+)', re.M), 'contexts'),
