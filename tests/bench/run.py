@@ -365,8 +365,8 @@ then starts one module process (`uri`, about 0.2 s with its HTTP stack); the gat
 `credits_verdict` action reads, judges and writes the report in the worker Ansible already forked, with the
 same client, parser and redaction as the module. That is what puts it below the hand-written check rather
 than about 5% above it, where it was while the role read through a delegated `melissa_credits_info` task
-(median ratios 1.04 to 1.17 over eight runs): the role's other fixed tasks, the argument validation Ansible
-adds to every role with `meta/argument_specs.yml` and the final `assert`, cost about 25 ms together. On this
+(median ratios 1.04 to 1.17 over eight runs): the role's other fixed task, the argument validation Ansible
+adds to every role with `meta/argument_specs.yml`, costs little beside a module process. On this
 shared 2-core machine single runs vary by +/-20%, which the alternation and the median absorb.
 
 **B2.** The API is asked once whatever the fleet size. What grows with the hosts is Ansible's own cost of a
@@ -394,9 +394,10 @@ start this process at all; its action imports the same modules once into the wor
 **B5.** The event source makes exactly one request per read (the count is the simulator's own, and `make
 bench` fails otherwise). A read costs a few milliseconds of CPU in the watch's process: the request over
 loopback, the parse and the verdict, and one short-lived thread, which keeps a slow account off
-ansible-rulebook's event loop. Memory is flat: the watch keeps only the previous read's
-event to compare with, and one client (with its requests session) serves every read, so the RSS after 2,000 reads is within a few
-KiB of the RSS after 100. At the default `interval` of an hour, none of this is measurable.
+ansible-rulebook's event loop. Memory is flat: the watch keeps the previous read's event to compare with
+and, for the forecast, the balances read within `burn_window` (two numbers a read, never more than 10,000
+readings), and one client (with its requests session) serves every read, so the RSS after 2,000 reads stays
+within the target of the RSS after 100. At the default `interval` of an hour, none of this is measurable.
 
 **B6.** Writing every report (JSON, JUnit, metrics, dotenv, Markdown) and the GitHub Actions summary and
 outputs adds the rendering of five small files and the import of `prometheus_client` (about 30 ms here: its
@@ -405,16 +406,15 @@ used) to a gate of several hundred milliseconds. Without the metrics report the 
 milliseconds; the report code is imported only when a report is asked for, and ElementTree only for JUnit.
 
 **B1 against the floor.** The floor is `ansible-playbook` running one `debug` task: no module, no request.
-Profiled with the CPU time of the whole process tree (steadier than wall time on this shared machine), the
-gate's difference splits in two. The `credits_verdict` action adds about 80 ms: importing requests and
-urllib3 (about 60 ms, the HTTP client every read needs) and the request. The role adds two tasks to the
+The gate's difference splits in two. The `credits_verdict` action adds about 80 ms of CPU: importing requests
+and urllib3 (about 60 ms, the HTTP client every read needs) and the request. The role adds one task to the
 one the verdict needs: the argument validation Ansible inserts for a role with `meta/argument_specs.yml`,
-and the `assert` that shows the verdict's message past the verdict task's `no_log`. Each costs about as much
-as the floor's own task (a worker fork, templating, callbacks): removing either from a copy of the role cut
-about a fifth of the gate's time. What was ours to cut without losing a promise is cut: the report and
-GitHub code and ElementTree are imported only when used (about 15 ms a gate before). What remains is
-Ansible's price for the two promises those tasks keep: a wrong role variable is refused, named, before any
-request; and the task that may carry the key is `no_log` while its message is still shown.
+which costs about as much as the floor's own task (a worker fork, templating, callbacks). Until 1.1.0 the role
+had a third task, an `assert` that showed the verdict's message past the verdict task's `no_log`; the verdict
+task now reads the role's variables itself, so no secret is among its arguments, it needs no `no_log`, and it
+prints its line and fails by itself: one task less, about a fifth of the gate's time (the ratio went from
+1.30-1.41 to the figure above). What remains is Ansible's price for a wrong role variable refused, named,
+before any request.
 """
 
 
