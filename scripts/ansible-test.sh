@@ -7,9 +7,14 @@ bin=$(cd "$1" && pwd); shift
 tree=$repo/.build/ansible-test/ansible_collections/melissa/cicero
 home=$repo/.build/ansible-test-home
 
-# The tree holds exactly what git would commit (tracked and new, not ignored files).
+# The tree holds exactly what git would commit (tracked and new, not ignored files). The virtual environments
+# ansible-test made in it (tests/output/.tmp/delegation: the controller's, and one per target Python of the unit
+# tests) outlive it, so that a second run reuses them: set-up is cached, the checks are not.
+venvs=$tree/tests/output/.tmp/delegation kept=$repo/.build/ansible-test-venvs
+if [[ -d $venvs ]]; then rm -rf "$kept" && mv "$venvs" "$kept"; fi
 rm -rf "$tree" && mkdir -p "$tree"
 (cd "$repo" && git ls-files -co --exclude-standard -z | xargs -0 tar -cf - ) | tar -xf - -C "$tree"
+if [[ -d $kept ]]; then mkdir -p "$(dirname "$venvs")" && mv "$kept" "$venvs"; fi
 # Its own git repository: otherwise ansible-test asks the enclosing checkout, which ignores .build/.
 git -C "$tree" init -q && git -C "$tree" add -A
 
