@@ -40,14 +40,12 @@ def observed_daily_burn(readings, now, window):
 
 
 def chosen_daily_burn(source, usage_burn, observed_burn):
-    """The pace the policy names: `usage` (the usage resource's average), `observed` (the readings), or
-    `both` (the faster of the two known ones, the cautious choice). None when the pace named is unknown."""
-    if source == 'usage':
-        return usage_burn
-    if source == 'observed':
-        return observed_burn
-    known = [burn for burn in (usage_burn, observed_burn) if burn is not None]
-    return max(known) if known else None
+    """(pace, which) for the pace the policy names: `usage` (the usage resource's average), `observed` (the
+    readings), or `both` (the faster of the two known ones, the cautious choice). `which` says whose figure
+    the pace is, `usage` or `observed`; the pace is None when it is unknown."""
+    if source == 'both':
+        source = 'observed' if usage_burn is None or (observed_burn or 0) > usage_burn else 'usage'
+    return (usage_burn if source == 'usage' else observed_burn), source
 
 
 def runs_out_at(counted, daily_burn, now):

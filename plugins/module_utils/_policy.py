@@ -169,10 +169,9 @@ def _runway_figures(counted, figures, policy, usage, observed, now):
         return {}  # no pace the policy names was read: no runway rule, nothing to say about one
     usage_burn = usage['average_daily_credits'] if usage else None
     observed_burn = None if observed is None else observed['daily_burn']
-    burn = chosen_daily_burn(policy['burn_rate_from'], usage_burn, observed_burn)
-    # Which pace the figures follow: the usage's average (with its period) or the readings'.
-    by_usage = burn is not None and burn == usage_burn and policy['burn_rate_from'] != 'observed'
-    runway = dict(observed=not by_usage, period=_usage_period(usage) if by_usage else None,
+    burn, which = chosen_daily_burn(policy['burn_rate_from'], usage_burn, observed_burn)
+    by_usage = which == 'usage'  # the usage's average (with its period), or the readings' pace
+    runway = dict(observed=not by_usage, period=_usage_period(usage) if by_usage and usage else None,
                   readings=0 if observed is None else observed['readings'], window=policy['burn_window'])
     if burn is None:
         return dict(runway, daily_burn=None, runway_days=None, expiring_unused=None, runs_out_at=None, unknown=True)

@@ -50,10 +50,13 @@ def test_the_readings_kept_are_bounded():
 
 
 @pytest.mark.parametrize('source, usage, observed, chosen', [
-    ('usage', 100.0, 500.0, 100.0), ('observed', 100.0, 500.0, 500.0), ('both', 100.0, 500.0, 500.0),
-    ('both', 300.0, None, 300.0), ('both', None, None, None), ('observed', 100.0, None, None),
+    ('usage', 100.0, 500.0, (100.0, 'usage')), ('observed', 100.0, 500.0, (500.0, 'observed')),
+    ('both', 100.0, 500.0, (500.0, 'observed')), ('both', 500.0, 100.0, (500.0, 'usage')),
+    ('both', 300.0, None, (300.0, 'usage')), ('both', None, 50.0, (50.0, 'observed')),
+    ('both', None, None, (None, 'observed')), ('observed', 100.0, None, (None, 'observed')),
+    ('both', 100.0, 100.0, (100.0, 'usage')),
 ])
-def test_the_policy_names_the_pace(source, usage, observed, chosen):
+def test_the_policy_names_the_pace_and_whose_it_is(source, usage, observed, chosen):
     assert chosen_daily_burn(source, usage, observed) == chosen
 
 
