@@ -17,3 +17,11 @@ from datetime import datetime, timezone
 def utc_now():
     """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)
+
+
+ISO_UTC = '%Y-%m-%dT%H:%M:%SZ'
+
+
+def iso_utc(moment):
+    """An aware UTC datetime as every verdict, event and report spells it: 2026-11-27T12:00:00Z."""
+    return moment.strftime(ISO_UTC)

@@ -16,6 +16,7 @@ import math
 
 from fractions import Fraction
 
+from ansible_collections.melissa.cicero.plugins.module_utils._clock import iso_utc
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
 from ansible_collections.melissa.cicero.plugins.module_utils._pace import (
     DEFAULT_BURN_WINDOW, PACE_SOURCES, chosen_daily_burn, runs_out_at)
@@ -180,7 +181,7 @@ def _runway_figures(counted, figures, policy, usage, observed, now):
     return dict(runway, daily_burn=round(burn, 2) if runway['observed'] else burn,
                 runway_days=None if days is None else round(days, 1),
                 expiring_unused=credits_expiring_unused(figures['usable_batches'], burn),
-                runs_out_at=None if ends is None else ends.strftime('%Y-%m-%dT%H:%M:%SZ'), unknown=False)
+                runs_out_at=None if ends is None else iso_utc(ends), unknown=False)
 
 
 def _runway_text(runway):

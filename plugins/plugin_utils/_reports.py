@@ -20,6 +20,7 @@ from datetime import datetime
 
 from shlex import quote as shell_quote
 
+from ansible_collections.melissa.cicero.plugins.module_utils._clock import ISO_UTC, iso_utc
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import number
 
 SUITE = 'melissa.cicero.assert_credits'
@@ -51,7 +52,7 @@ def _runs_out_seconds(verdict):
     ends = verdict.get('runs_out_at')
     if not ends:
         return None
-    return (datetime.strptime(ends, '%Y-%m-%dT%H:%M:%SZ') - datetime(1970, 1, 1)).total_seconds()
+    return (datetime.strptime(ends, ISO_UTC) - datetime(1970, 1, 1)).total_seconds()
 
 
 def _warned(verdict):
@@ -177,10 +178,6 @@ def dotenv_values(verdict):
         ('CICERO_RUNWAY_DAYS', _runway_text(verdict)),
         ('CICERO_RUNS_OUT_AT', _text(verdict.get('runs_out_at'))),
     ]
-
-
-def iso_utc(moment):
-    return moment.strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
 def summary_line(verdict):

@@ -86,7 +86,7 @@ def status_of(verdict):
 def credits_event(verdict, read_at, account):
     """The inner dict of an event: the gate's verdict plus status, read_at (ISO 8601, UTC) and account."""
     event = dict(verdict)
-    event.update(status=status_of(verdict), read_at=read_at.strftime('%Y-%m-%dT%H:%M:%SZ'), account=account)
+    event.update(status=status_of(verdict), read_at=_clock.iso_utc(read_at), account=account)
     return event
 
 
