@@ -22,6 +22,7 @@ import json
 import os
 
 from ansible_collections.melissa.cicero.plugins.module_utils._pace import in_window
+from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import write_atomically
 
 FILE_FORMAT = 'melissa.cicero readings 1'
 
@@ -109,15 +110,9 @@ class Readings:
 
     def _store(self, readings):
         text = json.dumps(dict(format=FILE_FORMAT, account=self.account, readings=[list(r) for r in readings]))
-        partial = '{0}.{1}.partial'.format(self.path, os.getpid())
         try:
-            handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(handle, 'w', encoding='utf-8') as stream:
-                stream.write(text)
-            os.replace(partial, self.path)
+            write_atomically(self.path, text, mode=0o600)
         except OSError as exc:
-            with contextlib.suppress(OSError):
-                os.remove(partial)
             raise ReadingsError('{0} could not be written: {1}'.format(self.path, exc.strerror or exc))
 
 

@@ -41,18 +41,27 @@ def write_reports(reports, verdict, account, read_at):
 
 
 def replace_file(path, text):
-    """Write `text` beside `path`, then rename it over `path`: readers see the old file or the new one."""
+    """Write the report `text` to `path` atomically; ReportError names the path and the cause."""
     problem = _unwritable(path)
     if problem:
         raise ReportError('report {0} could not be written: {1}'.format(path, problem))
+    try:
+        write_atomically(path, text)
+    except OSError as exc:
+        raise ReportError('report {0} could not be written: {1}'.format(path, exc.strerror or exc))
+
+
+def write_atomically(path, text, mode=0o666):
+    """Write `text` beside `path`, then rename it over `path`: readers see the old file or the new one, never
+    half of one. A new file gets `mode` (less the umask). OSError when it cannot; no partial file is left."""
     partial = '{0}.{1}.partial'.format(path, os.getpid())
     try:
-        with open(partial, 'w', encoding='utf-8') as handle:
+        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'w', encoding='utf-8') as handle:
             handle.write(text)
         os.replace(partial, path)
-    except (IOError, OSError) as exc:
+    except OSError:
         _remove_quietly(partial)
-        raise ReportError('report {0} could not be written: {1}'.format(path, exc.strerror or exc))
+        raise
 
 
 def _unwritable(path):
