@@ -40,8 +40,8 @@ class Readings:
         self._warn = warn or (lambda message: None)
         self._kept = []
         if path:
-            with self._locked():
-                self._kept = self._load()
+            with self._locked():  # a folder that does not exist is named now, before any read
+                pass
 
     def add(self, at, balance):
         """Record `balance` read at `at` (epoch seconds); returns the readings within the window of `at`."""
