@@ -144,7 +144,7 @@ class CiceroClient:
             try:
                 reply = self._send('GET', path, params=dict(params, **self._auth_params()), headers=headers)
             except CiceroTransportError as exc:
-                if not exc.details.get('retryable', True):
+                if not exc.retryable:
                     raise CiceroTransportError(exc.message, attempts=attempt)
                 if attempt > self.retries:
                     raise CiceroTransportError(

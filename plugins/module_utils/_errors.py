@@ -28,7 +28,14 @@ class CiceroOptionError(CiceroError):
 
 
 class CiceroTransportError(CiceroError):
-    """The request did not produce an answer: connection, TLS, timeout, oversized body."""
+    """The request did not produce an answer: connection, TLS, timeout, oversized body.
+
+    `retryable` is False for a fault that another attempt cannot heal (a certificate that does not verify).
+    """
+
+    def __init__(self, message, retryable=True, **details):
+        super(CiceroTransportError, self).__init__(message, **details)
+        self.retryable = retryable
 
 
 class CiceroApiError(CiceroError):

@@ -318,3 +318,13 @@ def test_compressed_answers_are_decoded():
     import gzip
     responses.get(URL, body=gzip.compress(OK_BODY), headers={'Content-Encoding': 'gzip'})
     assert make_client()[0].get('/account/credits_remaining').body == OK_BODY
+
+
+@responses.activate
+def test_a_tls_failure_at_the_token_login_is_not_retried_either():
+    """What a failed call raises becomes the module's result (fail_json(**details)): documented keys only."""
+    responses.post(BASE + '/token/new.json', body=requests.exceptions.SSLError('certificate verify failed'))
+    client, sleeps = make_client(license_key=None, username='u', password='p', retries=3)
+    with pytest.raises(CiceroTransportError) as raised:
+        client.get('/account/credits_remaining')
+    assert (raised.value.details, sleeps, len(responses.calls)) == ({'attempts': 1}, [], 1)
