@@ -30,13 +30,14 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
     FIGURE_KEYS, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
-from ansible_collections.melissa.cicero.plugins.plugin_utils import _github
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
     RoleVariables, known_names, refuse_unknown, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
-from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
-from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, write_reports
-from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import FORMATS, unknown_formats
+
+# The reports, the GitHub Actions files and the history file are imported where they are used, only when a
+# task asks for one: Ansible compiles a collection's Python from source on every run, and a gate that asks for
+# none does not pay for their code (docs/performance.md, B1).
+# pylint: disable=import-outside-toplevel
 
 display = Display()
 
@@ -108,15 +109,12 @@ class ActionModule(ActionBase):
         reports = requested_reports(params['reports'], params['report_path'], spell)
         account = params['account'] or account_label(params['api_url'])
         read_at = _clock.utc_now()
-        try:
-            if params['credits'] is None:
-                readings = None if not params['history_path'] else Readings(
-                    policy['burn_window'], params['history_path'], account, warn=display.warning)
-                verdict = read_and_judge(params, policy, spell, readings)
-            else:
-                verdict = judge_registered(params['credits'], params['usage'], policy)
-        except ReadingsError as exc:
-            raise AnsibleActionFail('{0}: {1}'.format(spell('history_path'), exc))
+        if params['credits'] is not None:
+            verdict = judge_registered(params['credits'], params['usage'], policy)
+        elif params['history_path']:
+            verdict = read_with_history(params, policy, account, spell)
+        else:
+            verdict = read_and_judge(params, policy, spell)
         if verdict['warning']:
             display.warning(verdict['warning'])
         result = dict(verdict, msg=verdict['message'])
@@ -125,14 +123,9 @@ class ActionModule(ActionBase):
         if params['report_path']:
             result['report_path'] = params['report_path']
         # Written here rather than by later tasks: one task less per play (docs/performance.md, B1 and B6).
-        try:
-            if write_reports(reports, verdict, account, read_at):
-                result['reports'] = dict(reports)
-            if params['github'] and _github.in_github_actions(os.environ):
-                _github.publish(verdict, account, read_at, os.environ, display.display)
-        except ReportError as exc:
-            # The verdict first: whether the credits are enough is said even when a report is not written.
-            result.update(failed=True, msg='{0}; {1}'.format(verdict['message'], exc))
+        github = params['github'] and in_github_actions(os.environ)
+        if reports or github:
+            result.update(publish(verdict, reports, github, account, read_at))
         if params['fail']:
             result['failed'] = result.get('failed', False) or not verdict['passed']
             display.display(result['msg'], color=_colour(result['failed'], verdict['warning']))
@@ -145,8 +138,32 @@ def _colour(failed, warning):
     return C.COLOR_WARN if warning else C.COLOR_OK
 
 
+def in_github_actions(environ):
+    return environ.get('GITHUB_ACTIONS') == 'true'
+
+
+def publish(verdict, reports, github, account, read_at):
+    """Write the reports and, with `github`, the GitHub Actions summary, outputs and annotations. Returns what
+    the task's result gains: the reports written, or the failure that names each one that was not."""
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _github
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, write_reports
+    result = {}
+    try:
+        if write_reports(reports, verdict, account, read_at):
+            result['reports'] = dict(reports)
+        if github:
+            _github.publish(verdict, account, read_at, os.environ, display.display)
+    except ReportError as exc:
+        # The verdict first: whether the credits are enough is said even when a report is not written.
+        result.update(failed=True, msg='{0}; {1}'.format(verdict['message'], exc))
+    return result
+
+
 def requested_reports(reports, report_path, spell=str):
     """[(format, path)] of the reports option plus report_path (a JSON report); unknown formats refused."""
+    if not reports and not report_path:
+        return []
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import FORMATS, unknown_formats
     unknown = unknown_formats(reports)
     if unknown:
         raise AnsibleActionFail('{0}: unknown format {1}; the formats are {2}'.format(
@@ -172,6 +189,17 @@ def read_and_judge(params, policy, spell=str, readings=None):
                         display.warning, redactor, spell)
     except CiceroError as exc:
         return unreadable(exc.message, policy)
+
+
+def read_with_history(params, policy, account, spell=str):
+    """read_and_judge with history_path: the read's balance joins the file's readings, whose observed pace
+    the verdict reports; a file that cannot be locked or written fails the task, naming the option."""
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
+    try:
+        readings = Readings(policy['burn_window'], params['history_path'], account, warn=display.warning)
+        return read_and_judge(params, policy, spell, readings)
+    except ReadingsError as exc:
+        raise AnsibleActionFail('{0}: {1}'.format(spell('history_path'), exc))
 
 
 def judge_registered(credits, usage, policy):

@@ -17,10 +17,6 @@ from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import dot
 TITLE = 'Cicero credits'
 
 
-def in_github_actions(environ):
-    return environ.get('GITHUB_ACTIONS') == 'true'
-
-
 def workflow_commands(verdict):
     """::error:: when the gate fails, ::warning:: when it warns: each becomes an annotation of the run."""
     if not verdict['passed']:

@@ -406,19 +406,19 @@ used) to a gate of several hundred milliseconds. Without the metrics report the 
 milliseconds; the report code is imported only when a report is asked for, and ElementTree only for JUnit.
 
 **B1 against the floor.** The floor is `ansible-playbook` running one `debug` task: no module, no request.
-The gate's difference splits in two. The `credits_verdict` action adds about 80 ms of CPU: importing requests
-and urllib3 (about 60 ms, the HTTP client every read needs) and the request. The role adds one task to the
-one the verdict needs: the argument validation Ansible inserts for a role with `meta/argument_specs.yml`,
-which costs about as much as the floor's own task (a worker fork, templating, callbacks). Until 1.1.0 the role
-had a third task, an `assert` that showed the verdict's message past the verdict task's `no_log`; the verdict
-task now reads the role's variables itself, so no secret is among its arguments, it needs no `no_log`, and it
-prints its line and fails by itself: one task less (the ratio went from 1.30-1.41 to the figure above, which
-still misses the target of 1.20 by a few hundredths; single pairs range from 0.86 to 1.66 on this shared
-machine). Profiled, the action's own run is about 30 ms of CPU, the request included; what remains is importing
-requests and urllib3 into the controller process (about 100 ms, paid once per run: Ansible loads the action
-plugin before it forks a worker) and the role's argument validation, Ansible's price for a wrong role variable
-refused, named, before any request. Reading with the standard library instead of requests would close the gap,
-at the price of a second HTTP client beside the modules' one; the one client was kept.
+`check_credits` runs one task too, the `credits_verdict` action, which checks the role's variables, reads and
+judges. Until 1.1.0 the gate ran three: Ansible's argument validation, the verdict under `no_log`, and an
+`assert` that showed the verdict's message past the `no_log` (ratio 1.30 to 1.41). The verdict task now reads
+the role's variables itself, so no secret is among its arguments, it needs no `no_log`, and it prints its line
+and fails by itself (1.24 with the validation task still before it). The action checks the same options as
+`meta/argument_specs.yml` (a unit test keeps names, types, choices and defaults in step), so the playbook
+imports the role with `rolespec_validate: false` and Ansible's validation task, about as costly as the floor's
+own task, is gone. What remains is the read itself: importing requests and urllib3 into the controller (about
+100 ms of CPU, paid once per run: Ansible loads the action plugin before it forks a worker), compiling the
+collection's own Python, which Ansible's collection loader does from source on every run (about 20 ms; the
+report, GitHub and history code is imported only when a task asks for it), and the request. A play that lists
+the role under `roles:` still has Ansible's validation task before the gate's. On this shared 2-core machine
+single pairs vary by +/-25%, which the alternation and the median absorb.
 """
 
 

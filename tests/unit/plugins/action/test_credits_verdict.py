@@ -101,6 +101,32 @@ def test_every_role_variable_is_an_option_of_the_action():
     assert declared == {'assert_credits_' + option for option in credits_verdict.ROLE_OPTIONS}
 
 
+def test_the_action_checks_every_role_variable_as_strictly_as_the_role_argument_spec():
+    """check_credits skips Ansible's validation task (rolespec_validate: false): the action's own check must
+    refuse whatever meta/argument_specs.yml would, so each variable has the same type (a path is a str that
+    expands ~), choices and elements, and the role's default is the action's (an empty one: unset)."""
+    with open(os.path.join(REPO, 'roles', 'assert_credits', 'meta', 'argument_specs.yml')) as handle:
+        declared = yaml.safe_load(handle)['argument_specs']['main']['options']
+    with open(os.path.join(REPO, 'roles', 'assert_credits', 'defaults', 'main.yml')) as handle:
+        defaults = yaml.safe_load(handle)
+    for name, role_option in sorted(declared.items()):
+        option = credits_verdict.ARGUMENT_SPEC[name[len('assert_credits_'):]]
+        action_type = 'str' if option.get('type', 'str') == 'path' else option.get('type', 'str')
+        assert (name, role_option.get('type', 'str'), role_option.get('choices'), role_option.get('elements')) == (
+            name, action_type, option.get('choices'), option.get('elements'))
+        role_default = defaults.get(name, role_option.get('default'))
+        if role_default in ('', None):
+            # An empty variable is an unset one: the action's default or environment variable applies.
+            assert option.get('default') is None or name == 'assert_credits_api_url', name
+        else:
+            assert (name, role_default) == (name, option.get('default'))
+
+
+def test_in_github_actions_only_when_github_says_so():
+    assert credits_verdict.in_github_actions({'GITHUB_ACTIONS': 'true'})
+    assert not credits_verdict.in_github_actions({}) and not credits_verdict.in_github_actions({'GITHUB_ACTIONS': '1'})
+
+
 def test_registered_failed_read_keeps_the_module_message():
     verdict = credits_verdict.judge_registered({'failed': True, 'msg': 'Cicero API error (HTTP 503): down'},
                                                None, policy())
