@@ -1,6 +1,7 @@
 """The license key, password and token never show: every fault at -vvvv with a log file, counted."""
 
 import json
+import os
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -110,6 +111,27 @@ def test_key_never_shown_by_the_gate(ansible, fresh_simulator, scenario, loudnes
     written = [open(path).read() for path in list(reports.values()) + [github['GITHUB_STEP_SUMMARY'],
                                                                        github['GITHUB_OUTPUT']]]
     seen = run.output + log.read_text() + json.dumps(run.records) + ''.join(written)
+    assert occurrences(seen, [LICENSE_KEY]) == {}
+
+
+@pytest.mark.parametrize('scenario', ['healthy', 'low_balance', 'key_echo'])
+def test_key_never_shown_by_ansible_navigator(ansible, collections_path, fresh_simulator, scenario, tmp_path):
+    """ansible-navigator (without an execution environment) at -vvvv, with its debug log and its playbook
+    artifact, which records every event of the run: the key is in none of them."""
+    playbook = os.path.join(collections_path, 'ansible_collections', 'melissa', 'cicero', 'playbooks',
+                            'check_credits.yml')
+    artifact, log = tmp_path / 'artifact.json', tmp_path / 'navigator.log'
+    run = ansible(['ansible-navigator', 'run', playbook, '--mode', 'stdout', '--execution-environment', 'false',
+                   '--playbook-artifact-enable', 'true', '--playbook-artifact-save-as', str(artifact),
+                   '--log-file', str(log), '--log-level', 'debug', '-e', 'assert_credits_min_credits=500',
+                   '-e', 'assert_credits_retries=1', '-vvvv'],
+                  env=dict(LOUDNESS['-vvvv'], MELISSA_CICERO_API_URL=fresh_simulator.url(scenario)), cwd=str(tmp_path))
+    assert (run.rc == 0) == (scenario == 'healthy'), run.output
+    assert GATE_OUTCOMES[scenario] in run.output
+    results = [task['res'] for task in json.loads(artifact.read_text())['plays'][0]['tasks']]
+    assert any(str(result.get('message')).startswith('Cicero credits') for result in results), \
+        'the artifact holds no verdict: it proves nothing'
+    seen = run.output + artifact.read_text() + log.read_text()
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
