@@ -51,4 +51,6 @@ cat <<'HINT'
 python3 tests/simulator/cicero_simulator.py --port 8765 &     # the simulator; `kill %1` stops it
 export MELISSA_CICERO_API_URL=http://127.0.0.1:8765/v3.1
 ansible localhost -m melissa.cicero.melissa_credits_info
+ansible-playbook melissa.cicero.check_credits -e assert_credits_min_credits=5000
 HINT
+echo "and the watch: docs/watch-credits-with-eda.md"
