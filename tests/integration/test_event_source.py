@@ -126,41 +126,72 @@ def test_an_api_error_is_an_error_event_with_the_apis_text(rulebook, fresh_simul
     assert_no_secret(output, LICENSE_KEY)
 
 
-def test_the_guides_command_line_example_works_as_written(ansible_env):
-    """docs/watch-credits-with-eda.md: the block that starts the simulator and ansible-rulebook, run by bash."""
-    guide = open(os.path.join(REPO, 'docs', 'watch-credits-with-eda.md')).read()
-    block, = [block for block in re.findall(r'```sh\n(.*?)```', guide, re.S)
-              if 'ansible-rulebook -i' in block and '--scenario falling' in block]
-    # As written, but on a free port: the guide's 8765 may be taken on a shared machine.
+def guide_blocks():
+    with open(os.path.join(REPO, 'docs', 'watch-credits-with-eda.md')) as handle:
+        guide = handle.read()
+    return guide, re.findall(r'```sh\n(.*?)```', guide, re.S)
+
+
+def run_guide_script(script, ansible_env, until):
+    """Run guide lines with bash until `until` is printed (or 60 s pass); everything they started is stopped.
+    On a free port: the guide's 8765 may be taken on a shared machine."""
     with socket.socket() as probe:
         probe.bind(('127.0.0.1', 0))
         port = probe.getsockname()[1]
-    assert block.count('8765') == 2, block
-    block = block.replace('8765', str(port))
+    script = script.replace('8765', str(port))
     env = dict(ansible_env)
     env.pop('MELISSA_LICENSE_KEY')
     with tempfile.TemporaryFile('w+') as output:
         # timeout(1) signals its whole process group: ansible-rulebook and the simulator stop by themselves
         # should this test die before its finally.
-        process = subprocess.Popen(['timeout', '-k', '10', '120', 'bash', '-c', block], cwd=REPO, env=env,
+        process = subprocess.Popen(['timeout', '-k', '10', '120', 'bash', '-c', script], cwd=REPO, env=env,
                                    stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         try:
             while process.poll() is None and time.monotonic() < deadline:
                 output.seek(0)
-                if 'Cicero account cicero is low' in output.read():
+                if until in output.read():
                     break
                 time.sleep(0.2)
         finally:
             os.killpg(process.pid, signal.SIGTERM)  # ansible-rulebook and the simulator in the background
             process.wait(30)
         output.seek(0)
-        shown = output.read()
+        return output.read()
+
+
+def test_the_guides_command_line_example_works_as_written(ansible_env):
+    """docs/watch-credits-with-eda.md: the block that starts the simulator and ansible-rulebook, run by bash."""
+    guide, blocks = guide_blocks()
+    block, = [block for block in blocks if 'ansible-rulebook -i' in block and '--scenario falling' in block]
+    assert block.count('8765') == 2, block
+    shown = run_guide_script(block, ansible_env, until='Cicero account cicero is low')
     for line in ('Cicero account cicero is ok: Cicero credits OK: 12,500 usable (12,500 balance), 1,000 required',
                  'Cicero account cicero is warn: Cicero credits running low: 4,000 usable (4,000 balance), below '
                  'the warning level of 5,000',
                  'Cicero account cicero is low: Cicero credits too low: 800 usable (800 balance), 1,000 required'):
         assert line in shown and line in guide, line
+    assert 'any-key' not in shown
+
+
+def test_the_guides_forecast_example_works_as_written(ansible_env):
+    """The forecast block of the guide, after the simulator and the variables of the block before it."""
+    _, blocks = guide_blocks()
+    first, = [block for block in blocks if '--scenario falling' in block]
+    forecast, = [block for block in blocks if '/draining/' in block]
+    setup = ''.join(line + '\n' for line in first.splitlines() if not line.startswith('ansible-rulebook'))
+    shown = run_guide_script(setup + forecast, ansible_env, until='Cicero account cicero is low')
+    # The guide's lines, the figures aside: the balance falls with the clock, the date and the pace follow
+    # the time between reads.
+    ok = re.search(r'Cicero account cicero is ok: Cicero credits OK: ([\d,]+) usable \([\d,]+ balance\), 1,000 '
+                   r'required, runway unknown: 1 reading of the last 24 hours, 2 needed for a pace', shown)
+    said = re.search(r'Cicero account cicero is low: Cicero credits run out in (0\.\d) days \(\d{4}-\d\d-\d\d '
+                     r'\d\d:\d\d UTC\) at the observed pace of ([\d,]+) credits a day; 1 day required', shown)
+    assert ok and said and ok.start() < said.start(), shown
+    assert int(ok.group(1).replace(',', '')) > 9900000, ok.group(0)
+    # 17,280,000 a day; reads two seconds apart on a loaded machine may each be stamped a few tenths of a
+    # second from the moment the simulator computed the balance.
+    assert 10000000 <= int(said.group(2).replace(',', '')) <= 30000000, said.group(0)
     assert 'any-key' not in shown
 
 
