@@ -103,6 +103,14 @@ def test_check_mode_still_reads_and_fails(gate, fresh_simulator):
     assert fresh_simulator.requests() == {'low_balance GET /account/credits_remaining': 1}
 
 
+def test_a_run_limited_by_tags_still_meets_the_gate(gate, fresh_simulator):
+    assert_fails_with(gate('low_balance', '--tags', 'deploy', min_credits=5000),
+                      'Cicero credits too low: 150 usable (150 balance), 5,000 required')
+    run = gate('low_balance', '--skip-tags', 'assert_credits', min_credits=5000)
+    assert run.rc == 0, run.output
+    assert fresh_simulator.requests() == {'low_balance GET /account/credits_remaining': 1}
+
+
 @pytest.mark.matrix
 def test_wrong_variable_type_is_rejected_before_any_request(gate, fresh_simulator):
     run = gate('healthy', min_credits='plenty')
