@@ -31,7 +31,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
     FIGURE_KEYS, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
-    RoleVariables, known_names, refuse_unknown, validated)
+    RoleVariables, known_names, refuse_unknown, unset, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
 
 # The reports, the GitHub Actions files and the history file are imported where they are used, only when a
@@ -99,7 +99,7 @@ class ActionModule(ActionBase):
         refuse_unknown(args, known_names(ARGUMENT_SPEC), 'argument')
         role = RoleVariables(prefix, ROLE_OPTIONS)
         variables = role.arguments(task_vars, self._templar.template)
-        args.update((option, value) for option, value in variables.items() if value not in ('', None))
+        args.update((option, value) for option, value in variables.items() if not unset(value, ARGUMENT_SPEC[option]))
         return args, role.spell
 
     def _judge(self, task_vars):

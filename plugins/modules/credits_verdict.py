@@ -91,8 +91,9 @@ options:
     description:
       - Read every option (but O(credits), O(usage), O(fact_name)) from the variables named
         C(<from_variables>_<option>) instead of from the task's arguments, templated by the action itself, so
-        that no secret is ever a task argument and the task needs no C(no_log). An empty variable counts as
-        unset. Messages name the variables, not the options.
+        that no secret is ever a task argument and the task needs no C(no_log). An empty text variable counts
+        as unset; an empty number, switch, choice or dictionary fails the task naming it, rather than falling
+        back to the default. Messages name the variables, not the options.
       - A variable whose name begins with this prefix (or with it less a final C(s)), in any case, that is not
         an option nor C(<from_variables>_result) fails the task before any request, naming the closest real
         one, so that a misspelled threshold never falls back to its default.

@@ -56,16 +56,46 @@ def respelled(message, spec, spell):
     return re.sub(r'\b({0})\b'.format('|'.join(map(re.escape, names))), lambda match: spell(match.group(1)), message)
 
 
+def unset(value, option):
+    """Whether `value` leaves `option` (its spec) unset. An empty text does, so that the environment variable
+    or the default serves (a role's empty variable, a rulebook's "{{ x | default('') }}"); an empty number,
+    switch, choice or dictionary does not: it is a value that cannot be right, refused by validated(), never
+    a silent fall-back to the default (a CI job's `-e assert_credits_min_credits=$MIN` with MIN unset)."""
+    if value is None:
+        return True
+    return value == '' and option.get('type', 'str') in ('str', 'path') and not option.get('choices')
+
+
+def _expected(option):
+    """What an option takes, in words, for a message."""
+    if option.get('choices'):
+        return 'one of {0}'.format(', '.join(map(str, option['choices'])))
+    return dict(int='a whole number', float='a number', bool='true or false', dict='a dictionary').get(
+        option.get('type', 'str'), 'a value')
+
+
+def _specs_by_name(spec):
+    """Each name an argument spec accepts (options and aliases) to its option's spec."""
+    specs = dict(spec)
+    for option in spec.values():
+        specs.update((alias, option) for alias in option.get('aliases', ()))
+    return specs
+
+
 def validated(args, spec, spell=str, kind='argument', connection=True):
     """(parameters, warnings) of gate arguments, or CiceroOptionError naming the first that cannot be right,
-    in spell's words. No request is made. An empty value is an absent one: the environment variable and the
-    default still serve (a role's empty variable, a rulebook's "{{ x | default('') }}").
+    in spell's words. No request is made. An empty text is an absent one (see unset()).
 
     connection=False leaves the connection options to the read (call_api checks them), which turns their
     faults into a failed verdict with reports, as a failed read is.
     """
     refuse_unknown(args, known_names(spec), kind)
-    present = dict((name, value) for name, value in args.items() if value not in ('', None))
+    specs = _specs_by_name(spec)
+    for name in sorted(args, key=str):
+        if args[name] == '' and not unset('', specs[name]):
+            raise CiceroOptionError('{0} is empty; give {1}, or leave it unset for its default'.format(
+                spell(name), _expected(specs[name])))
+    present = dict((name, value) for name, value in args.items() if not unset(value, specs[name]))
     result = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(present)
     if result.error_messages:
         # A value that fails its type is quoted in the message: the key and the password are masked.

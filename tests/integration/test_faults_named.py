@@ -129,6 +129,19 @@ def test_a_misspelled_extra_variable_fails_the_gate_before_any_request(ansible, 
     assert fresh_simulator.requests() == {}
 
 
+@pytest.mark.parametrize('assignment, message', [
+    ('assert_credits_min_credits=', 'assert_credits_min_credits is empty; give a whole number, or leave it unset '
+                                    'for its default'),
+    ('assert_credits_format=', 'assert_credits_format is empty; give one of json, xml, or leave it unset for its '
+                               'default'),
+])
+def test_an_empty_threshold_fails_the_gate_instead_of_falling_back(ansible, fresh_simulator, assignment, message):
+    """A CI job's `-e assert_credits_min_credits=$MIN` with MIN unset must not let the default of 1 pass."""
+    run, result = gate_result(ansible, assignment, env={'MELISSA_CICERO_API_URL': fresh_simulator.url()})
+    assert run.rc != 0 and (result['_status'], result['msg']) == ('failed', message), run.output
+    assert fresh_simulator.requests() == {}
+
+
 def test_misspelled_play_and_inventory_variables_fail_the_gate_too(ansible, fresh_simulator, tmp_path):
     inventory = tmp_path / 'hosts.ini'
     inventory.write_text('[deploy]\nlocalhost ansible_connection=local assert_credits_warn_credit=5\n')

@@ -138,6 +138,11 @@ def test_failing_reads_come_sooner_then_back_off_up_to_the_interval():
     (dict(min_credit=5), 'unknown argument min_credit: did you mean min_credits?'),
     (dict(ca_path='/nonexistent/ca.pem'), "ca_path '/nonexistent/ca.pem' does not exist; give the path of a PEM file"),
     (dict(Min_Credits=5), 'unknown argument Min_Credits: did you mean min_credits?'),
+    # Empty is unset only for a text: an empty threshold never falls back to its default.
+    (dict(min_credits=''), 'min_credits is empty; give a whole number, or leave it unset for its default'),
+    (dict(margin_percent=''), 'margin_percent is empty; give a number, or leave it unset for its default'),
+    (dict(include_overdraft=''), 'include_overdraft is empty; give true or false, or leave it unset for its default'),
+    (dict(burn_rate_from=''), 'burn_rate_from is empty; give one of usage, observed, both, or leave it unset'),
 ])
 def test_bad_arguments_stop_the_watch_before_any_request(fresh_simulator, extra, message):
     with pytest.raises(CiceroOptionError) as raised:
