@@ -176,7 +176,7 @@ def test_the_guides_command_line_example_works_as_written(ansible_env):
 
 def test_the_guides_forecast_example_works_as_written(ansible_env):
     """The forecast block of the guide, after the simulator and the variables of the block before it."""
-    _, blocks = guide_blocks()
+    blocks = guide_blocks()[1]
     first, = [block for block in blocks if '--scenario falling' in block]
     forecast, = [block for block in blocks if '/draining/' in block]
     setup = ''.join(line + '\n' for line in first.splitlines() if not line.startswith('ansible-rulebook'))

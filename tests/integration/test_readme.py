@@ -42,7 +42,7 @@ def test_the_readmes_next_step_works_as_written(ansible_env, collections_path, t
     process = subprocess.Popen(['bash', '-ec', script], cwd=str(clone), env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        output, _ = process.communicate(timeout=180)
+        output = process.communicate(timeout=180)[0]
     finally:
         # The simulator in the background stops with the session should a line fail before `kill %1`.
         try:
