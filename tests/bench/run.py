@@ -12,7 +12,6 @@ B6  the gate with every report (and the GitHub Actions files) against the gate w
 """
 
 import argparse
-import glob
 import json
 import os
 import platform
@@ -30,7 +29,7 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 BIN = os.path.dirname(sys.executable)
 sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
 sys.path.insert(0, os.path.join(REPO, 'tests'))
-from support import LICENSE_KEY, start_simulator  # noqa: E402
+from support import LICENSE_KEY, build_collection, start_simulator  # noqa: E402
 import conftest  # noqa: E402,F401  pylint: disable=unused-import  # links .build/links for the in-process benches
 
 
@@ -66,8 +65,7 @@ def run(argv, env=None, check=True):
 
 
 def install_collection(work):
-    run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', REPO, '--output-path', work])
-    tarball, = glob.glob(os.path.join(work, 'melissa-cicero-*.tar.gz'))
+    tarball = build_collection(os.path.join(BIN, 'ansible-galaxy'), work)
     path = os.path.join(work, 'collections')
     run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', path])
     return path

@@ -4,7 +4,6 @@ Everything runs for real: `ansible-galaxy collection build/install`, then the `a
 `ansible-playbook` commands of this virtual environment against the simulator on 127.0.0.1.
 """
 
-import glob
 import json
 import os
 import subprocess
@@ -12,7 +11,7 @@ import sys
 
 import pytest
 
-from support import LICENSE_KEY, simulator_fixtures
+from support import LICENSE_KEY, build_collection, simulator_fixtures
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -29,9 +28,7 @@ def pytest_collection_modifyitems(items):
 def collections_path(tmp_path_factory):
     """The collection as users get it: built to a tarball, installed into an empty path."""
     work = tmp_path_factory.mktemp('galaxy')
-    subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', REPO, '--output-path', str(work)],
-                   check=True, capture_output=True, text=True)
-    tarball, = glob.glob(str(work / 'melissa-cicero-*.tar.gz'))
+    tarball = build_collection(os.path.join(BIN, 'ansible-galaxy'), str(work))
     installed = work / 'collections'
     subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'install', tarball, '-p', str(installed)],
                    check=True, capture_output=True, text=True)

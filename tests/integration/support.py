@@ -1,14 +1,16 @@
 """Shared by the integration conftest and tests (a plain module: conftest is not importable by name)."""
 
+import glob
 import json
 import os
 import select
+import shutil
 import subprocess
 import sys
 import urllib.request
 
-SIMULATOR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'simulator',
-                         'cicero_simulator.py')
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SIMULATOR = os.path.join(REPO, 'tests', 'simulator', 'cicero_simulator.py')
 
 # Characters that URL-encoding changes, on purpose: the leak tests look for every spelling.
 LICENSE_KEY = 'int-key/with space+plus&eq='
@@ -87,3 +89,40 @@ def read_dotenv(text, folder):
     shown = subprocess.run(['bash', '-c', 'set -a; . "$1"; env -0', 'bash', path], capture_output=True,
                            check=True, env={'PATH': os.environ['PATH']}).stdout.decode()
     return dict(item.split('=', 1) for item in shown.split('\0') if item.startswith('CICERO_'))
+
+
+def checkout_files(repo=REPO):
+    """The checkout's files as git sees them: tracked, and untracked but not ignored (a new file not yet added
+    is tested too). None outside a git checkout."""
+    try:
+        listed = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', '--exclude-standard'], cwd=repo,
+                                capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return sorted(name for name in set(listed.split('\0')) if name and os.path.isfile(os.path.join(repo, name)))
+
+
+def copy_checkout(names, tree, repo=REPO):
+    for name in names:
+        os.makedirs(os.path.dirname(os.path.join(tree, name)), exist_ok=True)
+        shutil.copy2(os.path.join(repo, name), os.path.join(tree, name))
+
+
+def build_collection(ansible_galaxy, work):
+    """ansible-galaxy collection build into `work`, from a copy of the checkout's files; returns the tarball.
+
+    A copy, because galaxy.yml's manifest makes ansible-galaxy walk every file under the folder it builds,
+    virtual environments and scratch folders included, and fail on one that vanishes during the walk: checks
+    that run beside the tests (ansible-test, ansible-lint) create and delete such files in the checkout. What a
+    build of the checkout itself holds is tested in test_credits_info.py (clutter never enters the tarball)."""
+    names = checkout_files()
+    source = REPO
+    if names is not None:
+        source = os.path.join(work, 'checkout')
+        copy_checkout(names, source)
+    built = subprocess.run([ansible_galaxy, 'collection', 'build', source, '--output-path', work],
+                           capture_output=True, text=True, check=False)
+    if built.returncode != 0:
+        raise RuntimeError('ansible-galaxy collection build failed:\n{0}{1}'.format(built.stdout, built.stderr))
+    tarball, = glob.glob(os.path.join(work, 'melissa-cicero-*.tar.gz'))
+    return tarball

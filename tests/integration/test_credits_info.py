@@ -2,12 +2,13 @@
 
 import glob
 import os
-import shutil
 import subprocess
 import sys
 import tarfile
 
 import pytest
+
+from support import checkout_files, copy_checkout
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -248,18 +249,17 @@ def test_tarball_holds_what_users_need_and_nothing_else(collections_path):
 def test_clutter_in_the_clone_never_enters_the_tarball(tmp_path):
     """A virtual environment, a build folder and a simulator log in the clone, as a user's guide run leaves
     them: the tarball built there lists exactly the files of a tarball built from a clean copy."""
-    listed = subprocess.run(['git', 'ls-files', '-co', '--exclude-standard'], cwd=REPO_ROOT, capture_output=True,
-                            text=True, check=True).stdout.split()
+    listed = checkout_files()
+    assert listed, 'not a git checkout: nothing to copy'
     tarballs = {}
     for copy in ('clean', 'cluttered'):
         tree = tmp_path / copy
-        for name in listed:
-            if os.path.isfile(os.path.join(REPO_ROOT, name)):
-                os.makedirs(str((tree / name).parent), exist_ok=True)
-                shutil.copy2(os.path.join(REPO_ROOT, name), str(tree / name))
+        copy_checkout(listed, str(tree))
         if copy == 'cluttered':
             for name in ('eda/pyvenv.cfg', 'eda/bin/python', 'eda/lib/python3.11/site-packages/ansible/__init__.py',
-                         'build/lib/x.py', 'simulator.log', 'docs/watch.log', 'tests/simulator/sim.log'):
+                         'build/lib/x.py', 'simulator.log', 'docs/watch.log', 'tests/simulator/sim.log',
+                         '.venv/pyvenv.cfg', '.build/collections/ansible_collections/x.py', 'tests/output/.tmp/x.py',
+                         'plugins/module_utils/__pycache__/_client.cpython-311.pyc'):
                 (tree / name).parent.mkdir(parents=True, exist_ok=True)
                 (tree / name).write_text('clutter')
         subprocess.run([os.path.join(BIN, 'ansible-galaxy'), 'collection', 'build', str(tree), '--output-path',
