@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix bench bench-quick clean
+.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -40,13 +40,15 @@ demo: collection  ## the main job against the simulator
 	PATH=$(abspath $(BIN)):$$PATH PYTHON=$(abspath $(BIN))/python scripts/with-simulator.sh scripts/demo.sh
 
 # pytest exits 5 when it collects no tests; that fails the target on purpose: an empty suite is a bug.
-# The set-up first, then two lanes side by side (scripts/run-checks.sh), of about the same length here: the
-# integration tests (two workers) and the matrix in one; unit, lint, ansible-test and the short checks in the other.
+# The set-up first, then two lanes side by side (scripts/run-checks.sh): the integration tests (two workers) in
+# one; unit, lint and ansible-test in the other; then each lane takes from the shared queue, longest first,
+# until it is empty.
 CHECKS_SETUP := venv tools
-CHECKS_LANE_1 := integration matrix
-CHECKS_LANE_2 := unit lint sanity units docs changelog ee bench-quick
+CHECKS_SHARED := matrix-oldest matrix-newest bench-quick docs ee changelog
+CHECKS_LANE_1 := integration
+CHECKS_LANE_2 := unit lint sanity units
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
-	@scripts/run-checks.sh "$(CHECKS_SETUP)" "$(CHECKS_LANE_1)" "$(CHECKS_LANE_2)"
+	@scripts/run-checks.sh "$(CHECKS_SETUP)" "$(CHECKS_SHARED)" "$(CHECKS_LANE_1)" "$(CHECKS_LANE_2)"
 
 check: venv tools  ## the quick loop while you work: unit tests, then the integration tests marked matrix (every entry point)
 	$(BIN)/python -m pytest -q tests/unit
@@ -106,8 +108,12 @@ ee: collection  ## ansible-builder reads our EE metadata; creates the build cont
 	cd $(BUILD)/de && $(abspath $(BIN))/ansible-builder create --file decision-environment.yml --context context
 	ls $(BUILD)/de/context/Containerfile $(BUILD)/de/context/Dockerfile 2>/dev/null | grep -q .
 
-matrix:  ## integration tests on the oldest and newest ansible-core
+matrix: matrix-oldest matrix-newest  ## unit and integration tests on the oldest and newest ansible-core
+
+matrix-oldest:  ## the matrix's leg of the oldest versions admitted (ansible-core, Python, requirements' floors)
 	scripts/matrix.sh "$(PY310)" .venv-oldest $(MATRIX_OLDEST)
+
+matrix-newest:  ## the matrix's leg of the newest versions installable
 	scripts/matrix.sh "$(PY313)" .venv-newest $(MATRIX_NEWEST)
 
 bench: venv  ## benchmarks, full mode; writes docs/performance.md

@@ -19,7 +19,8 @@ COUNTERS = {
     'changelog': (re.compile(r'^antsibull-changelog lint: (\d+) ', re.M), 'fragments'),
     'bench-quick': (re.compile(r'^\| (B\d) \|', re.M), 'benchmarks'),
 }
-KIND = {'unit': 'pytest', 'integration': 'pytest', 'units': 'pytest', 'matrix': 'pytest'}
+KIND = {'unit': 'pytest', 'integration': 'pytest', 'units': 'pytest', 'matrix': 'pytest', 'matrix-oldest': 'pytest',
+        'matrix-newest': 'pytest'}
 
 
 def passed(target, log):

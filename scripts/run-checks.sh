@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # make test: every check is a make target. The shared set-up (the virtual environment, Java, faketime) is made
-# first; then the lanes run side by side, each its targets in turn (this machine has 2 cores: the integration
-# tests' 2 workers in one lane, the single-process checks in the other). Each target's output is logged and
+# first; then the lanes run side by side, each its own targets in turn (this machine has 2 cores: the
+# integration tests' 2 workers in one lane, the single-process checks in the other), and then, whichever lane
+# is free first, the next target of a shared queue: a fresh clone and a second run balance differently (on a
+# fresh clone ansible-test's set-up makes the second lane the long one, on a second run the integration tests'
+# lane), and the queue lets the lane that finishes first take the rest. Each target's output is logged and
 # printed whole when it ends; then one table (target, wall and CPU time, what passed) and a check that
 # nothing the suite started is still running.
-#   scripts/run-checks.sh "<setup targets>" "<lane 1 targets>" "<lane 2 targets>" ...
+#   scripts/run-checks.sh "<setup targets>" "<shared queue>" "<lane 1 targets>" "<lane 2 targets>" ...
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 logs=.build/check-logs
@@ -40,9 +43,21 @@ run_target() {
   return "$rc"
 }
 
+# The next target of the shared queue (empty when none is left), taken under a lock: each runs once.
+next_shared() {
+  {
+    flock 8
+    head -n 1 "$logs/.queue"
+    sed -i 1d "$logs/.queue"
+  } 8>"$logs/.queue-lock"
+}
+
 run_lane() {
   local target failed=0
   for target in $1; do
+    run_target "$target" || failed=1
+  done
+  while target=$(next_shared) && [[ -n $target ]]; do
     run_target "$target" || failed=1
   done
   return "$failed"
@@ -50,7 +65,9 @@ run_lane() {
 
 started=$(date +%s)
 setup=$1
-shift
+read -r -a shared <<<"$2"
+printf '%s\n' "${shared[@]}" >"$logs/.queue"
+shift 2
 run_lane "$setup" || { echo "make test: the set-up ($setup) failed; nothing else ran" >&2; exit 1; }
 pids=()
 for lane in "$@"; do
