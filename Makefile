@@ -41,12 +41,12 @@ demo: collection  ## the main job against the simulator
 
 # pytest exits 5 when it collects no tests; that fails the target on purpose: an empty suite is a bug.
 # The set-up first, then two lanes side by side (scripts/run-checks.sh): the integration tests (two workers) in
-# one; unit, lint and ansible-test in the other; then each lane takes from the shared queue, longest first,
-# until it is empty.
+# one; unit, lint, ansible-test and the short checks in the other (docs and ee one after the other: each
+# rebuilds .build/dist); then each lane takes from the shared queue until it is empty.
 CHECKS_SETUP := venv tools
-CHECKS_SHARED := matrix-oldest matrix-newest bench-quick docs ee changelog
+CHECKS_SHARED := matrix-oldest matrix-newest bench-quick
 CHECKS_LANE_1 := integration
-CHECKS_LANE_2 := unit lint sanity units
+CHECKS_LANE_2 := unit lint sanity units docs ee changelog
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
 	@scripts/run-checks.sh "$(CHECKS_SETUP)" "$(CHECKS_SHARED)" "$(CHECKS_LANE_1)" "$(CHECKS_LANE_2)"
 

@@ -52,11 +52,18 @@ next_shared() {
   } 8>"$logs/.queue-lock"
 }
 
-run_lane() {
+run_targets() {
   local target failed=0
   for target in $1; do
     run_target "$target" || failed=1
   done
+  return "$failed"
+}
+
+# A lane: its own targets, then the shared queue's until none is left.
+run_lane() {
+  local target failed=0
+  run_targets "$1" || failed=1
   while target=$(next_shared) && [[ -n $target ]]; do
     run_target "$target" || failed=1
   done
@@ -68,7 +75,7 @@ setup=$1
 read -r -a shared <<<"$2"
 printf '%s\n' "${shared[@]}" >"$logs/.queue"
 shift 2
-run_lane "$setup" || { echo "make test: the set-up ($setup) failed; nothing else ran" >&2; exit 1; }
+run_targets "$setup" || { echo "make test: the set-up ($setup) failed; nothing else ran" >&2; exit 1; }
 pids=()
 for lane in "$@"; do
   run_lane "$lane" &
