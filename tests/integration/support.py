@@ -1,4 +1,8 @@
-"""Shared by the integration conftest and tests (a plain module: conftest is not importable by name)."""
+"""Shared by the integration conftest and tests (a plain module: conftest is not importable by name).
+
+`python tests/integration/support.py <folder>` builds the collection into <folder> as the tests do (what
+`make collection` runs).
+"""
 
 import glob
 import json
@@ -126,3 +130,7 @@ def build_collection(ansible_galaxy, work):
         raise RuntimeError('ansible-galaxy collection build failed:\n{0}{1}'.format(built.stdout, built.stderr))
     tarball, = glob.glob(os.path.join(work, 'melissa-cicero-*.tar.gz'))
     return tarball
+
+
+if __name__ == '__main__':
+    print(build_collection(os.path.join(os.path.dirname(sys.executable), 'ansible-galaxy'), sys.argv[1]))
