@@ -107,7 +107,7 @@ class ActionModule(ActionBase):
         params, dummy = validated(args, ARGUMENT_SPEC, spell, connection=False)
         policy = policy_from(params)
         reports = requested_reports(params['reports'], params['report_path'], spell)
-        account = params['account'] or account_label(params['api_url'])
+        account = account_label(params)
         read_at = _clock.utc_now()
         if params['credits'] is not None:
             verdict = judge_registered(params['credits'], params['usage'], policy)

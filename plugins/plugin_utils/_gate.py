@@ -41,9 +41,10 @@ def read_verdict(client, params, policy, redactor, readings=None):
     return evaluate(read['credits'], policy, read.get('usage'), observe(readings, read['credits'], policy, now), now)
 
 
-def account_label(api_url):
-    """The label of an account when none is given: the API URL's host name (no userinfo, no query)."""
-    return urlsplit(api_url).hostname or 'cicero'
+def account_label(params):
+    """The account's label: the `account` option, or when none is given the API URL's host name (no userinfo,
+    no query)."""
+    return params['account'] or urlsplit(params['api_url']).hostname or 'cicero'
 
 
 def observe(readings, credits, policy, now):

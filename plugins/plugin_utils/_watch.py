@@ -140,9 +140,8 @@ async def watch(queue, args, now=None):
 def open_readings(params, policy):
     """The watch's readings: in memory, bounded by the window, and with state_path in a file that a restarted
     activation reads back. CiceroOptionError when the file cannot be used at all."""
-    label = params['account'] or account_label(params['api_url'])
     try:
-        return Readings(policy['burn_window'], params['state_path'], label,
+        return Readings(policy['burn_window'], params['state_path'], account_label(params),
                         warn=lambda message: logger.warning('%s: %s', SOURCE, message), strict=False)
     except ReadingsError as exc:
         raise CiceroOptionError('state_path: {0}'.format(exc))
