@@ -9,6 +9,7 @@ import json
 import os
 import select
 import shutil
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -83,6 +84,14 @@ def simulator_fixtures(*args):
         return simulator
 
     return simulator, fresh_simulator
+
+
+def free_port():
+    """A port on 127.0.0.1 that nothing listens on now, for commands that take a fixed one (the docs' 8765 may
+    be taken on a shared machine)."""
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return probe.getsockname()[1]
 
 
 def read_dotenv(text, folder):

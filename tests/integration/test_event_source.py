@@ -6,7 +6,6 @@ Every run is at -vv with --print-events, and its whole output is searched for th
 import os
 import re
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -14,7 +13,7 @@ import time
 import pytest
 import yaml
 
-from support import LICENSE_KEY
+from support import LICENSE_KEY, free_port
 
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 
@@ -135,10 +134,7 @@ def guide_blocks():
 def run_guide_script(script, ansible_env, until):
     """Run guide lines with bash until `until` is printed (or 60 s pass); everything they started is stopped.
     On a free port: the guide's 8765 may be taken on a shared machine."""
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
-    script = script.replace('8765', str(port))
+    script = script.replace('8765', str(free_port()))
     env = dict(ansible_env)
     env.pop('MELISSA_LICENSE_KEY')
     with tempfile.TemporaryFile('w+') as output:

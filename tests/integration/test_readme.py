@@ -3,9 +3,10 @@
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
+
+from support import free_port
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -30,12 +31,9 @@ def test_the_readmes_next_step_works_as_written(ansible_env, collections_path, t
     os.symlink(os.path.dirname(os.path.dirname(sys.executable)), str(clone / '.venv'))
     os.symlink(collections_path, str(clone / '.build' / 'collections'))
     os.symlink(os.path.join(REPO, 'tests'), str(clone / 'tests'))
-    with socket.socket() as probe:
-        probe.bind(('127.0.0.1', 0))
-        port = probe.getsockname()[1]
     block = readme_next_step()
     assert block.count('8765') == 2, block
-    script = block.replace('8765', str(port)) + 'kill %1\n'
+    script = block.replace('8765', str(free_port())) + 'kill %1\n'
     # What the lines set themselves is not given to them.
     env = dict((name, value) for name, value in ansible_env.items()
                if name not in ('ANSIBLE_COLLECTIONS_PATH', 'MELISSA_LICENSE_KEY', 'ANSIBLE_PYTHON_INTERPRETER'))
