@@ -36,6 +36,8 @@ import conftest  # noqa: E402,F401  pylint: disable=unused-import  # links .buil
 # No command of a benchmark may hang `make bench` or `make test`: each gets this long, then its whole
 # process group is killed and the benchmark fails naming it.
 COMMAND_TIMEOUT = 300
+# The gate as a CI job runs it (B1, B1's floor, B6).
+GATE = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
 # Hard targets: a benchmark that misses one fails (the ratios are only printed).
 B5_RSS_GROWTH_LIMIT_KIB = 2048
 # A first run of each command before the timed ones, so that neither profits from the other's warm caches.
@@ -92,21 +94,9 @@ def spread(values, scale=1.0, unit=''):
 
 
 def bench_gate_vs_uri(env, pairs):
-    gate = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
     uri = [os.path.join(BIN, 'ansible-playbook'), os.path.join(HERE, 'uri_assert.yml')]
-    if WARM_UP:
-        timed(gate, env), timed(uri, env)          # warm caches once
-    gate_times, uri_times, ratios = [], [], []
-    for pair in range(pairs):
-        # Alternate which runs first, so neither profits from the other's warm caches.
-        if pair % 2 == 0:
-            gate_times.append(timed(gate, env))
-            uri_times.append(timed(uri, env))
-        else:
-            uri_times.append(timed(uri, env))
-            gate_times.append(timed(gate, env))
-        ratios.append(gate_times[-1] / uri_times[-1])
-    return dict(gate=gate_times, uri=uri_times, ratio=ratios)
+    times = alternated(GATE, uri, env, pairs)
+    return dict(gate=times['first'], uri=times['second'], ratio=times['ratio'])
 
 
 def alternated(first, second, env, pairs):
@@ -125,20 +115,18 @@ def bench_reports(env, pairs, work):
     """B6: the gate writing every report, as a GitHub Actions step, against the same gate writing none."""
     reports = dict((fmt, os.path.join(work, 'report.' + fmt)) for fmt in
                    ('json', 'junit', 'openmetrics', 'dotenv', 'markdown'))
-    gate = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
-    with_reports = gate + ['-e', json.dumps({'assert_credits_reports': reports})]
+    with_reports = GATE + ['-e', json.dumps({'assert_credits_reports': reports})]
     github = dict(env, GITHUB_ACTIONS='true', GITHUB_STEP_SUMMARY=os.path.join(work, 'summary.md'),
                   GITHUB_OUTPUT=os.path.join(work, 'outputs.txt'))
     # Both commands see the GitHub variables; only the first writes anything (assert_credits_github off).
-    plain = gate + ['-e', 'assert_credits_github=false']
+    plain = GATE + ['-e', 'assert_credits_github=false']
     return alternated(with_reports, plain, github, pairs)
 
 
 def bench_floor(env, pairs):
     """B1's floor: the gate against ansible-playbook running one debug task (no module, no request)."""
-    gate = [os.path.join(BIN, 'ansible-playbook'), 'melissa.cicero.check_credits', '-e', 'assert_credits_min_credits=5000']
     floor = [os.path.join(BIN, 'ansible-playbook'), os.path.join(HERE, 'debug_only.yml')]
-    return alternated(gate, floor, env, pairs)
+    return alternated(GATE, floor, env, pairs)
 
 
 def bench_watch(simulator, reads, mark):
