@@ -65,7 +65,6 @@ unit: venv tools  ## unit tests (pytest, HTTP mocked with responses), today and 
 	  echo "--- the same tests with the clock ten years ahead (faketime -f '+3650d'):"; cat $(BUILD)/unit-ten-years-ahead.log; \
 	  [ $$today -eq 0 ] && [ $$later -eq 0 ]
 
-
 integration: venv tools  ## build+install the collection, run ansible, ansible-playbook, ansible-rulebook against the simulator
 	$(BIN)/python -m pytest -n auto tests/integration
 

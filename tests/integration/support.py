@@ -86,6 +86,17 @@ def simulator_fixtures(*args):
     return simulator, fresh_simulator
 
 
+def gate_result(ansible, *extra_vars, env=None):
+    """ansible-playbook melissa.cicero.check_credits through the `ansible` fixture, with `-e` for each of
+    extra_vars: (the run, the gate task's registered result)."""
+    argv = ['ansible-playbook', 'melissa.cicero.check_credits']
+    for item in extra_vars:
+        argv += ['-e', item]
+    run = ansible(argv, env=env)
+    result, = run.task_results(task='Assert enough Cicero credits')
+    return run, result
+
+
 def free_port():
     """A port on 127.0.0.1 that nothing listens on now, for commands that take a fixed one (the docs' 8765 may
     be taken on a shared machine)."""

@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from support import gate_result
+
 GATE = 'melissa.cicero.check_credits'
 MODULE = 'melissa.cicero.melissa_credits_info'
 CREDITS_READ = 'healthy GET /account/credits_remaining'
@@ -23,15 +25,6 @@ def lookup_msg(ansible, options, env=None):
     assert run.rc != 0, run.output
     result, = run.task_results()
     return result['msg']
-
-
-def gate_result(ansible, *extra, env=None):
-    argv = ['ansible-playbook', GATE]
-    for item in extra:
-        argv += ['-e', item]
-    run = ansible(argv, env=env)
-    result, = run.task_results(task='Assert enough Cicero credits')
-    return run, result
 
 
 # -- ca_path -------------------------------------------------------------------------------------------

@@ -5,19 +5,12 @@ import os
 import stat
 import time
 
-from support import LICENSE_KEY
-
-GATE = 'melissa.cicero.check_credits'
-TASK = 'Assert enough Cicero credits'
+from support import LICENSE_KEY, gate_result
 
 
 def gate(ansible, api_url, history, *extra):
-    argv = ['ansible-playbook', GATE, '-e', 'assert_credits_history_path=' + str(history)]
-    for item in extra:
-        argv += ['-e', item]
-    run = ansible(argv, env={'MELISSA_CICERO_API_URL': api_url})
-    result, = run.task_results(task=TASK)
-    return run, result
+    return gate_result(ansible, 'assert_credits_history_path=' + str(history), *extra,
+                       env={'MELISSA_CICERO_API_URL': api_url})
 
 
 def test_three_gate_runs_with_a_history_judge_the_observed_pace(ansible, fresh_simulator, tmp_path):
