@@ -27,10 +27,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._reads import check
 
 def known_names(spec):
     """Every name an argument spec accepts: its options and their aliases."""
-    names = set(spec)
-    for option in spec.values():
-        names.update(option.get('aliases', ()))
-    return names
+    return set(_specs_by_name(spec))
 
 
 def unknown_name(name, known, kind):
