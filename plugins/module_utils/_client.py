@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 import random
 import re
 import time
@@ -20,7 +21,13 @@ import traceback
 
 from email.utils import parsedate_tz, mktime_tz
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2, which the module does not support
+    from urlparse import urlsplit  # type: ignore
+
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
+from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text, api_texts
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
     CiceroApiError,
     CiceroResponseError,
@@ -31,6 +38,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._version import USE
 
 try:
     import requests
+    from ansible_collections.melissa.cicero.plugins.module_utils._deadline import DeadlineAdapter
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
@@ -85,9 +93,14 @@ def backoff_delay(attempt, retry_after=None, rand=random.random, now=None):
     return step / 2 + rand() * step / 2
 
 
+def attempt_deadline(timeout):
+    """Seconds one attempt may take in all, whatever the server does: the connection and the whole answer."""
+    return 2 * timeout
+
+
 def worst_case_seconds(timeout, retries):
     """Upper bound of one call with every attempt failing as slowly as it can (stated in the docs)."""
-    return (retries + 1) * 2 * timeout + retries * RETRY_AFTER_CAP
+    return (retries + 1) * attempt_deadline(timeout) + retries * RETRY_AFTER_CAP
 
 
 class Reply:
@@ -96,8 +109,9 @@ class Reply:
     def __init__(self, status, reason, content_type, body, retry_after=None, attempts=1, url=None):
         self.url = url              # without its query string, which carries the credentials
         self.status = status
-        self.reason = reason or ''
-        self.content_type = content_type or 'no content type'
+        # Both are the server's words: bounded and made safe like any text of the API.
+        self.reason = api_text(reason or '', 100)
+        self.content_type = api_text(content_type, 100) if content_type else 'no content type'
         self.body = body
         self.retry_after = retry_after
         self.attempts = attempts
@@ -125,9 +139,15 @@ class CiceroClient:
         self.redact = redactor or Redactor()
         for secret in (license_key, password):
             self.redact.add(secret)
-        self._verify = (ca_path or True) if validate_certs else False
+        self._verify = (ca_path or _environment_ca_bundle() or True) if validate_certs else False
         self._session = session or requests.Session()
+        # Nothing from the environment but what is asked for below: trust_env would also send ~/.netrc's
+        # credentials to the API host. Proxies are taken from the environment explicitly, per request.
+        self._session.trust_env = False
         self._session.headers['User-Agent'] = USER_AGENT
+        self._adapter = DeadlineAdapter()
+        for prefix in ('http://', 'https://'):
+            self._session.mount(prefix, self._adapter)
         self._sleep = sleep or _sleep
         self._spell = spell  # names an option in a hint, in the words of the entry point called
 
@@ -192,10 +212,25 @@ class CiceroClient:
 
     def _send(self, method, path, params=None, data=None, headers=None):
         url = self.api_url + path
+        with self._adapter.attempt(attempt_deadline(self.timeout)) as deadline:
+            try:
+                return self._attempt(method, url, params, data, headers)
+            except CiceroTransportError:
+                if not deadline.passed:
+                    raise
+            raise CiceroTransportError('Cicero API did not answer within {0:g}s (the deadline of one attempt, twice '
+                                       'the timeout of {1:g}s): {2}'.format(attempt_deadline(self.timeout), self.timeout,
+                                                                           _without_query(url)))
+
+    def _attempt(self, method, url, params, data, headers):
         started = time.monotonic()
         try:
+            # Redirects are not followed: a redirect may lead to another host or to plain http, carrying the
+            # credentials (the key in the query, the token login's password in the body), and its body would
+            # escape the size cap. A 3xx is an error naming where it pointed.
             response = self._session.request(
-                method, url, params=params, data=data, headers=headers,
+                method, url, params=params, data=data, headers=headers, allow_redirects=False,
+                proxies=requests.utils.get_environ_proxies(url),
                 timeout=(self.timeout, self.timeout), verify=self._verify, stream=True)
         # `from None` throughout: the requests exception quotes the URL with the key, and a chained
         # exception would carry it into any traceback that prints the cause.
@@ -215,6 +250,8 @@ class CiceroClient:
         except requests.exceptions.RequestException as exc:
             raise self._transport_error('could not reach', url, exc) from None
         try:
+            if 300 <= response.status_code < 400:
+                raise self._redirect_error(method, url, response)
             body = self._read_body(response, started)
         finally:
             response.close()
@@ -240,6 +277,16 @@ class CiceroClient:
         except requests.exceptions.RequestException as exc:
             raise self._transport_error('the answer broke off from', response.url, exc) from None
         return b''.join(chunks)
+
+    def _redirect_error(self, method, url, response):
+        target = urlsplit(response.headers.get('Location') or '')
+        where = 'to host {0}'.format(api_text(target.hostname, 100)) if target.hostname else 'on the same host'
+        return CiceroApiError(self.redact(
+            'Cicero API answered {0} {1} with HTTP {2} {3}, a redirect {4} ({5}), which is not followed: the '
+            'credentials would go with it. Set {6} to the address the API answers at'.format(
+                method, _without_query(url), response.status_code, api_text(response.reason or '', 100), where,
+                api_text(target.scheme or 'no scheme', 20), self._spell('api_url'))),
+            status=response.status_code)
 
     def _transport_error(self, what, url, exc):
         return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}'.format(
@@ -273,6 +320,11 @@ _WRONG_VERSION = re.compile(r'WRONG_VERSION_NUMBER|wrong version number|record l
                             re.IGNORECASE)
 
 
+def _environment_ca_bundle():
+    """The CA bundle requests would take from the environment (with trust_env, which the client turns off)."""
+    return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or None
+
+
 def _sleep(seconds):
     # time.sleep looked up when called, not bound at import, so that a test's patched time.sleep takes effect.
     time.sleep(seconds)
@@ -290,7 +342,8 @@ def _describe(exc):
     for arg in getattr(exc, 'args', ()):
         if getattr(arg, 'reason', None) is not None:
             reason = arg.reason
-    return '{0}: {1}'.format(type(reason).__name__, reason)
+    # The reason may quote what the server sent (a malformed header, a status line): it is the server's text.
+    return api_text('{0}: {1}'.format(type(reason).__name__, reason))
 
 
 def _too_large(status, how):
@@ -303,7 +356,7 @@ def _token_failure_text(answer, reply):
     if isinstance(answer, dict):
         errors = answer.get('errors') or (answer.get('response') or {}).get('errors')
         if errors:
-            return '; '.join(str(error) for error in errors)
+            return '; '.join(api_texts(errors if isinstance(errors, list) else [errors]))
         return 'the answer had no token'
     return 'the answer was not JSON ({0})'.format(reply.content_type)
 

@@ -79,7 +79,16 @@ def check_connection_options(params, spell=str):
 
     spell(option) names an option in the words of the entry point the user called: a module, the lookup and
     the event source by its own name (str), the gate role by its variable (plugin_utils/_arguments.py).
+    The error and the warnings quote the API URL with its userinfo password masked, as every message is.
     """
+    redactor = credential_redactor(params)
+    try:
+        return [redactor(warning) for warning in _connection_problems(params, spell)]
+    except CiceroOptionError as exc:
+        raise redacted(exc, redactor)
+
+
+def _connection_problems(params, spell):
     if not params.get('license_key') and not params.get('username'):
         key = spell('license_key')
         raise CiceroOptionError(
@@ -146,7 +155,7 @@ def call_api(params, read, warn, redactor, spell=str):
     """
     try:
         for warning in check_connection_options(params, spell):
-            warn(warning)
+            warn(redactor(warning))
         return read(client_from_params(params, redactor, spell), params)
     except CiceroError as exc:
         raise redacted(exc, redactor)

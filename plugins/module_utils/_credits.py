@@ -13,6 +13,7 @@ import re
 
 from datetime import datetime, timedelta
 
+from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroResponseError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import object_list
 
@@ -28,22 +29,32 @@ _DATETIME = re.compile(
     r'^(\d{4})-(\d{2})-(\d{2})'
     r'(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$',
     re.IGNORECASE)
+# A count of credits written with more characters than this is no count (Python's int() refuses numbers of over
+# 4,300 digits with a ValueError, and a float of 400 digits is infinite): it is named, not parsed.
+MAX_NUMBER_CHARS = 40
+# No figure of an account comes near this; beyond it, arithmetic on floats and dates stops being exact or possible.
+MAX_NUMBER = 10 ** 15
 _BATCH_TEXT_FIELDS = ('created', 'expiration_time', 'cost', 'discount')
 _BATCH_FIELDS = ('credits_purchased', 'credits_remaining') + _BATCH_TEXT_FIELDS
 
 
 def to_number(value, field):
     """A JSON number, numeric string or XML text as int (when integral) or float; else a clear error."""
-    if isinstance(value, int) and not isinstance(value, bool):  # the common case first
-        return value
+    if isinstance(value, int) and not isinstance(value, bool) and -MAX_NUMBER <= value <= MAX_NUMBER:
+        return value  # the common case first
     number = None  # booleans, lists, None ... stay None and are refused below
     if isinstance(value, float):
         number = value
-    elif isinstance(value, str) and _NUMBER.match(value.strip()):
+    elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and _NUMBER.match(value.strip()):
         text = value.strip()
         number = int(text) if text.lstrip('+-').isdigit() else float(text)
+    if number is None and isinstance(value, int) and not isinstance(value, bool):
+        number = value  # out of range: refused below
     if number is None or (isinstance(number, float) and not math.isfinite(number)):
         raise CiceroResponseError('Cicero API field {0} is not a number: {1}'.format(field, _shown(value)))
+    if not -MAX_NUMBER <= number <= MAX_NUMBER:
+        raise CiceroResponseError('Cicero API field {0} is out of range (beyond {1:,}): {2}'.format(
+            field, MAX_NUMBER, _shown(value)))
     if isinstance(number, float) and number.is_integer():
         return int(number)
     return number
@@ -96,15 +107,15 @@ def normalise_batch(raw, index, now):
     remaining = raw.get('credits_remaining')
     if remaining is None or remaining == '':
         raise CiceroResponseError('Cicero API field usable_batches[{0}].credits_remaining is missing'.format(index))
-    if not isinstance(remaining, int) or isinstance(remaining, bool):
+    if type(remaining) is not int or not -MAX_NUMBER <= remaining <= MAX_NUMBER:  # pylint: disable=unidiomatic-typecheck
         remaining = to_number(remaining, 'usable_batches[{0}].credits_remaining'.format(index))
     purchased = raw.get('credits_purchased')
-    if not isinstance(purchased, int) or isinstance(purchased, bool):
+    if type(purchased) is not int or not -MAX_NUMBER <= purchased <= MAX_NUMBER:  # pylint: disable=unidiomatic-typecheck
         purchased = _optional_number(purchased, index, 'credits_purchased')
     batch = {'credits_purchased': purchased, 'credits_remaining': remaining}
     for field in _BATCH_TEXT_FIELDS:
         value = raw.get(field)
-        batch[field] = value if value is None or isinstance(value, str) else str(value)
+        batch[field] = None if value is None else api_text(value)
     expires = parse_datetime(batch['expiration_time'])
     batch['expires_in_days'] = None if expires is None else days_until(expires, now)
     return batch, expires
@@ -161,5 +172,7 @@ def _optional_number(value, index, field):
 
 
 def _shown(value):
-    text = repr(value)
-    return text if len(text) <= 60 else text[:60] + '...'
+    """A short, safe spelling of an API value for a message."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
+        return 'a number of about {0} digits'.format(int(value.bit_length() * 0.30103))  # repr() may refuse it
+    return api_text(repr(value[:61] if isinstance(value, str) else value), 60)

@@ -50,7 +50,10 @@ def chosen_daily_burn(source, usage_burn, observed_burn):
 
 def runs_out_at(counted, daily_burn, now):
     """When `counted` credits are spent at `daily_burn` a day from `now` (aware datetime), or None when nothing
-    is spent or the pace is unknown."""
+    is spent, the pace is unknown or the date lies beyond what a date can hold."""
     if not daily_burn or daily_burn <= 0:
         return None
-    return now + timedelta(days=max(0, counted) / daily_burn)
+    try:
+        return now + timedelta(days=max(0, counted) / daily_burn)
+    except OverflowError:
+        return None  # after the year 9999, or more days than a timedelta holds: no date, an unbounded runway

@@ -16,6 +16,9 @@ __metaclass__ = type
 import json
 import re
 
+from xml.parsers import expat
+
+from ansible_collections.melissa.cicero.plugins.module_utils._api_text import API_TEXT_CHARS, api_text, api_texts
 from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 
@@ -28,24 +31,61 @@ except ImportError:  # pragma: no cover - Python 2, which the module does not su
 HAS_XMLTODICT = find_spec is not None and find_spec('xmltodict') is not None
 XMLTODICT_IMPORT_ERROR = None if HAS_XMLTODICT else 'No module named xmltodict'
 
-# Expat would expand internal entities ("billion laughs"); refuse any DTD before parsing at all.
-_DTD = re.compile(br'<!(DOCTYPE|ENTITY)', re.IGNORECASE)
-_TAGS = re.compile(r'<[^>]*>')
+# A tag of an HTML error page: [^<>], not [^>], so that a run of '<' is read in linear time.
+_TAGS = re.compile(r'<[^<>]*>')
 _SPACES = re.compile(r'\s+')
 EXCERPT_CHARS = 200
+EXCERPT_SOURCE_CHARS = 4 * API_TEXT_CHARS  # of a body, read for its excerpt
+# Cicero's answers are three or four levels deep; anything far deeper is not an answer of the API, and would
+# only cost the recursive walks below their stack.
+MAX_DEPTH = 32
 
 
 def parse_document(body, fmt):
     """Bytes to plain data; raises ValueError with a short reason when the body is not `fmt`."""
-    if fmt == 'json':
-        return json.loads(body.decode('utf-8'))
-    if _DTD.search(body):
-        raise ValueError('the XML document declares a DTD or entities, which are refused')
-    # Imported here, not at the top: see HAS_XMLTODICT.
-    import xmltodict  # pylint: disable=import-outside-toplevel
-    # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
-    document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True)
-    return _as_json_values(document)
+    try:
+        if fmt == 'json':
+            document = json.loads(body.decode('utf-8'))
+        else:
+            # Imported here, not at the top: see HAS_XMLTODICT.
+            import xmltodict  # pylint: disable=import-outside-toplevel
+            # xml_attribs=False drops type="list" and friends; dict_constructor=dict keeps results plain.
+            document = xmltodict.parse(body, xml_attribs=False, dict_constructor=dict, disable_entities=True,
+                                       expat=_ExpatWithoutDtd)
+    except RecursionError:
+        raise ValueError('the document is nested more than {0} levels deep'.format(MAX_DEPTH)) from None
+    if not _within_depth(document, MAX_DEPTH):
+        raise ValueError('the document is nested more than {0} levels deep'.format(MAX_DEPTH))
+    return document if fmt == 'json' else _as_json_values(document)
+
+
+def _refuse_dtd(*dummy):
+    raise ValueError('the XML document declares a DTD or entities, which are refused')
+
+
+class _ExpatWithoutDtd:
+    """xmltodict's `expat` argument: expat parsers that refuse a DTD as the parser meets it, whatever the
+    document's encoding (a byte search for <!DOCTYPE misses UTF-16), before any entity can be expanded
+    ("billion laughs") or silently dropped."""
+
+    @staticmethod
+    def ParserCreate(*args, **kwargs):  # noqa: N802  (the name xmltodict calls)
+        parser = expat.ParserCreate(*args, **kwargs)
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
+        return parser
+
+
+def _within_depth(document, limit):
+    """Whether no list or dict in `document` lies more than `limit` levels deep (walked without recursion)."""
+    pending = [(document, 0)]
+    while pending:
+        node, depth = pending.pop()
+        if isinstance(node, (dict, list)):
+            if depth >= limit:
+                return False
+            pending.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return True
 
 
 # Melissa's XML writes a JSON null as the text None (its published examples, docs/api-notes.md).
@@ -120,10 +160,10 @@ def decode_envelope(reply, fmt, expect='object'):
             raise _http_failure(reply)
         raise CiceroResponseError(
             'Cicero API answer is not valid {0} (HTTP {1}, {2}): {3}'.format(
-                fmt.upper(), reply.status, reply.content_type, _short(str(exc))),
+                fmt.upper(), reply.status, reply.content_type, api_text(exc, EXCERPT_CHARS)),
             status=reply.status)
     response = find_response(document)
-    errors = text_list(response.get('errors')) if response else []
+    errors = api_texts(text_list(response.get('errors'))) if response else []
     if errors:
         # An errors list means failure whatever the status: clients have seen errors inside a 200.
         raise CiceroApiError(
@@ -138,7 +178,7 @@ def decode_envelope(reply, fmt, expect='object'):
     if results is None or (expect == 'object' and not isinstance(results, dict)):
         raise CiceroResponseError('Cicero API answer has no "results" {0} (HTTP {1}, {2})'.format(
             expect, reply.status, reply.content_type), status=reply.status)
-    return results, text_list(response.get('messages'))
+    return results, api_texts(text_list(response.get('messages')))
 
 
 def _http_failure(reply):
@@ -157,11 +197,8 @@ def _attempts(reply):
 
 def excerpt(body):
     """A short, single-line, tag-free excerpt of a body (HTML error pages from proxies)."""
-    text = body.decode('utf-8', 'replace') if isinstance(body, bytes) else str(body)
-    text = _SPACES.sub(' ', _TAGS.sub(' ', text)).strip()
-    text = ''.join(char for char in text if char.isprintable())
-    return _short(text) or '(empty body)'
-
-
-def _short(text):
-    return text if len(text) <= EXCERPT_CHARS else text[:EXCERPT_CHARS] + '...'
+    # Cut before any pattern runs: an error page's first lines say what it is, and a bound keeps this linear.
+    head = body[:EXCERPT_SOURCE_CHARS]
+    text = head.decode('utf-8', 'replace') if isinstance(head, bytes) else str(head)
+    text = _SPACES.sub(' ', api_text(_TAGS.sub(' ', text), EXCERPT_SOURCE_CHARS)).strip()
+    return api_text(text, EXCERPT_CHARS) or '(empty body)'

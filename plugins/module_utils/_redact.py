@@ -26,8 +26,17 @@ MASK = '********'
 _SECRET_PARAMS = re.compile(r'(?i)\b(key|customer_id|token|password)=[^&#\s\'"<>]+')
 
 
-# The userinfo of a URL (https://user:password@host/): the password, or a lone userinfo that may be a token.
-_URL_USERINFO = re.compile(r'(?i)\b([a-z][a-z0-9+.-]*://)([^\s/@:]*)(:[^\s/@]*)?@')
+# The userinfo of a URL (https://user:password@host/): everything of the authority before its last @, as
+# urlsplit() reads it, so that a password with an unencoded @ is masked whole. Linear on any text: the scheme is
+# at most 32 characters (a longer one still matches its last 32), and the authority ends at the first / ? # or
+# space, so no two attempts read the same characters more than a bounded number of times.
+_URL_USERINFO = re.compile(r'(?i)([a-z][a-z0-9+.-]{0,31}://)([^\s/?#]*)@')
+
+
+def _userinfo_parts(userinfo):
+    """(user, password or None) of a userinfo: the password follows the first colon."""
+    user, colon, password = userinfo.partition(':')
+    return user, (password if colon else None)
 
 
 def userinfo_secrets(url):
@@ -35,7 +44,8 @@ def userinfo_secrets(url):
     match = _URL_USERINFO.search(str(url or ''))
     if not match:
         return []
-    secret = match.group(3)[1:] if match.group(3) else match.group(2)
+    user, password = _userinfo_parts(match.group(2))
+    secret = user if password is None else password
     return [secret, unquote(secret)] if secret else []
 
 
@@ -48,7 +58,8 @@ def secret_forms(secret):
 
 
 def _masked_userinfo(match):
-    scheme, user, password = match.groups()
+    scheme, userinfo = match.groups()
+    user, password = _userinfo_parts(userinfo)
     if password:
         return '{0}{1}:{2}@'.format(scheme, user, MASK)
     return '{0}{1}@'.format(scheme, MASK if user else '')

@@ -8,12 +8,16 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import math
+
 
 def runway_days(credits, daily_burn):
     """Days until `credits` run out at `daily_burn` a day; None (unbounded) when nothing is spent."""
     if daily_burn <= 0:
         return None
-    return max(0.0, credits / daily_burn)
+    days = credits / daily_burn
+    # A pace so slow that the days pass what a float holds is no end either.
+    return max(0.0, days) if math.isfinite(days) else None
 
 
 def credits_expiring_unused(batches, daily_burn):

@@ -13,6 +13,7 @@ import re
 
 from datetime import date
 
+from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import to_number
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError, CiceroResponseError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import object_list
@@ -115,7 +116,7 @@ def _month(raw, index):
         inner = '{0}.activity_types[{1}]'.format(where, position)
         if not isinstance(activity, dict) or activity.get('type') in (None, ''):
             raise CiceroResponseError('Cicero API field {0} is not an object with a type'.format(inner))
-        activities.append(dict(type=str(activity['type']),
+        activities.append(dict(type=api_text(activity['type']),
                                count=_required_number(activity, 'count', inner),
                                credits_used=_required_number(activity, 'credits_used', inner)))
     month['activity_types'] = activities

@@ -15,11 +15,13 @@ __metaclass__ = type
 from urllib.parse import urlsplit
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
+from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import redacted
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
 from ansible_collections.melissa.cicero.plugins.module_utils._pace import observed_daily_burn
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import evaluate, needs_usage, unreadable
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits, read_usage
+from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import ReadingsError
 
 
 def read_verdict(client, params, policy, redactor, readings=None):
@@ -36,9 +38,21 @@ def read_verdict(client, params, policy, redactor, readings=None):
         read['credits'] = read_credits(client, params, now)
         if needs_usage(policy):
             read['usage'] = read_usage(client, params, now)
+        return evaluate(read['credits'], policy, read.get('usage'), observe(readings, read['credits'], policy, now),
+                        now)
     except CiceroError as exc:
         return unreadable(redacted(exc, redactor).message, policy, 'usage' if 'credits' in read else 'credits')
-    return evaluate(read['credits'], policy, read.get('usage'), observe(readings, read['credits'], policy, now), now)
+    except ReadingsError:
+        raise  # the history file, not the answer: the caller names its option
+    except Exception as exc:  # pylint: disable=broad-except
+        # An answer no rule foresaw, or a fault of ours: a failed verdict that names it, never a crashed gate or
+        # an ended watch. The text may quote the answer, so it is made safe and redacted like the API's own.
+        return unreadable(unexpected(exc, redactor), policy, 'usage' if 'credits' in read else 'credits')
+
+
+def unexpected(exc, redactor):
+    """The words of an unforeseen exception, for a verdict: no class name, no traceback, no secret."""
+    return redactor(api_text('the answer could not be judged: {0}'.format(exc or 'no reason given')))
 
 
 def account_label(params):

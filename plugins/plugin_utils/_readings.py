@@ -20,15 +20,22 @@ import contextlib
 import fcntl
 import json
 import os
+import time
 
 from ansible_collections.melissa.cicero.plugins.module_utils._pace import in_window
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import write_atomically
 
 FILE_FORMAT = 'melissa.cicero readings 1'
+# A run holds the lock for one read and write of a small file: far less than a second. One that holds it longer
+# is stuck (a stopped process, a hung file system): the wait for it ends, as every wait of the gate does.
+LOCK_WAIT_SECONDS = 30.0
+LOCK_POLL_SECONDS = 0.05
 
 
 class Readings:
     """Readings of one account within `window` seconds. add() returns those to judge the pace with."""
+
+    lock_wait = LOCK_WAIT_SECONDS
 
     def __init__(self, window, path=None, account=None, warn=None, strict=True):
         """strict: a file that cannot be written raises ReadingsError (the gate fails naming it); otherwise it
@@ -74,12 +81,15 @@ class Readings:
         folder = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(folder):
             raise ReadingsError('the folder {0} of {1} does not exist'.format(folder, self.path))
+        lock_path = self.path + '.lock'
         try:
-            handle = os.open(self.path + '.lock', os.O_RDWR | os.O_CREAT, 0o600)
+            # O_NOFOLLOW: a link placed at the lock's name is refused, never followed to create or open its target.
+            handle = os.open(lock_path, os.O_RDWR | os.O_CREAT | getattr(os, 'O_NOFOLLOW', 0), 0o600)
         except OSError as exc:
-            raise ReadingsError('{0} cannot be locked: {1}'.format(self.path, exc.strerror or exc))
+            reason = 'it is a symbolic link' if os.path.islink(lock_path) else exc.strerror or exc
+            raise ReadingsError('{0} cannot be locked: {1} ({2})'.format(self.path, reason, lock_path))
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+            _wait_for_lock(handle, self.path, self.lock_wait)
             yield
         finally:
             os.close(handle)  # closing releases the lock
@@ -114,6 +124,20 @@ class Readings:
             write_atomically(self.path, text, mode=0o600)
         except OSError as exc:
             raise ReadingsError('{0} could not be written: {1}'.format(self.path, exc.strerror or exc))
+
+
+def _wait_for_lock(handle, path, seconds):
+    """Take the exclusive lock of `handle`, waiting at most `seconds` for a run that holds it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise ReadingsError('{0} is locked by another run, which has held it for over {1:g}s; the readings '
+                                    'were not recorded'.format(path, seconds)) from None
+            time.sleep(LOCK_POLL_SECONDS)
 
 
 class ReadingsError(Exception):

@@ -9,6 +9,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import os
+import secrets
 
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import RENDERERS
 
@@ -54,14 +55,25 @@ def replace_file(path, text):
 def write_atomically(path, text, mode=0o666):
     """Write `text` beside `path`, then rename it over `path`: readers see the old file or the new one, never
     half of one. A new file gets `mode` (less the umask). OSError when it cannot; no partial file is left."""
-    partial = '{0}.{1}.partial'.format(path, os.getpid())
+    handle, partial = _new_partial(path, mode)
     try:
-        with os.fdopen(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode), 'w', encoding='utf-8') as handle:
-            handle.write(text)
+        with os.fdopen(handle, 'w', encoding='utf-8') as stream:
+            stream.write(text)
         os.replace(partial, path)
     except OSError:
         _remove_quietly(partial)
         raise
+
+
+def _new_partial(path, mode):
+    """(descriptor, name) of a new file beside `path`, created exclusively under an unpredictable name: in a
+    shared folder such as /tmp, a link someone placed at a name we would use is never followed (O_EXCL)."""
+    while True:
+        partial = '{0}.{1}.partial'.format(path, secrets.token_hex(6))
+        try:
+            return os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), partial
+        except FileExistsError:
+            continue  # 2**48 names: taken only by someone who guessed it
 
 
 def _unwritable(path):

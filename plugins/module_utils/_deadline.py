@@ -1,0 +1,115 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""A deadline for one whole HTTP attempt: connection, status line, headers and body.
+
+requests' timeouts bound each wait for data, not an attempt: a server that sends one byte of its headers every
+few seconds holds a request for ever. DeadlineAdapter keeps the connections an attempt takes from its pools;
+when the attempt's deadline passes, a timer shuts their sockets down, which wakes the blocked read at once
+(requests then raises a ConnectionError, which the client names as the deadline it is).
+
+Imported by _client.py only where requests is installed.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import socket
+import threading
+
+from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+
+class Deadline:
+    """The connections of one attempt, shut down `seconds` after it starts unless it ends first."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.passed = False
+        self._connections = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._pass)
+        self._timer.daemon = True
+
+    def watch(self, connection):
+        with self._lock:
+            if self.passed:
+                _shut(connection)
+            else:
+                self._connections.append(connection)
+
+    def _pass(self):
+        with self._lock:
+            self.passed = True
+            for connection in self._connections:
+                _shut(connection)
+
+
+def _shut(connection):
+    sock = getattr(connection, 'sock', None)
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # already closed: nothing is waiting on it
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections are watched by the deadline of the attempt running in this thread."""
+
+    def __init__(self, *args, **kwargs):
+        self._current = threading.local()
+        super(DeadlineAdapter, self).__init__(*args, **kwargs)
+
+    def attempt(self, seconds):
+        """A context manager: the requests made inside it end, one way or another, within `seconds`."""
+        return _Attempt(self, Deadline(seconds))
+
+    def init_poolmanager(self, *args, **kwargs):
+        super(DeadlineAdapter, self).init_poolmanager(*args, **kwargs)
+        self._watch_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super(DeadlineAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+        self._watch_pools(manager)
+        return manager
+
+    def _watch_pools(self, manager):
+        current = self._current
+        manager.pool_classes_by_scheme = dict(
+            http=_watched(HTTPConnectionPool, current), https=_watched(HTTPSConnectionPool, current))
+
+    def __setstate__(self, state):  # HTTPAdapter pickles its __attrs__ only: the thread-local is made anew
+        self._current = threading.local()
+        super(DeadlineAdapter, self).__setstate__(state)
+
+
+def _watched(pool_class, current):
+    class WatchedPool(pool_class):
+        def _get_conn(self, timeout=None):
+            connection = super(WatchedPool, self)._get_conn(timeout)
+            deadline = getattr(current, 'deadline', None)
+            if deadline is not None:
+                deadline.watch(connection)
+            return connection
+    WatchedPool.__name__ = pool_class.__name__
+    return WatchedPool
+
+
+class _Attempt:
+    def __init__(self, adapter, deadline):
+        self._adapter = adapter
+        self.deadline = deadline
+
+    def __enter__(self):
+        self._adapter._current.deadline = self.deadline
+        self.deadline._timer.start()
+        return self.deadline
+
+    def __exit__(self, *dummy):
+        self.deadline._timer.cancel()
+        self._adapter._current.deadline = None
+        return False
