@@ -56,7 +56,6 @@ BACKOFF_FIRST = 1.0         # seconds before the first retry, doubling after tha
 BACKOFF_CAP = 16.0          # ... up to this ceiling
 MAX_BODY_BYTES = 10 * 1024 * 1024
 _CHUNK_BYTES = 64 * 1024
-_LEGACY_CHUNK_BYTES = 64
 
 # Exactly the values Melissa's API description enumerates: Accept is application/json or */* (nothing
 # else, so XML is asked for with */* and format=xml), Content-Type application/json or application/xml.
@@ -214,24 +213,29 @@ class CiceroClient:
         url = self.api_url + path
         with self._adapter.attempt(attempt_deadline(self.timeout)) as deadline:
             try:
-                return self._attempt(method, url, params, data, headers)
+                reply = self._attempt(method, url, params, data, headers)
             except CiceroTransportError:
                 if not deadline.passed:
                     raise
+            else:
+                # A reply cut short by the deadline may look whole (headers ended by the closed connection).
+                if not deadline.passed:
+                    return reply
             raise CiceroTransportError('Cicero API did not answer within {0:g}s (the deadline of one attempt, twice '
                                        'the timeout of {1:g}s): {2}'.format(attempt_deadline(self.timeout), self.timeout,
                                                                            _without_query(url)))
 
     def _attempt(self, method, url, params, data, headers):
-        started = time.monotonic()
+        prepared = self._session.prepare_request(
+            requests.Request(method, url, params=params, data=data, headers=headers))
         try:
-            # Redirects are not followed: a redirect may lead to another host or to plain http, carrying the
-            # credentials (the key in the query, the token login's password in the body), and its body would
-            # escape the size cap. A 3xx is an error naming where it pointed.
-            response = self._session.request(
-                method, url, params=params, data=data, headers=headers, allow_redirects=False,
-                proxies=requests.utils.get_environ_proxies(url),
-                timeout=(self.timeout, self.timeout), verify=self._verify, stream=True)
+            # Sent by the adapter, not the session: redirects are not followed (a redirect may lead to another
+            # host or to plain http, carrying the credentials: the key in the query, the token login's password
+            # in the body), and the session would read a redirect's whole body, past the size cap, even with
+            # allow_redirects=False. A 3xx is an error naming where it pointed. No cookies are kept either.
+            response = self._adapter.send(
+                prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self._verify,
+                proxies=requests.utils.get_environ_proxies(url))
         # `from None` throughout: the requests exception quotes the URL with the key, and a chained
         # exception would carry it into any traceback that prints the cause.
         except requests.exceptions.SSLError as exc:
@@ -252,27 +256,24 @@ class CiceroClient:
         try:
             if 300 <= response.status_code < 400:
                 raise self._redirect_error(method, url, response)
-            body = self._read_body(response, started)
+            body = self._read_body(response)
         finally:
             response.close()
         return Reply(response.status_code, response.reason, response.headers.get('Content-Type'), body,
                      retry_after=response.headers.get('Retry-After'), url=_without_query(url))
 
-    def _read_body(self, response, started):
+    def _read_body(self, response):
         declared = response.headers.get('Content-Length', '')
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise _too_large(response.status_code, declared + ' bytes declared')
         chunks = []
         size = 0
         try:
-            for chunk in _chunks_as_they_arrive(response):
+            # A server that trickles is stopped by the attempt's deadline (_deadline.py), however it sends.
+            for chunk in response.iter_content(_CHUNK_BYTES):
                 size += len(chunk)
                 if size > MAX_BODY_BYTES:
                     raise _too_large(response.status_code, 'more than {0} bytes sent'.format(MAX_BODY_BYTES))
-                if time.monotonic() - started > self.timeout:
-                    # The read timeout bounds each wait for data; this bounds a server that trickles.
-                    raise CiceroTransportError('Cicero API timed out after {0:g}s reading the answer from {1}'.format(
-                        self.timeout, self.api_url))
                 chunks.append(chunk)
         except requests.exceptions.RequestException as exc:
             raise self._transport_error('the answer broke off from', response.url, exc) from None
@@ -291,28 +292,6 @@ class CiceroClient:
     def _transport_error(self, what, url, exc):
         return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}'.format(
             what, _without_query(url), _describe(exc))))
-
-
-def _chunks_as_they_arrive(response):
-    """Body chunks as soon as any bytes arrive, so the deadline above is checked while data trickles.
-
-    iter_content(n) waits until n bytes have come; urllib3 2's read1() returns what is there.
-    """
-    read1 = getattr(response.raw, 'read1', None)
-    if read1 is None:
-        # urllib3 1.x (requests 2.25 and up run on it) has no read1: each read waits for its whole chunk, so
-        # small chunks keep the deadline check close (a server trickling 20 bytes a second is seen within
-        # about 3 seconds; 1024 bytes took the whole answer). Cicero's answers are a few KiB.
-        yield from response.iter_content(_LEGACY_CHUNK_BYTES)
-        return
-    while True:
-        try:
-            chunk = read1(_CHUNK_BYTES, decode_content=True)
-        except Exception as exc:  # urllib3 errors: let requests' names describe them
-            raise requests.exceptions.ConnectionError(exc) from None
-        if not chunk:
-            return
-        yield chunk
 
 
 # What OpenSSL says when a TLS handshake meets a plain-HTTP answer.

@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import json
 import math
+import re
 
 from datetime import datetime
 
@@ -104,6 +105,8 @@ def render_junit(verdict, account, read_at):
     <error> when they could not be read (the check could not run), as JUnit readers tell the two apart."""
     # Imported here: a gate that writes no JUnit report should not pay for it (docs/performance.md, B1).
     from xml.etree import ElementTree  # pylint: disable=import-outside-toplevel
+    verdict = dict(verdict, message=_xml_text(verdict['message']), warning=_xml_text(verdict['warning']))
+    account = _xml_text(account)
     unreadable = verdict['figures'] is None
     failures, errors = str(int(not verdict['passed'] and not unreadable)), str(int(unreadable))
     suite = ElementTree.Element('testsuite', name=SUITE, tests='1', failures=failures, errors=errors,
@@ -118,6 +121,15 @@ def render_junit(verdict, account, read_at):
     suites = ElementTree.Element('testsuites', name=SUITE, tests='1', failures=failures, errors=errors)
     suites.append(suite)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ElementTree.tostring(suites, encoding='unicode') + '\n'
+
+
+# What XML 1.0 forbids (its Char production): ElementTree would write these as they are, and the file would not
+# parse. API text is cleaned when it is read; this keeps the report well-formed whatever else a message holds.
+_NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+
+
+def _xml_text(text):
+    return text if text is None else _NOT_XML.sub('', str(text))
 
 
 def render_openmetrics(verdict, account, read_at):
@@ -145,9 +157,10 @@ def render_markdown(verdict, account, read_at):
     outcome = 'passed' if verdict['passed'] else 'failed'
     if verdict['passed'] and verdict['warning']:
         outcome = 'passed with a warning'
-    lines = ['### Cicero credits of {0}: {1}'.format(account, outcome), '', _markdown_text(verdict['message'])]
+    lines = ['### Cicero credits of {0}: {1}'.format(_markdown_escaped(account), outcome), '']
+    lines += _markdown_literal(verdict['message'])
     if verdict['warning']:
-        lines += ['', '> ' + _markdown_text(verdict['warning'])]
+        lines += [''] + _markdown_literal(verdict['warning'])
     lines += ['', '| figure | value |', '|---|---|']
     for label, value in _shown_figures(verdict):
         lines.append('| {0} | {1} |'.format(label, value))
@@ -170,7 +183,7 @@ def dotenv_values(verdict):
     return [
         ('CICERO_PASSED', 'true' if verdict['passed'] else 'false'),
         ('CICERO_WARNING', 'true' if _warned(verdict) else 'false'),
-        ('CICERO_MESSAGE', summary_line(verdict).replace('\n', ' ')),
+        ('CICERO_MESSAGE', _one_line(summary_line(verdict))),
         ('CICERO_CREDIT_BALANCE', _text(_figure(verdict, 'credit_balance'))),
         ('CICERO_AVAILABLE_CREDITS', _text(_figure(verdict, 'available_credits'))),
         ('CICERO_COUNTED_CREDITS', _text(verdict['counted_credits'])),
@@ -208,6 +221,23 @@ def _shown_figures(verdict):
             for label, value in rows]
 
 
-def _markdown_text(text):
-    """Plain text safe in a Markdown line: no table pipes, no HTML."""
-    return str(text).replace('|', '\\|').replace('<', '&lt;').replace('>', '&gt;').replace('\n', ' ')
+def _one_line(text):
+    return str(text).replace('\r', ' ').replace('\n', ' ')
+
+
+def _markdown_literal(text):
+    """Lines of a fenced code block holding `text`: the message quotes the API, and nothing in a code block
+    renders (no link, image, mention, HTML or table). The fence is longer than any run of backticks inside."""
+    text = _one_line(text)
+    longest = max((len(run) for run in re.findall('`+', text)), default=0)
+    fence = '`' * max(3, longest + 1)
+    return [fence + 'text', text, fence]
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r'([!-/:-@\[-`{-~])')
+
+
+def _markdown_escaped(text):
+    """`text` as literal Markdown inline text: every ASCII punctuation sign backslash-escaped, as CommonMark
+    allows for each, so that no link, image, emphasis, HTML or table cell starts from it."""
+    return _MARKDOWN_PUNCTUATION.sub(r'\\\1', _one_line(text))

@@ -1,5 +1,7 @@
 """Envelope decoding and the tolerant XML reading (pure functions, no Ansible)."""
 
+import json
+
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
@@ -130,3 +132,54 @@ def test_a_404_with_the_apis_own_error_is_the_apis_error():
     with pytest.raises(CiceroApiError) as raised:
         decode_envelope(Reply(404, 'Not Found', 'application/json', body), 'json')
     assert raised.value.message == 'Cicero API error (HTTP 404): No such account.'
+
+
+@pytest.mark.parametrize('encoding', ['utf-8', 'utf-16'])
+def test_a_dtd_is_refused_inside_the_parser_whatever_the_encoding(encoding):
+    # A byte search for <!DOCTYPE misses UTF-16; expat reads the declaration in any encoding, and so do we.
+    text = ('<?xml version="1.0" encoding="{0}"?><!DOCTYPE r [<!ENTITY a "">]><response><errors><error>&a;x'
+            '</error></errors><messages/><results/></response>').format(encoding)
+    body = text.encode(encoding)
+    with pytest.raises(CiceroResponseError, match=r'not valid XML .*declares a DTD or entities, which are refused'):
+        decode_envelope(Reply(200, 'OK', 'application/xml', body), 'xml')
+
+
+@pytest.mark.parametrize('fmt, body', [
+    ('json', b'{"response": ' + b'[' * 300 + b']' * 300 + b'}'),
+    ('json', b'[' * 100000 + b']' * 100000),
+    ('xml', b'<response>' + b'<a>' * 300 + b'</a>' * 300 + b'</response>'),
+    ('xml', b'<r>' + b'<a>' * 50000 + b'</a>' * 50000 + b'</r>'),
+])
+def test_a_document_nested_far_deeper_than_any_answer_is_named_not_a_crash(fmt, body):
+    with pytest.raises(CiceroResponseError, match=r'not valid {0} .*nested more than 32 levels deep'.format(
+            fmt.upper())):
+        decode_envelope(Reply(200, 'OK', 'application/' + fmt, body), fmt)
+
+
+def test_api_errors_and_messages_are_data_one_line_bounded_and_no_template():
+    errors = ["{{ lookup('pipe', 'id') }}", 'line\n::error title=x::forged\x1b[2J', 'lone \ud800', 'e' * 5000]
+    body = json.dumps({'response': {'errors': errors, 'messages': [], 'results': {}}}).encode()
+    with pytest.raises(CiceroApiError) as caught:
+        decode_envelope(Reply(200, 'OK', 'application/json', body), 'json')
+    api_errors = caught.value.details['api_errors']
+    assert api_errors[:3] == ["{ { lookup('pipe', 'id') }}", 'line ::error title=x::forged [2J', 'lone ']
+    assert api_errors[3] == 'e' * 500 + '...'
+    assert '\n' not in caught.value.message and '{{' not in caught.value.message
+    assert len(caught.value.message) < 1200
+    messages = json.dumps({'response': {'errors': [], 'messages': ['{% x %}\r\nnext'] * 30,
+                                        'results': {'credit_balance': 1}}}).encode()
+    results, shown = decode_envelope(Reply(200, 'OK', 'application/json', messages), 'json')
+    assert shown[0] == '{ % x %}  next' and shown[-1] == '(10 more not shown)' and len(shown) == 21
+
+
+def test_the_servers_reason_and_content_type_are_its_text_too():
+    reply = Reply(502, 'Bad\r\n::warning::x {{ 7*7 }}', 'text/html\x1b[31m', b'<h1>down</h1>')
+    with pytest.raises(CiceroApiError) as caught:
+        decode_envelope(reply, 'json')
+    assert caught.value.message == ('Cicero API answered HTTP 502 Bad  ::warning::x { { 7*7 }} (text/html [31m): '
+                                    'down')
+
+
+def test_an_excerpt_of_any_body_is_linear_bounded_and_one_line():
+    assert excerpt(b'<' * 200000) == '<' * 200 + '...'
+    assert excerpt(b'<p>a\x1b]0;t\x07</p>' + b'x' * 10000) == 'a ]0;t ' + 'x' * 193 + '...'

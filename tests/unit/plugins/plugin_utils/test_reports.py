@@ -136,11 +136,52 @@ def test_an_unbounded_runway_reads_the_same_in_every_report(tmp_path):
 def test_markdown_table_and_safe_text():
     text = _reports.render_markdown(verdict('unreadable'), 'production', READ_AT)
     assert text.startswith('### Cicero credits of production: failed\n')
-    assert 'A detailed message \\| &lt;about&gt; the error.' in text
+    assert '```text\nCicero credits could not be read: Cicero API error (HTTP 400): A detailed message | <about> the ' \
+        'error.\n```\n' in text
     assert '| credit balance | n/a |' in text and '| required credits | 1 |' in text
     warn = _reports.render_markdown(verdict('warn'), 'production', READ_AT)
-    assert 'passed with a warning' in warn and '> Cicero credits running low' in warn
+    assert 'passed with a warning' in warn and '```text\nCicero credits running low' in warn
     assert '| available credits | 4,500 |' in warn
+
+
+HOSTILE_MARKDOWN = ('Failed [click here](https://evil.example/x) ![pixel](https://evil.example/p.png) @octocat '
+                    '<img src=x onerror=alert(1)> **bold** | cell ``` fence ````\r\n### heading www.evil.example')
+
+
+def rendered_html(markdown):
+    from markdown_it import MarkdownIt  # pylint: disable=import-outside-toplevel
+    return MarkdownIt('gfm-like', {'linkify': False}).render(markdown)
+
+
+def test_markdown_shows_api_text_as_text_whatever_it_holds():
+    hostile = unreadable(HOSTILE_MARKDOWN, dict(POLICY_DEFAULTS))
+    text = _reports.render_markdown(hostile, '[prod](https://evil.example) @team <b>', READ_AT)
+    html = rendered_html(text)
+    # Nothing renders from the message or the label: no link, image, HTML, emphasis, table row or heading.
+    for made in ('<a ', '<img', '<strong', '<b>', '<h3>Cicero credits of <', '<h3>heading'):
+        assert made not in html, (made, html)
+    assert html.count('<h3>') == 1 and html.count('<table>') == 1 and '<td>cell' not in html
+    # The message is there, whole, as the literal text of one code block, and the label as literal text.
+    assert '<pre><code class="language-text">Cicero credits could not be read: Failed [click here](https://evil.example/x)' in html
+    assert '<h3>Cicero credits of [prod](https://evil.example) @team &lt;b&gt;: failed</h3>' in html
+    # The fence is longer than any run of backticks in the text, so the text cannot close it.
+    assert '`````text\n' in text
+
+
+def test_junit_stays_well_formed_xml_whatever_a_message_holds():
+    hostile = unreadable('bad \x00\x01\x08\x0b\x0c\x1b[2J\ufffe\uffff end <&"\'>', dict(POLICY_DEFAULTS))
+    root = ElementTree.fromstring(_reports.render_junit(hostile, 'prod\x07', READ_AT).encode())
+    error = root.find('testsuite/testcase/error')
+    assert error.get('message') == error.text == 'Cicero credits could not be read: bad [2J end <&"\'>'
+    assert root.find('testsuite/testcase').get('name') == 'Cicero credits of prod'
+
+
+def test_no_message_line_breaks_a_dotenv_or_github_output_line(tmp_path):
+    hostile = unreadable('one\rtwo\nCICERO_PASSED=true', dict(POLICY_DEFAULTS))
+    assert read_dotenv(_reports.render_dotenv(hostile, 'a', READ_AT), tmp_path)['CICERO_PASSED'] == 'false'
+    lines = _github.output_lines(hostile).splitlines()
+    assert [line for line in lines if line.startswith('passed=')] == ['passed=false']
+    assert len(lines) == len(_reports.dotenv_values(hostile))
 
 
 def test_json_is_the_verdict_with_the_account_and_the_time_of_the_read():
