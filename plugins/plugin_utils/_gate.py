@@ -33,21 +33,23 @@ def read_verdict(client, params, policy, redactor, readings=None):
     observed pace is judged from them.
     """
     now = _clock.utc_now()
-    read = {}
+    failing = 'credits'  # which read a failure is named after: the judging of both counts as the credits'
     try:
-        read['credits'] = read_credits(client, params, now)
+        credits = read_credits(client, params, now)
+        usage = None
         if needs_usage(policy):
-            read['usage'] = read_usage(client, params, now)
-        return evaluate(read['credits'], policy, read.get('usage'), observe(readings, read['credits'], policy, now),
-                        now)
+            failing = 'usage'
+            usage = read_usage(client, params, now)
+            failing = 'credits'
+        return evaluate(credits, policy, usage, observe(readings, credits, policy, now), now)
     except CiceroError as exc:
-        return unreadable(redacted(exc, redactor).message, policy, 'usage' if 'credits' in read else 'credits')
+        return unreadable(redacted(exc, redactor).message, policy, failing)
     except ReadingsError:
         raise  # the history file, not the answer: the caller names its option
     except Exception as exc:  # pylint: disable=broad-except
         # An answer no rule foresaw, or a fault of ours: a failed verdict that names it, never a crashed gate or
         # an ended watch. The text may quote the answer, so it is made safe and redacted like the API's own.
-        return unreadable(unexpected(exc, redactor), policy, 'usage' if 'credits' in read else 'credits')
+        return unreadable(unexpected(exc, redactor), policy, failing)
 
 
 def unexpected(exc, redactor):

@@ -57,6 +57,7 @@ class Simulator(ThreadingHTTPServer):
         self.issued = set()         # every token ever issued, for the tests that prove none leaks
         self.first_request_at = None  # epoch seconds of the first counted request since the last reset
         self.lock = threading.Lock()
+        self.stopping = threading.Event()  # set when the simulator stops: endless answers end with it
 
     scheme = 'http'
 
@@ -172,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
         if answer.delay:
             time.sleep(answer.delay)
         try:
+            if answer.header_trickle:
+                return self._trickle_headers(answer)
             self.send_response(answer.status)
             self.send_header('Content-Type', answer.content_type)
             self.send_header('Content-Length', str(len(answer.body)))
@@ -187,6 +190,17 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(answer.body)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (body cap, timeout): nothing to answer
+
+
+    def _trickle_headers(self, answer):
+        """The status line, then one byte of a header every answer.header_trickle seconds, until the client hangs
+        up or the simulator stops: each read of the client gets data, so no read timeout ever fires."""
+        self.wfile.write('HTTP/1.1 {0} OK\r\nX-Trickle: '.format(answer.status).encode())
+        while not self.server.stopping.is_set():
+            self.wfile.write(b'x')
+            self.wfile.flush()
+            self.server.stopping.wait(answer.header_trickle)
+        self.close_connection = True
 
 
 def _json(status, document):
@@ -233,6 +247,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         pass
     finally:
+        server.stopping.set()
         server.server_close()
 
 

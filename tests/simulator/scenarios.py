@@ -54,9 +54,12 @@ ACCOUNTS = {
 }
 for _same in ('numeric_strings', 'slow', 'idle', 'heavy_usage', 'usage_unavailable'):
     ACCOUNTS[_same] = ACCOUNTS['healthy']
+# A healthy account at a pace so slow that its run-out date lies past the year 9999: 10,000,000 credits, one
+# credit a month of usage.
+ACCOUNTS['tiny_pace'] = (10000000, 0, [batch(10000000, 10000000, 30, 3000.5, '9000.00', '0.00')])
 
 # Monthly usage: (calls, {activity type: credits}) for every full month; 'idle' has none.
-USAGE = {'heavy_usage': (31500, {'legislative_district': 21000, 'official': 10000})}
+USAGE = {'heavy_usage': (31500, {'legislative_district': 21000, 'official': 10000}), 'tiny_pace': (1, {'official': 1})}
 DEFAULT_USAGE = (3200, {'legislative_district': 2100, 'official': 1000})
 
 
@@ -135,13 +138,14 @@ def _xml(tag, value, shape):
 # -- answers -----------------------------------------------------------------------------------------
 
 class Answer:
-    def __init__(self, status, content_type, body, headers=None, delay=0.0, trickle=0.0):
+    def __init__(self, status, content_type, body, headers=None, delay=0.0, trickle=0.0, header_trickle=0.0):
         self.status = status
         self.content_type = content_type
         self.body = body
         self.headers = headers or {}
         self.delay = delay          # seconds before answering
         self.trickle = trickle      # seconds between body bytes
+        self.header_trickle = header_trickle  # seconds between header bytes, for ever: no answer ever ends
 
 
 def error_answer(status, fmt, shape, *errors):
@@ -171,6 +175,22 @@ def _bomb():
             '<credit_balance>&a9;</credit_balance></results></response>').encode()
 
 
+# What a hostile or broken API (or anything in its path) may answer: each must stay data, and none may crash the
+# gate or end a watch (docs/security-and-failures.md).
+TEMPLATE_ERROR = "{{ lookup('pipe', 'echo INJECTED-$((6*7))') }}"
+CONTROL_ERROR = ('Invalid key.\n::error title=Forged::forged annotation\r\n::add-mask::masked\x1b]0;owned title\x07'
+                 '\x1b[2Jcleared \u202eesrever')
+LONG_ERROR = 'a-' * 50000  # 100 KB, word boundaries all along it: quadratic for a careless pattern
+REDIRECT_TARGET = 'http://127.0.0.1:9/elsewhere/v3.1/account/credits_remaining'
+
+
+def _deep(fmt):
+    if fmt == 'json':
+        return Answer(200, 'application/json', b'{"response": {"errors": [], "messages": [], "results": '
+                      + b'[' * 500 + b']' * 500 + b'}}')
+    return Answer(200, 'application/xml', b'<response><results>' + b'<a>' * 500 + b'</a>' * 500 + b'</results></response>')
+
+
 FAULTS = {
     'bad_request': lambda fmt, shape, state: error_answer(400, fmt, shape, BAD_REQUEST_MESSAGE),
     'error_in_200': lambda fmt, shape, state: error_answer(200, fmt, shape, OVERDRAFT_MESSAGE),
@@ -186,6 +206,16 @@ FAULTS = {
         envelope({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': ['oops']}), fmt, shape),
     'bad_number': lambda fmt, shape, state: _ok(
         envelope({'credit_balance': 'twelve', 'overdraft_limit': 0, 'usable_batches': []}), fmt, shape),
+    'template_error': lambda fmt, shape, state: error_answer(400, fmt, shape, TEMPLATE_ERROR),
+    'control_error': lambda fmt, shape, state: error_answer(400, 'json', shape, CONTROL_ERROR),
+    'long_error': lambda fmt, shape, state: error_answer(400, fmt, shape, LONG_ERROR),
+    'lone_surrogate': lambda fmt, shape, state: Answer(
+        400, 'application/json', b'{"response": {"errors": ["bad \\ud800 key"], "messages": [], "results": {}}}'),
+    'deep_nesting': lambda fmt, shape, state: _deep(fmt),
+    'long_number': lambda fmt, shape, state: _ok(
+        envelope({'credit_balance': '9' * 5000, 'overdraft_limit': 0, 'usable_batches': []}), fmt, shape),
+    'redirect': lambda fmt, shape, state: Answer(302, 'text/html', b'<a>moved</a>', {'Location': REDIRECT_TARGET}),
+    'slow_headers': lambda fmt, shape, state: Answer(200, 'application/json', b'{}', header_trickle=0.3),
 }
 # Faults that pass once or go slow, then answer like the healthy account.
 TRANSIENT = {

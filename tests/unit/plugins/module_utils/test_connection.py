@@ -59,3 +59,21 @@ def test_the_redactor_knows_userinfo_passwords_of_the_api_url_and_the_proxies(mo
     monkeypatch.setenv('HTTPS_PROXY', 'http://proxy-user:proxy%2Fpass@proxy.example:3128')
     redact = credential_redactor(params(api_url='https://gw:gate-secret@gw.example/v3.1'))
     assert redact('gate-secret, proxy/pass and proxy%2Fpass') == '{0}, {0} and {0}'.format(MASK)
+
+
+def test_the_plain_http_warning_and_the_scheme_error_never_show_a_userinfo_password():
+    warnings = check_connection_options(params(api_url='http://gw:UserInfoPw@gw.example/v3.1', license_key='lk-1'),
+                                        spell=lambda option: 'assert_credits_' + option)
+    assert warnings == ['assert_credits_api_url http://gw:{0}@gw.example/v3.1 is plain http: the credentials '
+                        'travel in clear text over the network.'.format(MASK)]
+    with pytest.raises(CiceroOptionError) as raised:
+        check_connection_options(params(api_url='ftp://gw:Pass@word@gw.example/v3.1', license_key='lk-1'))
+    assert 'Pass' not in raised.value.message and 'word' not in raised.value.message
+    assert raised.value.message.endswith("got 'ftp://gw:{0}@gw.example/v3.1'".format(MASK))
+
+
+def test_the_warning_through_call_api_is_redacted_too():
+    shown = []
+    _connection.call_api(params(api_url='http://gw:UserInfoPw@gw.example/v3.1'), lambda client, params: {},
+                         shown.append, credential_redactor(params()))
+    assert shown and 'UserInfoPw' not in shown[0]

@@ -122,3 +122,38 @@ def test_credits_valid_for_counts_undated_batches():
     assert credits_valid_for(batches, 0) == 600
     assert credits_valid_for(batches, 30) == 500
     assert credits_valid_for(batches, 41) == 300
+
+
+@pytest.mark.parametrize('value, shown', [
+    ('9' * 5000, "'" + '9' * 59),          # int() would refuse it with a ValueError of its own
+    ('1' + '0' * 400, "'1" + '0' * 58),    # float() would make it infinite
+    ('1e400', "'1e400'"),
+])
+def test_numbers_written_with_thousands_of_digits_are_named_not_a_crash(value, shown):
+    with pytest.raises(CiceroResponseError) as caught:
+        to_number(value, 'credit_balance')
+    assert caught.value.message.startswith('Cicero API field credit_balance is not a number: ' + shown)
+    assert len(caught.value.message) < 120
+
+
+@pytest.mark.parametrize('value', [10 ** 15 + 1, -10 ** 15 - 1, 10 ** 4000, 1e300, '1000000000000001'])
+def test_numbers_beyond_any_account_are_out_of_range(value):
+    with pytest.raises(CiceroResponseError, match=r'^Cicero API field credit_balance is out of range \(beyond '
+                                                  r'1,000,000,000,000,000\): '):
+        to_number(value, 'credit_balance')
+    assert to_number(10 ** 15, 'f') == 10 ** 15 and to_number(-10 ** 15, 'f') == -10 ** 15
+
+
+def test_a_huge_credit_count_in_a_batch_is_refused_too():
+    with pytest.raises(CiceroResponseError, match=r'usable_batches\[0\].credits_remaining is out of range .*a number '
+                                                  r'of about 4000 digits'):
+        summarise_credits({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [
+            dict(batch(1, 5), credits_remaining=10 ** 4000)]}, [], NOW, 30)
+
+
+def test_batch_text_fields_are_data():
+    raw = dict(batch(1, 5), cost="{{ lookup('pipe', 'id') }}", discount='1\n::error::x\x1b[2J', created=12)
+    shown = summarise_credits({'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [raw]}, [], NOW,
+                              30)['usable_batches'][0]
+    assert (shown['cost'], shown['discount'], shown['created']) == (
+        "{ { lookup('pipe', 'id') }}", '1 ::error::x [2J', '12')

@@ -32,3 +32,43 @@ def test_userinfo_secrets_are_the_password_plain_and_decoded():
     assert userinfo_secrets('https://u:p%40ss@gw.example/v3.1') == ['p%40ss', 'p@ss']
     assert userinfo_secrets('https://token@gw.example') == ['token', 'token']
     assert userinfo_secrets('https://gw.example/v3.1') == [] and userinfo_secrets(None) == []
+
+
+def test_a_password_with_an_unencoded_at_sign_is_split_at_the_last_at_as_urlsplit_does():
+    url = 'http://gw:Pass@word@gw.example:8080/v3.1'
+    assert userinfo_secrets(url) == ['Pass@word', 'Pass@word']
+    assert Redactor()('at ' + url + ' x') == 'at http://gw:{0}@gw.example:8080/v3.1 x'.format(MASK)
+    assert Redactor()('https://tok@en@h/ and http://u:p@h/') == 'https://{0}@h/ and http://u:{0}@h/'.format(MASK)
+    # The authority ends at / ? # or a space: an @ after it is no userinfo.
+    assert Redactor()('https://h/path?mail=a@b.example #x@y') == 'https://h/path?mail=a@b.example #x@y'
+
+
+def test_a_scheme_longer_than_the_pattern_reads_is_still_masked():
+    assert Redactor()('x' * 100 + '://user:pw@host') == 'x' * 100 + '://user:{0}@host'.format(MASK)
+
+
+# Python expressions of adversarial texts, built in the child below.
+ADVERSARIAL = [
+    "'a' * 200000",                             # a scheme that never ends
+    "'a-' * 100000",                            # word boundaries all along it (about 30 s a call before)
+    "'a://' + 'b' * 200000",                    # an authority that never ends
+    "('a' * 31 + ':') * 6000",                  # schemes without //
+    "'a://b:' * 30000",                         # userinfo starts without an @
+    "'<' * 200000",
+    "'key=' * 50000",
+]
+
+
+def test_redaction_is_linear_on_adversarial_text():
+    # Run in a child with a deadline far beyond what linear work takes (well under a second for all of these):
+    # the patterns this replaced took minutes on such text, and the child's deadline fails the test.
+    import os  # pylint: disable=import-outside-toplevel
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    script = ('from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor\n'
+              'redact = Redactor(["s3cret"])\n'
+              'for text in [{0}]: redact(text)\n'
+              'print("done")').format(', '.join(ADVERSARIAL))
+    done = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert done.stdout == 'done\n', done.stderr

@@ -342,3 +342,60 @@ def test_a_state_path_in_a_missing_folder_is_refused_before_any_request(fresh_si
         run_watch(args_for(fresh_simulator, 'healthy', state_path=str(tmp_path / 'nowhere' / 's.json')),
                   until=lambda events: False)
     assert fresh_simulator.requests() == {}
+
+
+# -- hostile answers: each is a named error event, and the watch reads on -------------------------------
+
+@pytest.mark.parametrize('scenario, fmt, expected', [
+    ('template_error', 'json', "Cicero API error (HTTP 400): { { lookup('pipe', 'echo INJECTED-$((6*7))') }}"),
+    ('template_error', 'xml', "Cicero API error (HTTP 400): { { lookup('pipe', 'echo INJECTED-$((6*7))') }}"),
+    ('control_error', 'json', 'Cicero API error (HTTP 400): Invalid key. ::error title=Forged::forged annotation  '
+                              '::add-mask::masked ]0;owned title  [2Jcleared esrever'),
+    ('long_error', 'json', 'Cicero API error (HTTP 400): ' + 'a-' * 250 + '...'),
+    ('lone_surrogate', 'json', 'Cicero API error (HTTP 400): bad  key'),
+    ('deep_nesting', 'json', 'Cicero API answer is not valid JSON (HTTP 200, application/json): the document is '
+                             'nested more than 32 levels deep'),
+    ('deep_nesting', 'xml', 'Cicero API answer is not valid XML (HTTP 200, application/xml): the document is '
+                            'nested more than 32 levels deep'),
+    ('long_number', 'json', "Cicero API field credit_balance is not a number: '" + '9' * 59 + '...'),
+    ('redirect', 'json', 'Cicero API answered GET {url}/account/credits_remaining with HTTP 302 Found, a redirect to '
+                         'host 127.0.0.1 (http), which is not followed: the credentials would go with it. Set api_url '
+                         'to the address the API answers at'),
+    ('slow_headers', 'json', 'Cicero API did not answer within 1s (the deadline of one attempt, twice the timeout '
+                             'of 0.5s): {url}/account/credits_remaining (gave up after 1 attempt)'),
+])
+def test_a_hostile_answer_is_a_named_error_event_and_the_watch_reads_on(fresh_simulator, scenario, fmt, expected):
+    url = fresh_simulator.url(scenario)
+    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt, timeout=0.5),
+                       until=lambda events: len(events) >= 2)
+    assert [event['status'] for event in events[:2]] == ['error', 'error']
+    assert events[0]['message'] == 'Cicero credits could not be read: ' + expected.replace('{url}', url)
+    # What ansible-rulebook does with an event: JSON, in UTF-8, to a playbook's extra variables.
+    json.dumps(events).encode('utf-8')
+    assert not re.search('[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|{{|{%', json.loads(json.dumps(events))[0]['message'])
+
+
+def test_a_healthy_account_at_a_pace_too_slow_for_a_date_is_ok_and_unbounded(fresh_simulator):
+    events = run_watch(args_for(fresh_simulator, 'tiny_pace', min_runway_days=30, burn_rate_from='usage'),
+                       until=lambda events: events)
+    assert events[0]['status'] == 'ok' and events[0]['runs_out_at'] is None
+    assert events[0]['message'].startswith('Cicero credits OK: 10,000,000 usable (10,000,000 balance), 1 required, '
+                                           'runway ')
+
+
+def test_an_unforeseen_fault_while_judging_is_a_named_error_event_not_the_end_of_the_watch(fresh_simulator,
+                                                                                          monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _gate  # pylint: disable=import-outside-toplevel
+    calls = []
+
+    def evaluate_once_badly(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OverflowError('date value out of range')
+        return real_evaluate(*args, **kwargs)
+    real_evaluate = _gate.evaluate
+    monkeypatch.setattr(_gate, 'evaluate', evaluate_once_badly)
+    events = run_watch(args_for(fresh_simulator, 'healthy', emit='every'), until=lambda events: len(events) >= 2)
+    assert events[0]['status'] == 'error' and events[1]['status'] == 'ok'
+    assert events[0]['message'] == 'Cicero credits could not be read: the answer could not be judged: date value out ' \
+                                   'of range'
