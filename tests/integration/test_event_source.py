@@ -25,14 +25,14 @@ OTHER_KEY = 'staging key/+&= two'
 @pytest.fixture
 def rulebook(ansible_env, tmp_path):
     """Run ansible-rulebook until `done(output)` holds or `timeout` passes, then stop it; returns (rc, output)."""
-    def run(name, variables, done=lambda output: False, timeout=60, env=None):
+    def run(name, variables, done=lambda output: False, timeout=60, env=None, inventory='localhost,'):
         vars_file = tmp_path / 'vars.yml'
         vars_file.write_text(yaml.safe_dump(variables))
         log = tmp_path / 'rulebook.log'
         with open(log, 'w') as output:
             # Under timeout(1): should this test die, ansible-rulebook still stops by itself.
             process = subprocess.Popen(
-                ['timeout', '-k', '10', str(timeout + 30), 'ansible-rulebook', '-i', 'localhost,', '-r', name,
+                ['timeout', '-k', '10', str(timeout + 30), 'ansible-rulebook', '-i', inventory, '-r', name,
                  '--vars', str(vars_file), '--print-events', '-vv'], env=dict(ansible_env, **(env or {})),
                 stdout=output, stderr=subprocess.STDOUT, cwd=str(tmp_path))
             deadline = time.monotonic() + timeout
