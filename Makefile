@@ -10,7 +10,7 @@ PYENV_VERSIONS ?= $(HOME)/.pyenv/versions
 # The matrix: the oldest ansible-core meta/runtime.yml admits with the floors of requirements.txt (and a
 # responses old enough for that requests) on the oldest controller Python it supports; the newest of all
 # on the newest Python here. The default .venv is ansible-core 2.19 on Python 3.11.
-MATRIX_OLDEST := 'ansible-core>=2.16,<2.17' requests==2.25.0 xmltodict==0.14.1 prometheus-client==0.17.0 'responses<0.24'
+MATRIX_OLDEST := 'ansible-core>=2.16,<2.17' requests==2.32.4 urllib3==2.2.2 xmltodict==0.14.1 prometheus-client==0.17.0 'responses<0.24'
 MATRIX_NEWEST := 'ansible-core>=2.21,<2.22' -r requirements.txt responses
 PY310 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.10*/bin/python3.10) $(shell command -v python3.10))
 PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell command -v python3.13))

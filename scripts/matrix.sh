@@ -12,7 +12,7 @@ if [[ ! -e $stamp || requirements.txt -nt $stamp ]]; then
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --upgrade pip
-  "$venv/bin/python" -m pip install --quiet --no-compile "$@" pytest pytest-xdist ansible-runner distlib
+  "$venv/bin/python" -m pip install --quiet --no-compile "$@" pytest pytest-xdist ansible-runner distlib markdown-it-py
   touch "$stamp"
 fi
 "$venv/bin/python" - <<'PY'

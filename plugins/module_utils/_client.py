@@ -28,6 +28,7 @@ except ImportError:  # pragma: no cover - Python 2, which the module does not su
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text, api_texts
+from ansible_collections.melissa.cicero.plugins.module_utils._deadline import DeadlineAdapter
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
     CiceroApiError,
     CiceroResponseError,
@@ -38,7 +39,6 @@ from ansible_collections.melissa.cicero.plugins.module_utils._version import USE
 
 try:
     import requests
-    from ansible_collections.melissa.cicero.plugins.module_utils._deadline import DeadlineAdapter
 except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()

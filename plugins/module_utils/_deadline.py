@@ -10,7 +10,7 @@ few seconds holds a request for ever. DeadlineAdapter keeps the connections an a
 when the attempt's deadline passes, a timer shuts their sockets down, which wakes the blocked read at once
 (requests then raises a ConnectionError, which the client names as the deadline it is).
 
-Imported by _client.py only where requests is installed.
+Used by _client.py, where requests is installed.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,8 +19,12 @@ __metaclass__ = type
 import socket
 import threading
 
-from requests.adapters import HTTPAdapter
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+try:
+    from requests.adapters import HTTPAdapter
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+except ImportError:
+    # The client names the missing library (HAS_REQUESTS in _client.py); nothing here is used then.
+    HTTPAdapter = HTTPConnectionPool = HTTPSConnectionPool = object
 
 
 class Deadline:

@@ -39,13 +39,13 @@ EXAMPLES = r'''
   ansible.builtin.debug:
     msg: "{{ cicero.credit_balance }} credits, {{ cicero.credits_expiring_soon }} expire within 30 days"
 
-- name: Ask in XML with an explicit key and a two-week window
+# The key comes from MELISSA_LICENSE_KEY (AWX and AAP inject it from the Melissa Cicero credential). Given as
+# license_key, it is one of the module's arguments, which ANSIBLE_KEEP_REMOTE_FILES=1 leaves on disk.
+- name: Ask in XML with a two-week window
   melissa.cicero.melissa_credits_info:
-    license_key: "{{ vault_cicero_license_key }}"
     format: xml
     expiring_within_days: 14
   register: cicero
-  no_log: true
 
 - name: Fail early when the account cannot pay for the coming work
   ansible.builtin.assert:

@@ -62,17 +62,42 @@ def test_an_empty_injected_variable_counts_as_unset(monkeypatch):
     assert (params['api_url'], params['license_key']) == (_connection.DEFAULT_API_URL, 'awx-key')
 
 
-def test_the_environment_images_pin_the_tested_ansible_core_and_this_release():
-    """The EE and DE files, and the EE guide's copy, ask for the ansible-core the suite runs by default and
-    for this collection's version or later, and tag the image with it."""
-    docs = os.path.join(REPO, 'docs')
+def _version_key(text):
+    return tuple(int(part) for part in text.split('.'))
+
+
+def shipping_version():
+    """The version these files ship with: galaxy.yml's, or the newest version_added of an unreleased option."""
     with open(os.path.join(REPO, 'galaxy.yml')) as handle:
-        version = yaml.safe_load(handle)['version']
+        versions = [yaml.safe_load(handle)['version']]
+    for folder, dummy, files in os.walk(REPO):
+        if not folder.startswith((os.path.join(REPO, 'plugins'), os.path.join(REPO, 'roles'),
+                                  os.path.join(REPO, 'extensions'))):
+            continue
+        for name in files:
+            if name.endswith(('.py', '.yml')):
+                with open(os.path.join(folder, name)) as handle:
+                    versions += re.findall(r"version_added:\s*['\"]?([0-9]+\.[0-9]+\.[0-9]+)", handle.read())
+    return max(versions, key=_version_key)
+
+
+def test_the_environment_images_pin_the_tested_versions_and_this_release():
+    """The EE and DE files, and the EE guide's copy, pin their base image by a fixed tag or a digest, and what
+    they install by exact versions: the ansible-core, ansible-runner and ansible-rulebook the suite runs, and
+    this collection's version; the image is tagged with it."""
+    docs = os.path.join(REPO, 'docs')
+    version = shipping_version()
     guide = open(os.path.join(docs, 'execution-environments.md')).read()
     block = re.search(r'```yaml\n(.*?)```', guide, re.S).group(1)
     for text in (open(os.path.join(docs, 'execution-environment', 'execution-environment.yml')).read(), block,
                  open(os.path.join(docs, 'decision-environment', 'decision-environment.yml')).read()):
         image = yaml.safe_load(text)
-        assert image['dependencies']['ansible_core']['package_pip'] == 'ansible-core>=2.19,<2.20'
-        assert image['dependencies']['galaxy']['collections'][0]['version'] == '>=' + version
+        base = image['images']['base_image']['name']
+        assert '@sha256:' in base or re.search(r':[0-9][0-9.]*-[0-9]+$', base), base  # no :latest, no moving tag
+        dependencies = image['dependencies']
+        # The ansible-core of the default test environment (requirements-dev.txt: 2.19), exactly.
+        assert re.match(r'ansible-core==2\.19\.[0-9]+$', dependencies['ansible_core']['package_pip'])
+        assert re.match(r'ansible-runner==[0-9.]+$', dependencies['ansible_runner']['package_pip'])
+        assert all(re.match(r'[a-z-]+==[0-9.]+$', pin) for pin in dependencies.get('python', []))
+        assert dependencies['galaxy']['collections'][0]['version'] == '==' + version
     assert 'registry.example.com/cicero-ee:{0}'.format(version) in guide
