@@ -86,3 +86,42 @@ def test_the_file_never_holds_a_credential(tmp_path):
     path = tmp_path / 'history.json'
     Readings(DAY, str(path), 'prod').add(NOW, 12500)
     assert set(json.loads(path.read_text())) == {'format', 'account', 'readings'}
+
+
+def test_a_link_at_the_locks_name_is_refused_not_followed(tmp_path):
+    victim = tmp_path / 'victim'
+    victim.write_text('keep me\n')
+    path = str(tmp_path / 'history.json')
+    os.symlink(str(victim), path + '.lock')
+    with pytest.raises(ReadingsError) as raised:
+        Readings(DAY, path, 'production')
+    assert str(raised.value) == '{0} cannot be locked: it is a symbolic link ({0}.lock)'.format(path)
+    assert victim.read_text() == 'keep me\n' and not os.path.exists(path)
+
+
+def test_a_lock_held_too_long_ends_the_wait_naming_it(tmp_path):
+    import fcntl  # pylint: disable=import-outside-toplevel
+    path = str(tmp_path / 'history.json')
+    readings = Readings(DAY, path, 'production')
+    readings.lock_wait = 0.3
+    with open(path + '.lock', 'w') as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another run that never lets go
+        with pytest.raises(ReadingsError) as raised:
+            readings.add(NOW, 100)
+    assert str(raised.value) == '{0} is locked by another run, which has held it for over 0.3s; the readings were ' \
+                                'not recorded'.format(path)
+    assert readings.add(NOW, 100) == [(NOW, 100)]  # free again: the next run takes it at once
+
+
+def test_the_partial_file_beside_is_created_exclusively_never_through_a_link(tmp_path, monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _report_files  # pylint: disable=import-outside-toplevel
+    names = iter(['guessed', 'fresh'])
+    monkeypatch.setattr(_report_files.secrets, 'token_hex', lambda size: next(names))
+    victim = tmp_path / 'victim'
+    victim.write_text('keep me\n')
+    report = tmp_path / 'cicero.env'
+    os.symlink(str(victim), str(report) + '.guessed.partial')  # planted at a name the writer might use
+    _report_files.write_atomically(str(report), 'CICERO_PASSED=true\n')
+    assert victim.read_text() == 'keep me\n'
+    assert report.read_text() == 'CICERO_PASSED=true\n'
+    assert sorted(os.listdir(str(tmp_path))) == ['cicero.env', 'cicero.env.guessed.partial', 'victim']
