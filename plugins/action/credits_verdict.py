@@ -28,10 +28,10 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    FIGURE_KEYS, evaluate, needs_usage, policy_argument_spec, policy_from, unreadable)
+    FIGURE_KEYS, evaluate, misconfigured, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
-    RoleVariables, known_names, refuse_unknown, unset, validated)
+    RoleVariables, known_names, refuse_unknown, sourced_spell, unset, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
 
 # The reports, the GitHub Actions files and the history file are imported where they are used, only when a
@@ -105,6 +105,7 @@ class ActionModule(ActionBase):
     def _judge(self, task_vars):
         args, spell = self._arguments(task_vars)
         params, dummy = validated(args, ARGUMENT_SPEC, spell, connection=False)
+        spell = sourced_spell(args, ARGUMENT_SPEC, spell)
         policy = policy_from(params)
         reports = requested_reports(params['reports'], params['report_path'], spell)
         account = account_label(params)
@@ -187,6 +188,9 @@ def read_and_judge(params, policy, spell=str, readings=None):
     try:
         return call_api(params, lambda client, params: read_verdict(client, params, policy, redactor, readings),
                         display.warning, redactor, spell)
+    except CiceroOptionError as exc:
+        # A setting, not the account: said as such, and still a failed verdict with its reports.
+        return misconfigured(exc.message, policy)
     except CiceroError as exc:
         return unreadable(exc.message, policy)
 

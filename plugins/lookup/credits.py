@@ -43,14 +43,14 @@ _raw:
 
 from ansible.errors import AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER, call_api, connection_argument_spec, credential_redactor, missing_library)
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+    call_api, connection_argument_spec, credential_redactor, missing_library)
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import sourced_spell, validated
 
 display = Display()
 
@@ -61,17 +61,18 @@ class LookupModule(LookupBase):
         if terms:
             raise AnsibleLookupError('melissa.cicero.credits takes no terms, only keyword options')
         # The module's own argument spec validates the keywords: same aliases, types, environment
-        # fallbacks and defaults, declared once.
+        # fallbacks and defaults, declared once; a value of the wrong shape (true, '20%', null) is named.
         spec = connection_argument_spec()
         spec.update(credits_options())
-        validated = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(kwargs)
-        if validated.error_messages:
-            raise AnsibleLookupError('melissa.cicero.credits: ' + '; '.join(validated.error_messages))
-        params = validated.validated_parameters
+        try:
+            params, dummy = validated(kwargs, spec, kind='option', connection=False)
+        except CiceroOptionError as exc:
+            raise AnsibleLookupError('melissa.cicero.credits: ' + exc.message) from None
         missing = missing_library(params)
         if missing:
             raise AnsibleLookupError(missing_required_lib(missing[0]))
         try:
-            return [call_api(params, read_credits, display.warning, credential_redactor(params))]
+            return [call_api(params, read_credits, display.warning, credential_redactor(params),
+                             sourced_spell(kwargs, spec))]
         except CiceroError as exc:
             raise AnsibleLookupError(exc.message) from None

@@ -30,6 +30,8 @@ LICENSE_KEY_ENV = 'MELISSA_LICENSE_KEY'
 API_URL_ENV = 'MELISSA_CICERO_API_URL'
 USERNAME_ENV = 'MELISSA_CICERO_USERNAME'
 PASSWORD_ENV = 'MELISSA_CICERO_PASSWORD'
+# The environment variable each option falls back to.
+ENVIRONMENT_OF = dict(license_key=LICENSE_KEY_ENV, api_url=API_URL_ENV, username=USERNAME_ENV, password=PASSWORD_ENV)
 _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
 # Where requests finds proxies; a proxy URL may carry a password in its userinfo.
 PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
@@ -63,6 +65,17 @@ def connection_argument_spec():
 # Not declared as mutually_exclusive in the spec: that would count an empty environment variable
 # (MELISSA_LICENSE_KEY="") as set. check_connection_options() decides on non-empty values.
 CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
+
+
+def spelled_by_source(spell, given):
+    """spell(option), except that an option the caller did not give, whose value came from its environment variable,
+    is named as that variable: a wrong MELISSA_CICERO_API_URL is not reported as the api_url nobody wrote."""
+    def spelled(option):
+        variable = ENVIRONMENT_OF.get(option)
+        if option not in given and variable and os.environ.get(variable):
+            return variable
+        return spell(option)
+    return spelled
 
 
 def missing_library(params):

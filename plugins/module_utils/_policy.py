@@ -250,6 +250,11 @@ def unreadable(message, policy, what='credits'):
                 policy=dict(policy), figures=None)
 
 
+def misconfigured(message, policy):
+    """The verdict when a setting keeps the gate from reading at all: it fails, and says it is the setting."""
+    return dict(unreadable(message, policy), message='Cicero credits not read, a setting is wrong: {0}'.format(message))
+
+
 def number(value):
     """12500 -> '12,500'; 2.5 -> '2.5'."""
     if isinstance(value, float) and not value.is_integer():

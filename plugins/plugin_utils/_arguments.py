@@ -17,9 +17,10 @@ import difflib
 import re
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor)
+    CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor, spelled_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
@@ -54,21 +55,77 @@ def respelled(message, spec, spell):
 
 
 def unset(value, option):
-    """Whether `value` leaves `option` (its spec) unset. An empty text does, so that the environment variable
-    or the default serves (a role's empty variable, a rulebook's "{{ x | default('') }}"); an empty number,
-    switch, choice or dictionary does not: it is a value that cannot be right, refused by validated(), never
-    a silent fall-back to the default (a CI job's `-e assert_credits_min_credits=$MIN` with MIN unset)."""
+    """Whether `value` leaves `option` (its spec) unset. An empty or null text does, so that the environment
+    variable or the default serves (a role's empty variable, a rulebook's "{{ x | default('') }}", AWX's blank
+    field); an empty or null number, switch, choice or dictionary does not: it is a value that cannot be right,
+    refused by validated(), never a silent fall-back to the default (a CI job's `-e assert_credits_min_credits=$MIN`
+    with MIN unset, a key with no value in a vars file)."""
+    return value in (None, '') and _is_text(option)
+
+
+def _is_text(option):
+    return option.get('type', 'str') in ('str', 'path') and not option.get('choices')
+
+
+_WHOLE = re.compile(r'^\s*[+-]?[0-9]+\s*$')
+_DECIMAL = re.compile(r'^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$')
+# The spellings of a switch Ansible reads as true or false (ansible.module_utils.parsing.convert_bool).
+_SWITCH_WORDS = frozenset(('yes', 'on', '1', 'true', 't', 'y', 'no', 'off', '0', 'false', 'f', 'n'))
+
+
+def _shaped(value, option):
+    """`value` in the shape `option` takes, or raise ValueError: a boolean is no number, a number no switch,
+    `20%` or `5k` no number at all. Text from the command line or a rulebook is read as Ansible reads it."""
+    kind = option.get('type', 'str')
+    if isinstance(value, bool):
+        if kind == 'bool':
+            return value
+        raise ValueError(value)
+    if kind == 'int':
+        if isinstance(value, int) or (isinstance(value, float) and value.is_integer()):
+            return int(value)
+        if isinstance(value, str) and _WHOLE.match(value):
+            return int(value)
+    elif kind == 'float':
+        if isinstance(value, (int, float)) and value == value and abs(value) != float('inf'):
+            return float(value)
+        if isinstance(value, str) and _DECIMAL.match(value) and len(value) < 40:
+            return float(value)
+    elif kind == 'bool':
+        if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
+            return value
+    elif kind == 'dict':
+        if isinstance(value, dict):
+            return value
+        if isinstance(value, str):
+            return check_type_dict(value)  # JSON or key=value pairs, as Ansible reads them
+    elif isinstance(value, str) or (not option.get('choices') and isinstance(value, (int, float))):
+        if option.get('choices') and value not in option['choices']:
+            raise ValueError(value)
+        return value
+    raise ValueError(value)
+
+
+def shown(value):
+    """A value as the user wrote it, for a message: true, null, 5, '20%' (never a Python class or repr)."""
     if value is None:
-        return True
-    return value == '' and option.get('type', 'str') in ('str', 'path') and not option.get('choices')
+        return 'null'
+    if isinstance(value, bool):
+        return 'true' if value else 'false'
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return "'{0}'".format(value if len(value) <= 60 else value[:60] + '...')
+    return dict(dict='a dictionary', list='a list').get(type(value).__name__, 'a value of another kind')
 
 
 def _expected(option):
     """What an option takes, in words, for a message."""
     if option.get('choices'):
         return 'one of {0}'.format(', '.join(map(str, option['choices'])))
-    return dict(int='a whole number', float='a number', bool='true or false', dict='a dictionary').get(
-        option.get('type', 'str'), 'a value')
+    return dict(int='a whole number', float='a number', bool='true or false',
+                dict='a dictionary (YAML, or JSON such as {"junit": "cicero.xml"})', path='a path').get(
+                    option.get('type', 'str'), 'a text')
 
 
 def _specs_by_name(spec):
@@ -88,11 +145,19 @@ def validated(args, spec, spell=str, kind='argument', connection=True):
     """
     refuse_unknown(args, known_names(spec), kind)
     specs = _specs_by_name(spec)
+    present = {}
     for name in sorted(args, key=str):
-        if args[name] == '' and not unset('', specs[name]):
-            raise CiceroOptionError('{0} is empty; give {1}, or leave it unset for its default'.format(
-                spell(name), _expected(specs[name])))
-    present = dict((name, value) for name, value in args.items() if not unset(value, specs[name]))
+        value, option = args[name], specs[name]
+        if unset(value, option):
+            continue
+        if value in (None, ''):
+            raise CiceroOptionError('{0} is {1}; give {2}, or leave it unset for its default'.format(
+                spell(name), 'empty' if value == '' else 'null', _expected(option)))
+        try:
+            present[name] = _shaped(value, option)
+        except (TypeError, ValueError):
+            raise CiceroOptionError('{0} must be {1}, got {2}'.format(
+                spell(name), _expected(option), _redacted_value(name, value, args))) from None
     result = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(present)
     if result.error_messages:
         # A value that fails its type is quoted in the message: the key and the password are masked.
@@ -100,12 +165,31 @@ def validated(args, spec, spell=str, kind='argument', connection=True):
             (present[name] for name in ('license_key', 'customer_id', 'key') if name in present), None)))
         raise CiceroOptionError(redactor(respelled('; '.join(result.error_messages), spec, spell)))
     params = result.validated_parameters
-    warnings = check_connection_options(params, spell) if connection else []  # raises without credentials
+    # raises without credentials
+    warnings = check_connection_options(params, sourced_spell(args, spec, spell)) if connection else []
     problem = check_policy(policy_from(params), spell)
     if problem:
         raise CiceroOptionError(problem)
     check_credits_options(params, spell)
     return params, warnings
+
+
+def sourced_spell(args, spec, spell=str):
+    """spell for the connection checks of `args`: an option left to its environment variable is named as it."""
+    given = set()
+    for name, option in spec.items():
+        if any(not unset(args.get(alias), option) for alias in [name] + list(option.get('aliases', ()))):
+            given.add(name)
+    return spelled_by_source(spell, given)
+
+
+def _redacted_value(name, value, args):
+    """shown(value), with the key and the password masked: a secret given where it does not belong stays secret."""
+    redactor = credential_redactor(dict(password=args.get('password'), license_key=next(
+        (args[key] for key in ('license_key', 'customer_id', 'key') if args.get(key)), None)))
+    if name in ('license_key', 'customer_id', 'key', 'password'):
+        return 'a value that is not a text'
+    return redactor(shown(value))
 
 
 class RoleVariables:

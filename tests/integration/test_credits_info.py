@@ -162,8 +162,9 @@ def test_slow_answer_times_out_with_attempts_named(credits_adhoc, simulator):
 @pytest.mark.matrix
 def test_trickling_answer_is_cut_off(credits_adhoc, simulator):
     run, result = credits_adhoc(simulator.url('trickle'), 'timeout=1', 'retries=0')
-    assert result['msg'] == ('Cicero API timed out after 1s reading the answer from {0} '
-                             '(gave up after 1 attempt)'.format(simulator.url('trickle')))
+    assert result['msg'] == ('Cicero API did not answer within 2s (the deadline of one attempt, twice the timeout '
+                             'of 1s): {0}/account/credits_remaining (gave up after 1 attempt)'.format(
+                                 simulator.url('trickle')))
 
 
 def test_connection_refused_is_clear(credits_adhoc):

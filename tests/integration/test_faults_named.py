@@ -43,7 +43,7 @@ def test_a_missing_ca_path_is_refused_before_any_request_by_module_lookup_and_ga
     assert module_msg(ansible, 'ca_path=' + missing, env=env) == expected
     assert expected in lookup_msg(ansible, "ca_path='{0}'".format(missing), env=env)
     run, result = gate_result(ansible, 'assert_credits_ca_path=' + missing, env=env)
-    assert result['msg'] == 'Cicero credits could not be read: assert_credits_' + expected, run.output
+    assert result['msg'] == 'Cicero credits not read, a setting is wrong: assert_credits_' + expected, run.output
     assert run.rc != 0 and 'censored' not in run.output
     assert fresh_simulator.requests() == {}
 

@@ -121,7 +121,11 @@ def test_lookup_errors_carry_the_module_message(ansible, simulator):
 @pytest.mark.matrix
 def test_lookup_rejects_bad_options_and_terms(ansible, simulator):
     run = ansible(lookup_task("lookup('melissa.cicero.credits', timeout='soon')"))
-    assert "argument 'timeout' is of type" in run.flat_output
+    assert "melissa.cicero.credits: timeout must be a number, got 'soon'" in run.flat_output
+    run = ansible(lookup_task("lookup('melissa.cicero.credits', retries=true)"))
+    assert 'melissa.cicero.credits: retries must be a whole number, got true' in run.flat_output
+    run = ansible(lookup_task("lookup('melissa.cicero.credits', timout=5)"))
+    assert 'melissa.cicero.credits: unknown option timout: did you mean timeout?' in run.flat_output
     run = ansible(lookup_task("lookup('melissa.cicero.credits', 'balance')"))
     assert 'melissa.cicero.credits takes no terms, only keyword options' in run.flat_output
 

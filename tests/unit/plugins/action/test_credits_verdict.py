@@ -82,13 +82,13 @@ def test_a_failed_read_is_named_with_the_api_message_and_no_key(failing, what):
 def test_missing_credentials_fail_the_verdict_before_any_request_in_the_callers_words():
     verdict = credits_verdict.read_and_judge(params(license_key=None), policy())
     assert verdict['message'] == (
-        'Cicero credits could not be read: No Cicero credentials: set license_key (aliases customer_id, key) or '
+        'Cicero credits not read, a setting is wrong: No Cicero credentials: set license_key (aliases customer_id, key) or '
         'the MELISSA_LICENSE_KEY environment variable; token accounts set username and password (or '
         'MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
     verdict = credits_verdict.read_and_judge(params(license_key=None), policy(), role.spell)
     assert verdict['message'] == (
-        'Cicero credits could not be read: No Cicero credentials: set assert_credits_license_key or the '
+        'Cicero credits not read, a setting is wrong: No Cicero credentials: set assert_credits_license_key or the '
         'MELISSA_LICENSE_KEY environment variable; token accounts set assert_credits_username and '
         'assert_credits_password (or MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
     assert len(responses.calls) == 0
@@ -166,3 +166,20 @@ def test_bad_arguments_are_returned_as_a_failure_not_raised(monkeypatch, args):
     result = RefusingAction(args).run(task_vars={})
     message = 'assert_credits_min_credits must be 0 or more, got -5'
     assert result == {'failed': True, 'msg': message, 'passed': False, 'message': message, 'changed': False}
+
+
+@responses.activate
+def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_failed_read(monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import sourced_spell  # pylint: disable=import-outside-toplevel
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
+    role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
+    spell = sourced_spell({'license_key': KEY}, credits_verdict.ARGUMENT_SPEC, role.spell)
+    verdict = credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)
+    assert verdict['message'] == (
+        "Cicero credits not read, a setting is wrong: MELISSA_CICERO_API_URL must be an absolute http:// or https:// "
+        "URL such as https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
+    assert verdict['passed'] is False and verdict['figures'] is None
+    spell = sourced_spell({'api_url': 'cicero.example/v3.1'}, credits_verdict.ARGUMENT_SPEC, role.spell)
+    assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)['message'].startswith(
+        'Cicero credits not read, a setting is wrong: assert_credits_api_url must be')
+    assert len(responses.calls) == 0

@@ -118,11 +118,11 @@ def test_failing_reads_come_sooner_then_back_off_up_to_the_interval():
 # -- arguments ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize('extra, message', [
-    (dict(format='yaml'), 'value of format must be one of: json, xml, got: yaml'),
-    (dict(emit='sometimes'), 'value of emit must be one of: status, changes, every, got: sometimes'),
+    (dict(format='yaml'), "format must be one of json, xml, got 'yaml'"),
+    (dict(emit='sometimes'), "emit must be one of status, changes, every, got 'sometimes'"),
     (dict(interval=0), 'interval must be a number of seconds greater than 0, got 0'),
     (dict(interval=-5), 'interval must be a number of seconds greater than 0, got -5'),
-    (dict(interval='soon'), "argument 'interval' is of type"),
+    (dict(interval='soon'), "interval must be a number, got 'soon'"),
     (dict(min_credits=-1), 'min_credits must be 0 or more, got -1'),
     (dict(warn_credits=-2), 'warn_credits must be 0 or more, got -2'),
     (dict(expected_spend=-3), 'expected_spend must be 0 or more, got -3'),
@@ -143,6 +143,23 @@ def test_failing_reads_come_sooner_then_back_off_up_to_the_interval():
     (dict(margin_percent=''), 'margin_percent is empty; give a number, or leave it unset for its default'),
     (dict(include_overdraft=''), 'include_overdraft is empty; give true or false, or leave it unset for its default'),
     (dict(burn_rate_from=''), 'burn_rate_from is empty; give one of usage, observed, both, or leave it unset'),
+    # Null is unset only for a text as well; every other shape is named with the value as written.
+    (dict(min_credits=None), 'min_credits is null; give a whole number, or leave it unset for its default'),
+    (dict(include_overdraft=None), 'include_overdraft is null; give true or false, or leave it unset'),
+    (dict(min_credits=True), 'min_credits must be a whole number, got true'),
+    (dict(warn_credits=False), 'warn_credits must be a whole number, got false'),
+    (dict(margin_percent=True), 'margin_percent must be a number, got true'),
+    (dict(margin_percent='20%'), "margin_percent must be a number, got '20%'"),
+    (dict(min_runway_days='1d'), "min_runway_days must be a whole number, got '1d'"),
+    (dict(min_credits='5k'), "min_credits must be a whole number, got '5k'"),
+    (dict(min_credits=2.5), 'min_credits must be a whole number, got 2.5'),
+    (dict(include_overdraft=1), 'include_overdraft must be true or false, got 1'),
+    (dict(include_overdraft='maybe'), "include_overdraft must be true or false, got 'maybe'"),
+    (dict(burn_rate_from='observerd'), "burn_rate_from must be one of usage, observed, both, got 'observerd'"),
+    (dict(burn_rate_from=True), 'burn_rate_from must be one of usage, observed, both, got true'),
+    (dict(account=True), 'account must be a text, got true'),
+    (dict(state_path=['a']), 'state_path must be a path, got a list'),
+    (dict(burn_window='nan'), "burn_window must be a number, got 'nan'"),
 ])
 def test_bad_arguments_stop_the_watch_before_any_request(fresh_simulator, extra, message):
     with pytest.raises(CiceroOptionError) as raised:
@@ -361,12 +378,13 @@ def test_a_state_path_in_a_missing_folder_is_refused_before_any_request(fresh_si
     ('redirect', 'json', 'Cicero API answered GET {url}/account/credits_remaining with HTTP 302 Found, a redirect to '
                          'host 127.0.0.1 (http), which is not followed: the credentials would go with it. Set api_url '
                          'to the address the API answers at'),
-    ('slow_headers', 'json', 'Cicero API did not answer within 1s (the deadline of one attempt, twice the timeout '
-                             'of 0.5s): {url}/account/credits_remaining (gave up after 1 attempt)'),
+    ('slow_headers', 'json', 'Cicero API did not answer within 2s (the deadline of one attempt, twice the timeout '
+                             'of 1s): {url}/account/credits_remaining (gave up after 1 attempt)'),
 ])
 def test_a_hostile_answer_is_a_named_error_event_and_the_watch_reads_on(fresh_simulator, scenario, fmt, expected):
     url = fresh_simulator.url(scenario)
-    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt, timeout=0.5),
+    # A timeout ten times the slow_headers scenario's gap between bytes, so a busy machine never blurs the two.
+    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt, timeout=1),
                        until=lambda events: len(events) >= 2)
     assert [event['status'] for event in events[:2]] == ['error', 'error']
     assert events[0]['message'] == 'Cicero credits could not be read: ' + expected.replace('{url}', url)
@@ -399,3 +417,15 @@ def test_an_unforeseen_fault_while_judging_is_a_named_error_event_not_the_end_of
     assert events[0]['status'] == 'error' and events[1]['status'] == 'ok'
     assert events[0]['message'] == 'Cicero credits could not be read: the answer could not be judged: date value out ' \
                                    'of range'
+
+
+def test_a_wrong_value_from_the_environment_is_named_as_its_variable(monkeypatch, fresh_simulator):
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', 'ftp://gw:EnvPw@cicero.example/v3.1')
+    args = dict(license_key=KEY, interval=0.05)
+    with pytest.raises(CiceroOptionError) as raised:
+        run_watch(args, until=lambda events: False)
+    assert raised.value.message == ("MELISSA_CICERO_API_URL must be an absolute http:// or https:// URL such as "
+                                    "https://app.cicerodata.com/v3.1, got 'ftp://gw:********@cicero.example/v3.1'")
+    with pytest.raises(CiceroOptionError) as raised:  # given as an argument, it is named as the argument
+        run_watch(dict(args, api_url='ftp://cicero.example/v3.1'), until=lambda events: False)
+    assert raised.value.message.startswith('api_url must be an absolute')
