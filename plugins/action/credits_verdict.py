@@ -28,11 +28,11 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    FIGURE_KEYS, evaluate, misconfigured, needs_usage, policy_argument_spec, policy_from, unreadable)
+    FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_argument_spec, policy_from, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
     RoleVariables, known_names, refuse_unknown, sourced_spell, unset, validated)
-from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict, readings_owner
 
 # The reports, the GitHub Actions files and the history file are imported where they are used, only when a
 # task asks for one: Ansible compiles a collection's Python from source on every run, and a gate that asks for
@@ -200,7 +200,10 @@ def read_with_history(params, policy, account, spell=str):
     the verdict reports; a file that cannot be locked or written fails the task, naming the option."""
     from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
     try:
-        readings = Readings(policy['burn_window'], params['history_path'], account, warn=display.warning)
+        # Strict when a runway rule needs the readings: then a file that cannot be used fails the gate; otherwise it
+        # is a warning and the verdict stands.
+        readings = Readings(policy['burn_window'], params['history_path'], account, warn=display.warning,
+                            strict=has_runway_rule(policy), owner=readings_owner(params))
         return read_and_judge(params, policy, spell, readings)
     except ReadingsError as exc:
         raise AnsibleActionFail('{0}: {1}'.format(spell('history_path'), exc))

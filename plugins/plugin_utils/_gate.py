@@ -12,6 +12,8 @@ lives in plugin_utils; what it calls is the modules' own client, parser, redacto
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import hashlib
+
 from urllib.parse import urlsplit
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
@@ -61,6 +63,21 @@ def account_label(params):
     """The account's label: the `account` option, or when none is given the API URL's host name (no userinfo,
     no query)."""
     return params['account'] or urlsplit(params['api_url']).hostname or 'cicero'
+
+
+def readings_owner(params):
+    """Whose readings a history holds: a one-way fingerprint (SHA-256) of the API URL, without its userinfo, and the
+    credential (the license key, or the user name of a token account). Never the key itself, and not the host
+    alone: every real account is on app.cicerodata.com."""
+    url = urlsplit(params['api_url'])
+    try:
+        port = url.port
+    except ValueError:
+        port = None
+    where = '{0}://{1}{2}{3}'.format(url.scheme, url.hostname or '', ':{0}'.format(port) if port else '',
+                                     url.path.rstrip('/'))
+    who = 'key:' + params['license_key'] if params.get('license_key') else 'user:' + str(params.get('username'))
+    return 'sha256:' + hashlib.sha256('\0'.join(('melissa.cicero readings', where, who)).encode('utf-8')).hexdigest()
 
 
 def observe(readings, credits, policy, now):

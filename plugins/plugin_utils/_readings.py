@@ -6,10 +6,16 @@
 """The balances an account was read at, kept for the observed pace: in memory (the event source) and, with a
 path, in a file that outlives the process (the event source's state_path, the gate's history_path).
 
-The file holds readings only (time and balance) and the account's label: never a key, password or token. It
-is replaced atomically (write beside, rename), under an exclusive lock of its own so that two runs that overlap
-take turns instead of losing each other's readings, pruned to the window, and created with mode 0600. A missing
-file starts a history; a corrupt or foreign one is a named warning and a fresh start, never a crash.
+The file keeps each account's readings apart, under a one-way fingerprint of the account's credential and API
+URL (readings_owner() in _gate.py) and its label: one file may serve several accounts, and no account is judged
+on another's readings. It holds times and balances, never a key, password or token. It is replaced atomically
+(write beside, rename; a symbolic link is written through), under an exclusive lock of its own (the file
+`<path>.lock` beside it) so that two runs that overlap take turns instead of losing each other's readings, and
+created with mode 0600.
+
+No file is destroyed: a missing file starts a history; a file that cannot be read, or that is not a history of
+this collection (someone's notes, another program's JSON), is left as it is and named; a history of ours that is
+damaged, or of an older format, is moved aside (renamed beside it, the warning says where) before a fresh start.
 Controller-side only.
 """
 
@@ -25,7 +31,10 @@ import time
 from ansible_collections.melissa.cicero.plugins.module_utils._pace import in_window
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import write_atomically
 
-FILE_FORMAT = 'melissa.cicero readings 1'
+FILE_FORMAT = 'melissa.cicero readings 2'
+# Every history this collection ever wrote begins so; a file that does is ours, even damaged.
+FORMAT_STEM = 'melissa.cicero readings'
+_OURS = '{"format": "' + FORMAT_STEM
 # A run holds the lock for one read and write of a small file: far less than a second. One that holds it longer
 # is stuck (a stopped process, a hung file system): the wait for it ends, as every wait of the gate does.
 LOCK_WAIT_SECONDS = 30.0
@@ -37,16 +46,20 @@ class Readings:
 
     lock_wait = LOCK_WAIT_SECONDS
 
-    def __init__(self, window, path=None, account=None, warn=None, strict=True):
-        """strict: a file that cannot be written raises ReadingsError (the gate fails naming it); otherwise it
-        is a warning and the readings live on in memory (the event source keeps watching)."""
+    def __init__(self, window, path=None, account=None, warn=None, strict=True, owner=None):
+        """`account` labels the readings for people; `owner` (a fingerprint, by default the label) decides whose
+        they are. strict: a file that cannot be used raises ReadingsError (the gate fails naming it); otherwise
+        it is a warning and the readings live on in memory (the event source keeps watching)."""
         self.window = window
         self.path = path
         self.account = account
+        self.owner = owner or 'label:{0}'.format(account)
         self.strict = strict
         self._warn = warn or (lambda message: None)
         self._kept = []
         if path:
+            if os.path.isdir(path):
+                raise ReadingsError('{0} is a folder; give the path of a file in it'.format(path))
             with self._locked():  # a folder that does not exist is named now, before any read
                 pass
 
@@ -58,8 +71,10 @@ class Readings:
         try:
             with self._locked():
                 # Another run may have added readings since: the file, not memory, is the history.
-                kept = self._pruned(self._load() + [(at, balance)])
-                self._store(kept)
+                accounts = self._load()
+                kept = self._pruned(_pairs(accounts.get(self.owner, {}).get('readings', [])) + [(at, balance)])
+                accounts[self.owner] = dict(account=self.account, readings=[list(reading) for reading in kept])
+                self._store(accounts)
             self._kept = kept
         except ReadingsError as exc:
             if self.strict:
@@ -95,35 +110,73 @@ class Readings:
             os.close(handle)  # closing releases the lock
 
     def _load(self):
+        """{owner: {account, readings}} of the file; ReadingsError for a file that must be left as it is."""
         try:
-            with open(self.path, encoding='utf-8') as handle:
-                document = json.load(handle)
+            with open(self.path, 'rb') as handle:
+                raw = handle.read()
         except FileNotFoundError:
-            return []
-        except (OSError, ValueError) as exc:
-            self._warn('{0} is not a readings file of this collection ({1}); starting a new history'.format(
-                self.path, getattr(exc, 'strerror', None) or exc))
-            return []
-        if not isinstance(document, dict) or document.get('format') != FILE_FORMAT:
-            self._warn('{0} is not a readings file of this collection; starting a new history'.format(self.path))
-            return []
-        if document.get('account') != self.account:
-            self._warn('{0} holds the readings of account {1!r}, not {2!r}; starting a new history'.format(
-                self.path, document.get('account'), self.account))
-            return []
+            return {}
+        except OSError as exc:
+            raise ReadingsError('{0} cannot be read ({1}); it is left as it is'.format(
+                self.path, exc.strerror or exc))
         try:
-            return [(float(at), int(balance)) for at, balance in document.get('readings', [])]
-        except (TypeError, ValueError):
-            self._warn('{0} holds readings that are not [time, balance] pairs; starting a new history'.format(
-                self.path))
-            return []
+            document = json.loads(raw.decode('utf-8'))
+        except ValueError:
+            document = None
+        if isinstance(document, dict) and document.get('format') == FILE_FORMAT:
+            accounts = document.get('accounts')
+            if isinstance(accounts, dict) and all(_valid_entry(entry) for entry in accounts.values()):
+                return accounts
+        elif not raw.lstrip().startswith(_OURS.encode()):
+            raise ReadingsError('{0} is not a readings file of this collection; it is left as it is: give the '
+                                'history a file of its own'.format(self.path))
+        # Ours, but damaged or of an older format: kept beside, renamed, and a fresh history started.
+        aside = _set_aside(self.path)
+        self._warn('{0} is a readings file of this collection that cannot be used (damaged, or of an older format); '
+                   'it was moved to {1} and a new history starts'.format(self.path, aside))
+        return {}
 
-    def _store(self, readings):
-        text = json.dumps(dict(format=FILE_FORMAT, account=self.account, readings=[list(r) for r in readings]))
+    def _store(self, accounts):
+        text = json.dumps(dict(format=FILE_FORMAT, accounts=accounts), sort_keys=True)
         try:
             write_atomically(self.path, text, mode=0o600)
         except OSError as exc:
             raise ReadingsError('{0} could not be written: {1}'.format(self.path, exc.strerror or exc))
+
+
+def _valid_entry(entry):
+    if not isinstance(entry, dict) or not isinstance(entry.get('readings'), list):
+        return False
+    try:
+        _pairs(entry['readings'])
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _pairs(readings):
+    """[(time, balance)] of stored [time, balance] lists; TypeError or ValueError when they are not that."""
+    pairs = []
+    for at, balance in readings:
+        if isinstance(at, bool) or isinstance(balance, bool):
+            raise ValueError(balance)
+        pairs.append((float(at), int(balance)))
+    return pairs
+
+
+def _set_aside(path):
+    """Rename `path` to an unused name beside it; returns that name. ReadingsError when it cannot be."""
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    for attempt in range(100):
+        aside = '{0}.set-aside-{1}{2}'.format(path, stamp, '-{0}'.format(attempt) if attempt else '')
+        if not os.path.lexists(aside):
+            try:
+                os.rename(path, aside)
+            except OSError as exc:
+                raise ReadingsError('{0} could not be moved aside ({1}); it is left as it is'.format(
+                    path, exc.strerror or exc))
+            return aside
+    raise ReadingsError('{0} could not be moved aside: too many set-aside copies beside it'.format(path))
 
 
 def _wait_for_lock(handle, path, seconds):
@@ -141,4 +194,4 @@ def _wait_for_lock(handle, path, seconds):
 
 
 class ReadingsError(Exception):
-    """A readings file that cannot be locked or written (a corrupt one is only a warning)."""
+    """A readings file that cannot be used: not locked, not read, not ours, or not written."""

@@ -8,8 +8,10 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import errno
 import os
 import secrets
+import stat
 
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import RENDERERS
 
@@ -53,16 +55,54 @@ def replace_file(path, text):
 
 
 def write_atomically(path, text, mode=0o666):
-    """Write `text` beside `path`, then rename it over `path`: readers see the old file or the new one, never
-    half of one. A new file gets `mode` (less the umask). OSError when it cannot; no partial file is left."""
-    handle, partial = _new_partial(path, mode)
+    """Write `text` to `path`, never destroying what is there in another way than intended:
+
+    - a regular file (or a new one) is written beside it, then renamed over it: readers see the old file or the
+      new one, never half of one; it keeps its mode, and a new file gets `mode` (less the umask);
+    - a symbolic link is written through: its target gets the text that way, and the link stays;
+    - a pipe or a character device (/dev/stdout, a FIFO a collector reads) is written in place, as pytest's
+      --junitxml does; it is never replaced by a regular file. A pipe without a reader is an error, not a hang;
+    - anything else (a socket, a block device) is refused.
+
+    OSError when it cannot be written; no partial file is left.
+    """
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        status = None
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        return _write_in_place(target, text, status)
+    handle, partial = _new_partial(target, mode)
     try:
         with os.fdopen(handle, 'w', encoding='utf-8') as stream:
             stream.write(text)
-        os.replace(partial, path)
+        if status is not None:
+            os.chmod(partial, stat.S_IMODE(status.st_mode))
+        os.replace(partial, target)
     except OSError:
         _remove_quietly(partial)
         raise
+    return None
+
+
+def _write_in_place(path, text, status):
+    if not (stat.S_ISFIFO(status.st_mode) or stat.S_ISCHR(status.st_mode)):
+        raise OSError(errno.EINVAL, 'it is neither a regular file, a pipe nor a character device')
+    try:
+        # O_NONBLOCK: opening a pipe that nobody reads fails at once (ENXIO) instead of waiting for ever.
+        handle = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, 'O_NOFOLLOW', 0))
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(errno.ENXIO, 'it is a pipe that nothing reads') from None
+        raise
+    try:
+        os.set_blocking(handle, True)
+        data = text.encode('utf-8')
+        while data:
+            data = data[os.write(handle, data):]
+    finally:
+        os.close(handle)
 
 
 def _new_partial(path, mode):
@@ -78,9 +118,12 @@ def _new_partial(path, mode):
 
 def _unwritable(path):
     """Why `path` cannot take a report, in words a person can act on, or None."""
-    folder = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
+    target = os.path.realpath(path) if os.path.islink(path) else path
+    if os.path.isdir(target):
         return 'it is a directory; give the path of a file in it'
+    if os.path.exists(target) and not os.path.isfile(target):
+        return None  # a pipe or a device: written in place, whatever its folder
+    folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         return 'the folder {0} does not exist'.format(folder)
     if not os.access(folder, os.W_OK | os.X_OK):

@@ -25,7 +25,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import policy_argument_spec, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
-from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict, readings_owner
 from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
 
 SOURCE = 'melissa.cicero.credits'
@@ -142,7 +142,8 @@ def open_readings(params, policy):
     activation reads back. CiceroOptionError when the file cannot be used at all."""
     try:
         return Readings(policy['burn_window'], params['state_path'], account_label(params),
-                        warn=lambda message: logger.warning('%s: %s', SOURCE, message), strict=False)
+                        warn=lambda message: logger.warning('%s: %s', SOURCE, message), strict=False,
+                        owner=readings_owner(params))
     except ReadingsError as exc:
         raise CiceroOptionError('state_path: {0}'.format(exc))
 

@@ -25,27 +25,89 @@ def test_a_missing_file_starts_a_history_that_a_new_process_reads_back(tmp_path)
     again = Readings(DAY, path, 'production')
     assert again.add(NOW, 990) == [(NOW - 60, 1000), (NOW, 990)]
     stored = json.loads(open(path).read())
-    assert stored == dict(format=FILE_FORMAT, account='production', readings=[[NOW - 60, 1000], [NOW, 990]])
+    assert stored == dict(format=FILE_FORMAT, accounts={'label:production': dict(
+        account='production', readings=[[NOW - 60, 1000], [NOW, 990]])})
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert sorted(os.listdir(str(tmp_path))) == ['history.json', 'history.json.lock']  # no partial file left
 
 
-@pytest.mark.parametrize('content, warning', [
-    ('{not json', 'is not a readings file of this collection ('),
-    ('{"format": "something else", "readings": []}', 'is not a readings file of this collection;'),
-    (json.dumps(dict(format=FILE_FORMAT, account='staging', readings=[[NOW - 60, 5]])),
-     "holds the readings of account 'staging', not 'production'"),
-    (json.dumps(dict(format=FILE_FORMAT, account='production', readings=[['soon', 'many']])),
-     'holds readings that are not [time, balance] pairs'),
+@pytest.mark.parametrize('content', [
+    'my notes: buy more credits\n',
+    '{"format": "something else", "readings": []}',
+    '[1, 2, 3]',
+    '',
 ])
-def test_a_corrupt_or_foreign_file_is_a_named_warning_and_a_fresh_start(tmp_path, content, warning):
+def test_a_file_that_is_not_a_history_of_ours_is_never_overwritten(tmp_path, content):
+    path = tmp_path / 'history.json'
+    path.write_text(content)
+    with pytest.raises(ReadingsError) as raised:
+        Readings(DAY, str(path), 'production').add(NOW, 700)
+    assert str(raised.value) == '{0} is not a readings file of this collection; it is left as it is: give the ' \
+                                'history a file of its own'.format(path)
+    warned = []
+    assert Readings(DAY, str(path), 'production', warn=warned.append, strict=False).add(NOW, 700) == [(NOW, 700)]
+    assert warned == [str(raised.value) + '; the readings are kept in memory only']
+    assert path.read_text() == content
+
+
+@pytest.mark.parametrize('content', [
+    '{"format": "melissa.cicero readings 2", "accounts": {"label:production": {"account": "production", "readi',
+    json.dumps(dict(format=FILE_FORMAT, accounts={'label:production': dict(readings=[['soon', 'many']])})),
+    json.dumps(dict(format=FILE_FORMAT, accounts={'label:production': dict(readings=[[NOW, True]])})),
+    json.dumps(dict(format='melissa.cicero readings 1', account='production', readings=[[NOW - 60, 5]])),
+])
+def test_a_damaged_or_older_history_of_ours_is_moved_aside_and_kept(tmp_path, content):
     path = tmp_path / 'history.json'
     path.write_text(content)
     warned = []
-    readings = Readings(DAY, str(path), 'production', warn=warned.append)
-    assert readings.add(NOW, 700) == [(NOW, 700)]
-    assert len(warned) == 1 and str(path) in warned[0] and warning in warned[0], warned
-    assert json.loads(path.read_text())['readings'] == [[NOW, 700]]
+    assert Readings(DAY, str(path), 'production', warn=warned.append).add(NOW, 700) == [(NOW, 700)]
+    aside, = [name for name in os.listdir(str(tmp_path)) if '.set-aside-' in name]
+    assert (tmp_path / aside).read_text() == content
+    assert warned == ['{0} is a readings file of this collection that cannot be used (damaged, or of an older '
+                      'format); it was moved to {1} and a new history starts'.format(path, tmp_path / aside)]
+    assert json.loads(path.read_text())['accounts']['label:production']['readings'] == [[NOW, 700]]
+
+
+def test_a_file_that_cannot_be_read_is_left_as_it_is(tmp_path, monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _readings  # pylint: disable=import-outside-toplevel
+    path = tmp_path / 'history.json'
+    path.write_text('whatever is there')
+
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, 'Permission denied')
+    # Tests run as root here, which reads any file: the refusal is the one the operating system would give.
+    monkeypatch.setattr(_readings, 'open', refuse, raising=False)
+    with pytest.raises(ReadingsError, match=r'^{0} cannot be read \(Permission denied\); it is left as it is$'.format(
+            path)):
+        Readings(DAY, str(path), 'production').add(NOW, 700)
+    assert path.read_text() == 'whatever is there'
+
+
+def test_each_accounts_readings_are_kept_apart_in_one_file(tmp_path):
+    path = str(tmp_path / 'history.json')
+    first = Readings(DAY, path, 'cicero', owner='sha256:first')
+    second = Readings(DAY, path, 'cicero', owner='sha256:second')
+    first.add(NOW - 600, 100000)
+    second.add(NOW - 300, 5000)
+    assert first.add(NOW, 99000) == [(NOW - 600, 100000), (NOW, 99000)]
+    assert second.add(NOW, 4900) == [(NOW - 300, 5000), (NOW, 4900)]
+    stored = json.loads(open(path).read())['accounts']
+    assert sorted(stored) == ['sha256:first', 'sha256:second']
+
+
+def test_a_history_path_that_is_a_folder_gets_one_message(tmp_path):
+    with pytest.raises(ReadingsError) as raised:
+        Readings(DAY, str(tmp_path), 'production')
+    assert str(raised.value) == '{0} is a folder; give the path of a file in it'.format(tmp_path)
+
+
+def test_a_history_behind_a_link_is_written_through_it(tmp_path):
+    target = tmp_path / 'real.json'
+    link = tmp_path / 'history.json'
+    os.symlink(str(target), str(link))
+    Readings(DAY, str(link), 'production').add(NOW, 700)
+    assert os.path.islink(str(link))
+    assert json.loads(target.read_text())['accounts']['label:production']['readings'] == [[NOW, 700]]
 
 
 def test_a_folder_that_does_not_exist_is_named(tmp_path):
@@ -79,13 +141,24 @@ def test_two_runs_that_overlap_lose_none_of_each_others_readings(tmp_path):
     for run in runs:
         run.join(30)
     assert [run.exitcode for run in runs] == [0, 0]
-    assert len(json.loads(open(path).read())['readings']) == 50
+    assert len(json.loads(open(path).read())['accounts']['label:shared']['readings']) == 50
 
 
 def test_the_file_never_holds_a_credential(tmp_path):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import readings_owner  # pylint: disable=import-outside-toplevel
     path = tmp_path / 'history.json'
-    Readings(DAY, str(path), 'prod').add(NOW, 12500)
-    assert set(json.loads(path.read_text())) == {'format', 'account', 'readings'}
+    key = 'the key/+&='
+    params = dict(api_url='https://gw:pw@app.cicerodata.com/v3.1/', license_key=key, username=None)
+    Readings(DAY, str(path), 'prod', owner=readings_owner(params)).add(NOW, 12500)
+    text = path.read_text()
+    assert 'the key' not in text and 'pw' not in text and 'gw' not in text
+    assert set(json.loads(text)) == {'format', 'accounts'}
+    # One account per credential and URL: another key, or the same key at another URL, is another account.
+    owners = {readings_owner(params), readings_owner(dict(params, license_key='another')),
+              readings_owner(dict(params, api_url='https://app.cicerodata.com/v4')),
+              readings_owner(dict(params, license_key=None, username='someone'))}
+    assert len(owners) == 4
+    assert readings_owner(dict(params, api_url='https://app.cicerodata.com/v3.1')) == readings_owner(params)
 
 
 def test_a_link_at_the_locks_name_is_refused_not_followed(tmp_path):

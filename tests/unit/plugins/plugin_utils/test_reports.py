@@ -275,3 +275,50 @@ def test_the_forecast_in_every_report(tmp_path):
     assert (read['CICERO_RUNS_OUT_AT'], read['CICERO_RUNWAY_DAYS']) == ('2026-11-29T08:30:00Z', '4.0')
     assert 'runs_out_at=2026-11-29T08:30:00Z\n' in _github.output_lines(forecast)
     assert '| runs out at | 2026-11-29 08:30:00 UTC |' in _reports.render_markdown(forecast, 'a', READ_AT)
+
+
+# -- report paths: never destroyed ---------------------------------------------------------------------
+
+def test_a_report_behind_a_link_is_written_through_it(tmp_path):
+    target = tmp_path / 'kept' / 'cicero.env'
+    target.parent.mkdir()
+    target.write_text('old\n')
+    target.chmod(0o640)
+    link = tmp_path / 'cicero.env'
+    os.symlink(str(target), str(link))
+    replace_file(str(link), 'CICERO_PASSED=true\n')
+    assert os.path.islink(str(link)) and target.read_text() == 'CICERO_PASSED=true\n'
+    assert (target.stat().st_mode & 0o777) == 0o640  # a file replaced keeps its mode
+    assert sorted(os.listdir(str(target.parent))) == ['cicero.env']
+
+
+def test_a_pipe_is_written_in_place_and_one_nobody_reads_is_named(tmp_path):
+    import threading  # pylint: disable=import-outside-toplevel
+    fifo = str(tmp_path / 'metrics.fifo')
+    os.mkfifo(fifo)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(open(fifo).read()))
+    reader.start()
+    deadline = __import__('time').monotonic() + 10
+    while True:  # the reader opens the pipe first, as a collector would be waiting on it
+        try:
+            replace_file(fifo, 'melissa_cicero_up 1\n')
+            break
+        except ReportError:
+            assert __import__('time').monotonic() < deadline, 'the reader never opened the pipe'
+    reader.join(10)
+    assert received == ['melissa_cicero_up 1\n'] and os.path.exists(fifo)
+    import stat  # pylint: disable=import-outside-toplevel
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    with pytest.raises(ReportError) as raised:
+        replace_file(fifo, 'x')
+    assert str(raised.value) == 'report {0} could not be written: it is a pipe that nothing reads'.format(fifo)
+
+
+def test_a_device_is_written_in_place_never_replaced_by_a_file():
+    import stat  # pylint: disable=import-outside-toplevel
+    replace_file('/dev/null', 'CICERO_PASSED=true\n')
+    with pytest.raises(ReportError) as raised:
+        replace_file('/dev/full', 'CICERO_PASSED=true\n')
+    assert str(raised.value) == 'report /dev/full could not be written: No space left on device'
+    assert stat.S_ISCHR(os.stat('/dev/full').st_mode) and stat.S_ISCHR(os.stat('/dev/null').st_mode)
