@@ -28,7 +28,8 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
-    FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_argument_spec, policy_from, unreadable)
+    FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_argument_spec, policy_from, runway_rules,
+    unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
     RoleVariables, known_names, refuse_unknown, sourced_spell, unset, validated)
@@ -110,6 +111,7 @@ class ActionModule(ActionBase):
         reports = requested_reports(params['reports'], params['report_path'], spell)
         account = account_label(params)
         read_at = _clock.utc_now()
+        refuse_unjudgeable(params, policy, spell)
         if params['credits'] is not None:
             verdict = judge_registered(params['credits'], params['usage'], policy)
         elif params['history_path']:
@@ -118,6 +120,8 @@ class ActionModule(ActionBase):
             verdict = read_and_judge(params, policy, spell)
         if verdict['warning']:
             display.warning(verdict['warning'])
+        if verdict['not_judged']:
+            display.warning('Cicero credits runway rules not judged: {0}'.format(verdict['not_judged']))
         result = dict(verdict, msg=verdict['message'])
         if params['fact_name']:
             result['ansible_facts'] = {params['fact_name']: verdict}
@@ -175,6 +179,18 @@ def requested_reports(reports, report_path, spell=str):
             # A dict's values are not type=path options: expand ~ as report_path's type does.
             requested.append((fmt, os.path.expanduser(str(reports[fmt]))))
     return requested
+
+
+def refuse_unjudgeable(params, policy, spell=str):
+    """A runway rule at the observed pace with nowhere to keep readings can never be judged: refused before any
+    request, naming where readings are kept, rather than passing every time in silence."""
+    if not has_runway_rule(policy) or policy['burn_rate_from'] != 'observed' or params['history_path']:
+        return
+    rules = [rule.split(' ')[0] for rule in runway_rules(policy)]
+    raise AnsibleActionFail(
+        '{0} at {1}=observed can never be judged without {2}: the observed pace needs the readings of earlier runs. '
+        'Give {2} (a file the runs share), or {1}=usage or both'.format(
+            ', '.join(spell(rule) for rule in rules), spell('burn_rate_from'), spell('history_path')))
 
 
 def read_and_judge(params, policy, spell=str, readings=None):

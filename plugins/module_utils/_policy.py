@@ -129,6 +129,9 @@ def evaluate(figures, policy, usage=None, observed=None, now=None):
     if runway:
         failures.extend(_runway_failures(counted, runway, policy))
         basis += ', ' + _runway_text(runway)
+    not_judged = _not_judged(policy, runway)
+    if failures and not_judged:
+        failures.append('not judged: ' + not_judged)
     passed = not failures
     warnings = []
     if passed and policy['warn_credits'] and counted < policy['warn_credits']:
@@ -155,9 +158,31 @@ def evaluate(figures, policy, usage=None, observed=None, now=None):
         observed_daily_burn=None if observed is None or observed['daily_burn'] is None else round(
             observed['daily_burn'], 2),
         runs_out_at=runway.get('runs_out_at'),
+        not_judged=not_judged,
         policy=dict(policy),
         figures=dict((key, figures[key]) for key in FIGURE_KEYS),
     )
+
+
+def runway_rules(policy):
+    """The runway rules the policy asks for, as `name value` texts."""
+    rules = [(name, policy[name]) for name in ('min_runway_days', 'warn_runway_days') if policy[name]]
+    if policy['max_expiring_unused'] is not None:
+        rules.append(('max_expiring_unused', policy['max_expiring_unused']))
+    return ['{0} {1}'.format(name, number(value)) for name, value in rules]
+
+
+def _not_judged(policy, runway):
+    """Which runway rules could not be judged, and why, or None: a rule that cannot apply is said, never skipped."""
+    rules = runway_rules(policy)
+    if not rules or (runway and not runway['unknown']):
+        return None
+    if runway:
+        why = 'the pace is unknown: {0} of the last {1}, 2 needed'.format(
+            _plural(runway['readings'], 'reading'), window_text(runway['window']))
+    else:
+        why = 'no pace was read (burn_rate_from {0} with no readings kept)'.format(policy['burn_rate_from'])
+    return '{0} ({1})'.format(', '.join(rules), why)
 
 
 def _usage_period(usage):
@@ -247,7 +272,7 @@ def unreadable(message, policy, what='credits'):
                 counted_credits=None, required_credits=required_credits(policy), shortfall=None,
                 counted_from=None, daily_burn=None, runway_days=None, expiring_unused=None, usage_period=None,
                 burn_rate_from=policy['burn_rate_from'], observed_daily_burn=None, runs_out_at=None,
-                policy=dict(policy), figures=None)
+                not_judged=None, policy=dict(policy), figures=None)
 
 
 def misconfigured(message, policy):

@@ -161,6 +161,8 @@ def render_markdown(verdict, account, read_at):
     lines += _markdown_literal(verdict['message'])
     if verdict['warning']:
         lines += [''] + _markdown_literal(verdict['warning'])
+    if verdict.get('not_judged'):
+        lines += ['', 'Not judged:'] + _markdown_literal(verdict['not_judged'])
     lines += ['', '| figure | value |', '|---|---|']
     for label, value in _shown_figures(verdict):
         lines.append('| {0} | {1} |'.format(label, value))
@@ -190,6 +192,7 @@ def dotenv_values(verdict):
         ('CICERO_REQUIRED_CREDITS', _text(verdict['required_credits'])),
         ('CICERO_RUNWAY_DAYS', _runway_text(verdict)),
         ('CICERO_RUNS_OUT_AT', _text(verdict.get('runs_out_at'))),
+        ('CICERO_NOT_JUDGED', _one_line(_text(verdict.get('not_judged')))),
     ]
 
 

@@ -76,7 +76,7 @@ def test_pass_writes_every_report(gate_with_reports, tmp_path):
                                                                                                  5000)
     assert dotenv(files['dotenv'], tmp_path) == dict(
         CICERO_PASSED='true', CICERO_WARNING='false', CICERO_CREDIT_BALANCE='12500', CICERO_AVAILABLE_CREDITS='13000',
-        CICERO_COUNTED_CREDITS='12500', CICERO_REQUIRED_CREDITS='5000', CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='',
+        CICERO_COUNTED_CREDITS='12500', CICERO_REQUIRED_CREDITS='5000', CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='',
         CICERO_MESSAGE='Cicero credits OK: 12,500 usable (12,500 balance), 5,000 required')
     assert json.loads(files['json'])['account'] == 'production'
     assert 'message=Cicero credits OK: 12,500 usable (12,500 balance), 5,000 required\n' in files['outputs']

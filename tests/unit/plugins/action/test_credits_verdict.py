@@ -183,3 +183,18 @@ def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_fa
     assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)['message'].startswith(
         'Cicero credits not read, a setting is wrong: assert_credits_api_url must be')
     assert len(responses.calls) == 0
+
+
+def test_a_runway_rule_at_the_observed_pace_without_a_history_is_refused_before_any_request():
+    role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
+    with pytest.raises(AnsibleActionFail) as raised:
+        credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='observed'),
+                                           role.spell)
+    assert raised.value.message == (
+        'assert_credits_min_runway_days at assert_credits_burn_rate_from=observed can never be judged without '
+        'assert_credits_history_path: the observed pace needs the readings of earlier runs. Give '
+        'assert_credits_history_path (a file the runs share), or assert_credits_burn_rate_from=usage or both')
+    for fine in (dict(history_path='/tmp/h.json'), ):
+        credits_verdict.refuse_unjudgeable(fine, policy(min_runway_days=3, burn_rate_from='observed'))
+    credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='usage'))
+    credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(burn_rate_from='observed'))

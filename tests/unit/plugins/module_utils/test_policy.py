@@ -185,3 +185,24 @@ def test_the_usage_is_read_only_for_a_pace_that_needs_it():
 ])
 def test_pace_options_that_cannot_be_right_are_named(name, value, message):
     assert check_policy(policy(**{name: value})) == message
+
+
+def test_a_runway_rule_that_cannot_be_judged_is_said_never_skipped():
+    verdict = evaluate(figures(), policy(min_runway_days=30, max_expiring_unused=0, burn_rate_from='observed'), None,
+                       observed(None, 1), NOW)
+    assert verdict['passed'] is True
+    assert verdict['not_judged'] == ('min_runway_days 30, max_expiring_unused 0 (the pace is unknown: 1 reading of '
+                                     'the last 24 hours, 2 needed)')
+    # With no readings kept at all (a registered result judged at the observed pace), it is said as well.
+    none_kept = evaluate(figures(), policy(warn_runway_days=7, burn_rate_from='observed'), None, None, NOW)
+    assert none_kept['not_judged'] == 'warn_runway_days 7 (no pace was read (burn_rate_from observed with no ' \
+                                      'readings kept))'
+    # A failing verdict says it too, in its message.
+    low = evaluate(figures(), policy(min_credits=20000, min_runway_days=3, burn_rate_from='observed'), None,
+                   observed(None, 1), NOW)
+    assert low['message'] == ('Cicero credits too low: 12,500 usable (12,500 balance), 20,000 required; not judged: '
+                              'min_runway_days 3 (the pace is unknown: 1 reading of the last 24 hours, 2 needed)')
+    # Judged, or no runway rule at all: nothing to say.
+    assert evaluate(figures(), policy(min_runway_days=3, burn_rate_from='observed'), None, observed(10.0),
+                    NOW)['not_judged'] is None
+    assert evaluate(figures(), policy(), None, observed(None, 1), NOW)['not_judged'] is None

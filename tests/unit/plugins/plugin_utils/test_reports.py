@@ -99,17 +99,17 @@ FIGURES_OF_PASS = dict(CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4
 
 @pytest.mark.parametrize('case, expected', [
     ('pass', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1000',
-                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='',
+                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='',
                   CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required')),
     ('warn', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='true', CICERO_REQUIRED_CREDITS='1000',
-                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
+                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
                   '(Cicero credits running low: 4,000 usable (4,000 balance), below the warning level of 5,000)')),
     ('runway', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1',
-                    CICERO_RUNWAY_DAYS='40.0', CICERO_RUNS_OUT_AT='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1 '
+                    CICERO_RUNWAY_DAYS='40.0', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1 '
                     'required, runway 40 days at 100 a day (2026-08 to 2026-10)')),
     ('unreadable', dict(CICERO_PASSED='false', CICERO_WARNING='false', CICERO_CREDIT_BALANCE='',
                         CICERO_AVAILABLE_CREDITS='', CICERO_COUNTED_CREDITS='', CICERO_REQUIRED_CREDITS='1',
-                        CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_MESSAGE='Cicero credits could not be read: Cicero API error '
+                        CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='', CICERO_MESSAGE='Cicero credits could not be read: Cicero API error '
                         '(HTTP 400): A detailed message | <about> the error.')),
 ])
 def test_dotenv_as_a_shell_reads_it(case, expected, tmp_path):
@@ -255,7 +255,7 @@ def test_github_publishes_summary_outputs_and_annotations(case, commands, tmp_pa
     assert dict(line.split('=', 1) for line in outputs.read_text().splitlines()) == dict(
         passed='false' if case == 'fail' else 'true', warning='true' if case == 'warn' else 'false',
         message=_reports.summary_line(verdict(case)), credit_balance='4000', available_credits='4500',
-        counted_credits='4000', required_credits='5000' if case == 'fail' else '1000', runway_days='', runs_out_at='')
+        counted_credits='4000', required_credits='5000' if case == 'fail' else '1000', runway_days='', runs_out_at='', not_judged='')
 
 
 def test_workflow_command_data_is_escaped_onto_one_line():
