@@ -18,6 +18,7 @@ import random
 import re
 import time
 import traceback
+import warnings
 
 from email.utils import parsedate_tz, mktime_tz
 
@@ -233,9 +234,13 @@ class CiceroClient:
             # host or to plain http, carrying the credentials: the key in the query, the token login's password
             # in the body), and the session would read a redirect's whole body, past the size cap, even with
             # allow_redirects=False. A 3xx is an error naming where it pointed. No cookies are kept either.
-            response = self._adapter.send(
-                prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self._verify,
-                proxies=requests.utils.get_environ_proxies(url))
+            with warnings.catch_warnings():
+                # validate_certs=false is warned about once, by the option check, in the caller's words; urllib3's
+                # own InsecureRequestWarning would repeat it on every request, on stderr.
+                warnings.simplefilter('ignore', requests.urllib3.exceptions.InsecureRequestWarning)
+                response = self._adapter.send(
+                    prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self._verify,
+                    proxies=requests.utils.get_environ_proxies(url))
         # `from None` throughout: the requests exception quotes the URL with the key, and a chained
         # exception would carry it into any traceback that prints the cause.
         except requests.exceptions.SSLError as exc:
@@ -290,9 +295,17 @@ class CiceroClient:
             status=response.status_code)
 
     def _transport_error(self, what, url, exc):
-        return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}'.format(
-            what, _without_query(url), _describe(exc))))
+        described = _describe(exc)
+        hint = ''
+        if str(url).startswith('http://') and _BROKEN_BY_TLS.search(described):
+            # A TLS server met with plain HTTP resets the connection or answers with a TLS alert.
+            hint = '. If the server speaks TLS on that port, {0} needs https://'.format(self._spell('api_url'))
+        return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}{3}'.format(
+            what, _without_query(url), described, hint)))
 
+
+# What a plain-HTTP request meets at a TLS port: a reset, a closed connection, or a TLS alert as the status line.
+_BROKEN_BY_TLS = re.compile(r'ConnectionResetError|Connection reset|RemoteDisconnected|BadStatusLine|\\x15\\x03')
 
 # What OpenSSL says when a TLS handshake meets a plain-HTTP answer.
 _WRONG_VERSION = re.compile(r'WRONG_VERSION_NUMBER|wrong version number|record layer failure|http request',

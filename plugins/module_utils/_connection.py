@@ -126,10 +126,15 @@ def _connection_problems(params, spell):
         raise CiceroOptionError(
             '{0} must be an absolute http:// or https:// URL such as {1}, got {2!r}'.format(
                 spell('api_url'), DEFAULT_API_URL, params['api_url']))
+    warnings = []
     if url.scheme == 'http' and url.hostname not in _LOOPBACK_HOSTS:
-        return ['{0} {1} is plain http: the credentials travel in clear text over the network.'.format(
-            spell('api_url'), params['api_url'])]
-    return []
+        warnings.append('{0} {1} is plain http: the credentials travel in clear text over the network.'.format(
+            spell('api_url'), params['api_url']))
+    if not params['validate_certs'] and url.scheme == 'https':
+        warnings.append("{0} is false: the API's certificate is not verified, so anyone in the path can read the "
+                        'credentials; give {1} instead when a private CA signs it.'.format(
+                            spell('validate_certs'), spell('ca_path')))
+    return warnings
 
 
 def ca_path_problem(ca_path):

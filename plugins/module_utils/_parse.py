@@ -166,9 +166,8 @@ def decode_envelope(reply, fmt, expect='object'):
     errors = api_texts(text_list(response.get('errors'))) if response else []
     if errors:
         # An errors list means failure whatever the status: clients have seen errors inside a 200.
-        raise CiceroApiError(
-            'Cicero API error (HTTP {0}{1}): {2}'.format(reply.status, _attempts(reply), '; '.join(errors)),
-            status=reply.status, api_errors=errors)
+        raise CiceroApiError(_wrong_base_url(reply, 'Cicero API error (HTTP {0}{1}): {2}'.format(
+            reply.status, _attempts(reply), '; '.join(errors))), status=reply.status, api_errors=errors)
     if not reply.ok:
         raise _http_failure(reply)
     if response is None:
@@ -184,11 +183,16 @@ def decode_envelope(reply, fmt, expect='object'):
 def _http_failure(reply):
     message = 'Cicero API answered HTTP {0} {1}{2} ({3}): {4}'.format(
         reply.status, reply.reason, _attempts(reply), reply.content_type, excerpt(reply.body))
-    if reply.status == 404:
-        # No Cicero envelope and no such resource: the base URL, not the account, is what is wrong.
-        message += '. The base URL looks wrong: {0} does not exist; the API\'s base URL ends in /v3.1, like {1}'.format(
-            reply.url or 'the resource', DEFAULT_API_URL)
-    return CiceroApiError(message, status=reply.status)
+    return CiceroApiError(_wrong_base_url(reply, message), status=reply.status)
+
+
+def _wrong_base_url(reply, message):
+    """`message`, with the hint a 404 deserves: the resources read exist on every account, so the base URL, not the
+    account, is wrong; also when the 404 carries an envelope of errors (an API gateway's JSON 404)."""
+    if reply.status != 404:
+        return message
+    return '{0}{1} The base URL looks wrong: {2} does not exist; the API\'s base URL ends in /v3.1, like {3}'.format(
+        message, '' if message.endswith('.') else '.', reply.url or 'the resource', DEFAULT_API_URL)
 
 
 def _attempts(reply):

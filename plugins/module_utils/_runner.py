@@ -49,4 +49,7 @@ def run(module, read):
         # A session token joined the redactor during the call: mask it in the result too.
         module.no_log_values.update(redactor.forms)
         module.fail_json(msg=exc.message, **exc.details)
+    # A read's own warnings are module warnings: exit_json(warnings=...) is deprecated (removed in ansible-core 2.23).
+    for warning in result.pop('warnings', None) or []:
+        module.warn(warning)
     module.exit_json(changed=False, **result)

@@ -59,7 +59,10 @@ def unset(value, option):
     variable or the default serves (a role's empty variable, a rulebook's "{{ x | default('') }}", AWX's blank
     field); an empty or null number, switch, choice or dictionary does not: it is a value that cannot be right,
     refused by validated(), never a silent fall-back to the default (a CI job's `-e assert_credits_min_credits=$MIN`
-    with MIN unset, a key with no value in a vars file)."""
+    with MIN unset, a key with no value in a vars file). A null is the default itself of an option whose default is
+    null (max_expiring_unused: no limit)."""
+    if value is None and option.get('default') is None:
+        return True
     return value in (None, '') and _is_text(option)
 
 

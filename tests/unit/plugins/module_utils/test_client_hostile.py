@@ -178,3 +178,14 @@ def test_the_ca_bundle_of_the_environment_is_still_used(monkeypatch):
     CiceroClient('https://cicero.example/v3.1', license_key=KEY, ca_path='/own.pem').get('/account/credits_remaining')
     CiceroClient('https://cicero.example/v3.1', license_key=KEY, validate_certs=False).get('/account/credits_remaining')
     assert [call.request.req_kwargs['verify'] for call in responses.calls] == ['/etc/ssl/bundle.pem', '/own.pem', False]
+
+
+def test_plain_http_against_a_tls_port_says_the_server_may_want_https(serve):
+    # What a TLS server sends to a plain-HTTP request: an alert record, then the end of the connection.
+    server = serve(lambda sock: sock.sendall(b'\x15\x03\x01\x00\x02\x02\x46'))
+    with pytest.raises(CiceroTransportError) as caught:
+        CiceroClient(server.origin + '/v3.1', license_key=KEY, retries=0).get('/account/credits_remaining')
+    assert caught.value.message.endswith('. If the server speaks TLS on that port, api_url needs https:// (gave up after '
+                                         '1 attempt)')
+    assert caught.value.message.startswith('Cicero API could not reach {0}/v3.1/account/credits_remaining: '.format(
+        server.origin))

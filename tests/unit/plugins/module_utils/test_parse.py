@@ -127,11 +127,17 @@ def test_a_404_without_an_envelope_says_the_base_url_looks_wrong():
         'https://app.cicerodata.com/v3.1')
 
 
-def test_a_404_with_the_apis_own_error_is_the_apis_error():
-    body = b'{"response": {"errors": ["No such account."], "messages": [], "results": {}}}'
+def test_a_404_with_an_envelope_of_errors_still_says_the_base_url_looks_wrong():
+    # An API gateway in front of the API answers its own JSON 404: any 404 for these resources is the base URL.
+    body = b'{"response": {"errors": ["No route matched."], "messages": [], "results": {}}}'
     with pytest.raises(CiceroApiError) as raised:
-        decode_envelope(Reply(404, 'Not Found', 'application/json', body), 'json')
-    assert raised.value.message == 'Cicero API error (HTTP 404): No such account.'
+        decode_envelope(Reply(404, 'Not Found', 'application/json', body,
+                              url='https://gw.example/account/credits_remaining'), 'json')
+    assert raised.value.message == (
+        "Cicero API error (HTTP 404): No route matched. The base URL looks wrong: "
+        "https://gw.example/account/credits_remaining does not exist; the API's base URL ends in /v3.1, like "
+        "https://app.cicerodata.com/v3.1")
+    assert raised.value.details['api_errors'] == ['No route matched.']
 
 
 @pytest.mark.parametrize('encoding', ['utf-8', 'utf-16'])
