@@ -226,8 +226,18 @@ def _runway_text(runway):
 def _observed_runout(runway):
     ends = runway['runs_out_at']
     when = ' ({0} UTC)'.format(ends[:16].replace('T', ' ')) if ends else ''
-    return 'run out in {0} days{1} at the observed pace of {2} credits a day'.format(
-        number(runway['runway_days']), when, number(round(runway['daily_burn'])))
+    return 'run out in {0}{1} at the observed pace of {2} credits a day'.format(
+        duration_text(runway['runway_days']), when, number(round(runway['daily_burn'])))
+
+
+def duration_text(days):
+    """A runway as a person reads it: '12.5 days', 'about 14 hours' under a day, 'less than an hour'."""
+    if days >= 1:
+        return _days(days)
+    hours = int(round(days * 24))
+    if hours < 1:
+        return 'less than an hour'
+    return 'about {0}'.format(_plural(hours, 'hour'))
 
 
 def _runway_failures(counted, runway, policy):

@@ -11,7 +11,7 @@ https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-comm
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import append_file
+from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, append_file
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import dotenv_values, render_markdown
 
 TITLE = 'Cicero credits'
@@ -32,13 +32,21 @@ def output_lines(verdict):
 
 
 def publish(verdict, account, read_at, environ, show):
-    """Append the summary and the outputs to the files GitHub names, and show(line) each workflow command."""
-    if environ.get('GITHUB_STEP_SUMMARY'):
-        append_file(environ['GITHUB_STEP_SUMMARY'], render_markdown(verdict, account, read_at))
-    if environ.get('GITHUB_OUTPUT'):
-        append_file(environ['GITHUB_OUTPUT'], output_lines(verdict))
+    """Append the summary and the outputs to the files GitHub names, and show(line) each workflow command.
+
+    Each file is tried; one that cannot be written is named by its variable (ReportError after the others)."""
+    problems = []
+    for variable, render in (('GITHUB_STEP_SUMMARY', lambda: render_markdown(verdict, account, read_at)),
+                             ('GITHUB_OUTPUT', lambda: output_lines(verdict))):
+        if environ.get(variable):
+            try:
+                append_file(environ[variable], render())
+            except ReportError as exc:
+                problems.append('{0}: {1}'.format(variable, exc))
     for line in workflow_commands(verdict):
         show(line)
+    if problems:
+        raise ReportError('; '.join(problems))
 
 
 def escape_data(text):

@@ -139,7 +139,7 @@ def test_the_observed_pace_fails_a_runway_rule_with_the_date_the_credits_run_out
     # 10,000,000 credits at 17,280,000 a day (200 a second): 0.58 days, well above min_credits.
     verdict = evaluate(figures(balance=10000000), policy(min_runway_days=1, burn_rate_from='observed'), None,
                        observed(17280000.0), NOW)
-    assert verdict['message'] == ('Cicero credits run out in 0.6 days (2026-11-28 02:11 UTC) at the observed pace of '
+    assert verdict['message'] == ('Cicero credits run out in about 14 hours (2026-11-28 02:11 UTC) at the observed pace of '
                                   '17,280,000 credits a day; 1 day required')
     assert (verdict['passed'], verdict['runs_out_at'], verdict['daily_burn'], verdict['observed_daily_burn'],
             verdict['burn_rate_from']) == (False, '2026-11-28T02:11:00Z', 17280000.0, 17280000.0, 'observed')
@@ -206,3 +206,12 @@ def test_a_runway_rule_that_cannot_be_judged_is_said_never_skipped():
     assert evaluate(figures(), policy(min_runway_days=3, burn_rate_from='observed'), None, observed(10.0),
                     NOW)['not_judged'] is None
     assert evaluate(figures(), policy(), None, observed(None, 1), NOW)['not_judged'] is None
+
+
+@pytest.mark.parametrize('days, text', [
+    (12.5, '12.5 days'), (1.0, '1 day'), (0.99, 'about 24 hours'), (0.5787, 'about 14 hours'), (1 / 24, 'about 1 hour'),
+    (0.02, 'less than an hour'), (0.0, 'less than an hour'),
+])
+def test_a_runway_under_a_day_reads_in_hours(days, text):
+    from ansible_collections.melissa.cicero.plugins.module_utils._policy import duration_text  # pylint: disable=import-outside-toplevel
+    assert duration_text(days) == text

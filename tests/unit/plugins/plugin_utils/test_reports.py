@@ -322,3 +322,20 @@ def test_a_device_is_written_in_place_never_replaced_by_a_file():
         replace_file('/dev/full', 'CICERO_PASSED=true\n')
     assert str(raised.value) == 'report /dev/full could not be written: No space left on device'
     assert stat.S_ISCHR(os.stat('/dev/full').st_mode) and stat.S_ISCHR(os.stat('/dev/null').st_mode)
+
+
+def test_github_files_that_cannot_be_written_are_each_named_by_their_variable(tmp_path):
+    shown = []
+    environ = dict(GITHUB_STEP_SUMMARY=str(tmp_path / 'missing' / 'summary.md'),
+                   GITHUB_OUTPUT=str(tmp_path / 'missing' / 'outputs.txt'))
+    with pytest.raises(ReportError) as raised:
+        _github.publish(verdict('fail'), 'prod', READ_AT, environ, shown.append)
+    assert str(raised.value) == (
+        'GITHUB_STEP_SUMMARY: {0} could not be appended to: No such file or directory; '
+        'GITHUB_OUTPUT: {1} could not be appended to: No such file or directory'.format(
+            environ['GITHUB_STEP_SUMMARY'], environ['GITHUB_OUTPUT']))
+    assert shown and shown[0].startswith('::error title=Cicero credits::')  # the annotation still shows
+    environ['GITHUB_OUTPUT'] = str(tmp_path / 'outputs.txt')
+    with pytest.raises(ReportError, match='^GITHUB_STEP_SUMMARY: '):
+        _github.publish(verdict('fail'), 'prod', READ_AT, environ, shown.append)
+    assert 'passed=false\n' in (tmp_path / 'outputs.txt').read_text()
