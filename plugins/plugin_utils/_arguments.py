@@ -22,7 +22,7 @@ from ansible.module_utils.common.validation import check_type_dict
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor, spelled_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import check_policy, policy_from
+from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
 
 
@@ -170,9 +170,10 @@ def validated(args, spec, spell=str, kind='argument', connection=True):
     params = result.validated_parameters
     # raises without credentials
     warnings = check_connection_options(params, sourced_spell(args, spec, spell)) if connection else []
-    problem = check_policy(policy_from(params), spell)
-    if problem:
-        raise CiceroOptionError(problem)
+    if all(name in params for name in POLICY_DEFAULTS):  # the gate and the event source; not the lookup
+        problem = check_policy(policy_from(params), spell)
+        if problem:
+            raise CiceroOptionError(problem)
     check_credits_options(params, spell)
     return params, warnings
 

@@ -62,6 +62,10 @@ def test_https_to_the_plain_http_simulator_is_named_and_not_retried(ansible, fre
                 'but the server speaks http:// on that port; fix the scheme or the port of api_url'.format(url))
     assert module_msg(ansible, 'api_url=' + url, 'retries=3') == expected
     run, result = gate_result(ansible, 'assert_credits_retries=3', env={'MELISSA_CICERO_API_URL': url})
+    # The URL came from the environment, not from a variable of the role: named as that variable.
+    assert result['msg'] == 'Cicero credits could not be read: ' + expected.replace(
+        'port of api_url', 'port of MELISSA_CICERO_API_URL'), run.output
+    run, result = gate_result(ansible, 'assert_credits_retries=3', 'assert_credits_api_url=' + url)
     assert result['msg'] == 'Cicero credits could not be read: ' + expected.replace(
         'port of api_url', 'port of assert_credits_api_url'), run.output
 
