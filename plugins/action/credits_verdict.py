@@ -46,7 +46,7 @@ display = Display()
 # (from_variables), not the values, so that no secret is ever a task argument.
 ROLE_PREFIX = 'assert_credits'
 # The action's own options that are not the role's: registered results and where to put the verdict.
-NOT_ROLE_OPTIONS = ('credits', 'usage', 'fact_name', 'from_variables', 'fail')
+NOT_ROLE_OPTIONS = ('credits', 'usage', 'fact_name', 'from_variables', 'fail', 'near_names')
 
 
 def _argument_spec():
@@ -63,6 +63,7 @@ def _argument_spec():
         github=dict(type='bool', default=True),
         history_path=dict(type='path'),
         from_variables=dict(type='str'),
+        near_names=dict(type='str', default='warn', choices=['warn', 'fail']),
         fail=dict(type='bool', default=False),
     )
     return spec
@@ -100,6 +101,12 @@ class ActionModule(ActionBase):
         refuse_unknown(args, known_names(ARGUMENT_SPEC), 'argument')
         role = RoleVariables(prefix, ROLE_OPTIONS)
         variables = role.arguments(task_vars, self._templar.template)
+        near = ['variable {0} is not one of the role\'s: did you mean {1}?'.format(name, meant)
+                for name, meant in role.near_names(task_vars)]
+        if near and args.get('near_names') == 'fail':
+            raise CiceroOptionError('; '.join(near))
+        for warning in near:
+            display.warning(warning)
         args.update((option, value) for option, value in variables.items() if not unset(value, ARGUMENT_SPEC[option]))
         return args, role.spell
 

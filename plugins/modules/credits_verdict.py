@@ -102,6 +102,17 @@ options:
       - The C(melissa.cicero.assert_credits) role passes V(assert_credits).
     type: str
     version_added: 1.2.0
+  near_names:
+    description:
+      - With O(from_variables), what a variable outside that family that looks meant for it does - an option's
+        own name (C(min_credits), the event source's spelling) or a misspelled prefix
+        (C(asert_credits_min_credits)). V(warn) names it and the variable meant; V(fail) fails the task before
+        any request (the C(melissa.cicero.check_credits) playbook, whose extra variables are all meant for the
+        gate).
+    type: str
+    choices: [warn, fail]
+    default: warn
+    version_added: 1.2.0
   fail:
     description:
       - Print RV(message) as the task's one line and fail the task when RV(passed=false) (too few credits, or

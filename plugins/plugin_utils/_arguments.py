@@ -196,6 +196,11 @@ def _redacted_value(name, value, args):
     return redactor(shown(value))
 
 
+# Options whose bare name no other role or play is likely to use: given alone (`-e min_credits=50000`, the event
+# source's spelling), they were meant for the gate. Not timeout, format, account, username ...
+DISTINCT_OPTIONS = frozenset(tuple(POLICY_DEFAULTS) + ('expiring_within_days', 'history_path', 'license_key'))
+
+
 class RoleVariables:
     """The options of a role that passes its variables to the action by name, not as task arguments:
     `<prefix>_<option>`, so that the key never is an argument Ansible may echo."""
@@ -210,6 +215,21 @@ class RoleVariables:
 
     def spell(self, option):
         return '{0}_{1}'.format(self.prefix, option)
+
+    def near_names(self, variables):
+        """[(name, the variable meant)] of variables outside the family that look meant for the role: an option's
+        own name (the event source's spelling, for the options no other role would use) or a misspelled prefix."""
+        near = []
+        for name in sorted(str(name) for name in variables):
+            if name.lower().startswith(self.stem.lower()) or name.startswith('_'):
+                continue
+            for option in self.options:
+                if name == option and option in DISTINCT_OPTIONS:
+                    near.append((name, self.spell(option)))
+                elif name.endswith('_' + option) and difflib.SequenceMatcher(
+                        None, name[:-len(option) - 1].lower(), self.prefix.lower()).ratio() >= 0.8:
+                    near.append((name, self.spell(option)))
+        return near
 
     def arguments(self, variables, template):
         """The options from `variables` (templated with template(value)); CiceroOptionError for a variable

@@ -126,6 +126,23 @@ def test_a_misspelled_extra_variable_fails_the_gate_before_any_request(ansible, 
     assert fresh_simulator.requests() == {}
 
 
+@pytest.mark.parametrize('name, meant', [
+    ('min_credits', 'assert_credits_min_credits'),             # the event source's spelling
+    ('asert_credits_min_credits', 'assert_credits_min_credits'),
+])
+def test_a_name_meant_for_the_gate_fails_check_credits_and_warns_in_the_role(ansible, fresh_simulator, tmp_path,
+                                                                             name, meant):
+    env = {'MELISSA_CICERO_API_URL': fresh_simulator.url()}
+    run, result = gate_result(ansible, '{0}=50000'.format(name), env=env)
+    message = "variable {0} is not one of the role's: did you mean {1}?".format(name, meant)
+    assert run.rc != 0 and (result['_status'], result['msg']) == ('failed', message), run.output
+    assert fresh_simulator.requests() == {}
+    playbook = tmp_path / 'gate.yml'
+    playbook.write_text('- hosts: localhost\n  gather_facts: false\n  roles:\n    - melissa.cicero.assert_credits\n')
+    run = ansible(['ansible-playbook', str(playbook), '-e', '{0}=50000'.format(name)], env=env)
+    assert run.rc == 0 and '[WARNING]: ' + message in run.flat_output, run.output
+
+
 @pytest.mark.parametrize('assignment, message', [
     ('assert_credits_min_credits=', 'assert_credits_min_credits is empty; give a whole number, or leave it unset '
                                     'for its default'),

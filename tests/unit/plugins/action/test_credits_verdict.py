@@ -198,3 +198,14 @@ def test_a_runway_rule_at_the_observed_pace_without_a_history_is_refused_before_
         credits_verdict.refuse_unjudgeable(fine, policy(min_runway_days=3, burn_rate_from='observed'))
     credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='usage'))
     credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(burn_rate_from='observed'))
+
+
+def test_names_outside_the_family_that_look_meant_for_the_role_are_found():
+    role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
+    variables = dict(min_credits=50000, asert_credits_min_credits=5, assert_credit_x=1, timeout=5, account='a',
+                     username='deploy', my_min_credits=1, assertcredits_warn_runway_days=3, inventory_hostname='h',
+                     assert_credits_min_credits=1)
+    assert role.near_names(variables) == [
+        ('asert_credits_min_credits', 'assert_credits_min_credits'),
+        ('assertcredits_warn_runway_days', 'assert_credits_warn_runway_days'),
+        ('min_credits', 'assert_credits_min_credits')]
