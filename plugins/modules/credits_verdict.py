@@ -101,7 +101,7 @@ options:
         variable is unset.
       - The C(melissa.cicero.assert_credits) role passes V(assert_credits).
     type: str
-    version_added: 1.2.0
+    version_added: 2.0.0
   near_names:
     description:
       - With O(from_variables), what a variable outside that family that looks meant for it does - an option's
@@ -112,7 +112,7 @@ options:
     type: str
     choices: [warn, fail]
     default: warn
-    version_added: 1.2.0
+    version_added: 2.0.0
   fail:
     description:
       - Print RV(message) as the task's one line and fail the task when RV(passed=false) (too few credits, or
@@ -122,7 +122,7 @@ options:
         right; a later task decides on RV(passed).
     type: bool
     default: false
-    version_added: 1.2.0
+    version_added: 2.0.0
   report_path:
     description:
       - Also write the verdict as JSON to this path on the controller, whatever the verdict.
@@ -183,7 +183,7 @@ options:
         verdict passes. V(0) is off.
     type: int
     default: 0
-    version_added: 1.2.0
+    version_added: 2.0.0
   burn_rate_from:
     description:
       - The pace of the runway rules and of RV(daily_burn), RV(runway_days) and RV(runs_out_at).
@@ -195,12 +195,12 @@ options:
     type: str
     choices: [usage, observed, both]
     default: usage
-    version_added: 1.2.0
+    version_added: 2.0.0
   burn_window:
     description: Seconds of readings the observed pace looks back over.
     type: float
     default: 86400
-    version_added: 1.2.0
+    version_added: 2.0.0
   history_path:
     description:
       - A file on the controller where each read's balance is recorded and from which the observed pace is judged
@@ -208,7 +208,7 @@ options:
         O(burn_window); mode 0600; times and balances only, never a credential. A missing file starts a history,
         a corrupt or foreign one is a warning and a fresh start; one that cannot be written fails the task.
     type: path
-    version_added: 1.2.0
+    version_added: 2.0.0
 '''
 
 EXAMPLES = r'''
@@ -310,7 +310,7 @@ runs_out_at:
   returned: always
   type: str
   sample: "2026-12-14T09:00:00Z"
-  version_added: 1.2.0
+  version_added: 2.0.0
 observed_daily_burn:
   description:
     - Credits a day spent over the readings of O(history_path) within O(burn_window) (only falls count).
@@ -318,13 +318,13 @@ observed_daily_burn:
   returned: always
   type: float
   sample: 17280000.0
-  version_added: 1.2.0
+  version_added: 2.0.0
 burn_rate_from:
   description: The pace the verdict followed, as O(burn_rate_from) named it.
   returned: always
   type: str
   sample: usage
-  version_added: 1.2.0
+  version_added: 2.0.0
 expiring_unused:
   description:
     - Credits that expire before they can be spent at RV(daily_burn); null when the pace is unknown or was not read.

@@ -25,6 +25,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._clock import ISO_U
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import number
 
 SUITE = 'melissa.cicero.assert_credits'
+DAY_SECONDS = 86400.0
 
 
 def _figure(verdict, name):
@@ -40,6 +41,11 @@ def _runway(verdict):
 # How every text report spells a runway that never ends (nothing spent): docs/gate-a-deployment.md. The metrics
 # write +Inf, Prometheus' own spelling; a runway that was not computed (no runway rule) is empty or absent.
 UNBOUNDED = 'unbounded'
+
+
+def _runway_seconds(verdict):
+    runway = _runway(verdict)
+    return None if runway is None else runway * DAY_SECONDS
 
 
 def _runway_text(verdict):
@@ -80,8 +86,9 @@ GAUGES = (
      lambda verdict: verdict['required_credits']),
     ('melissa_cicero_credits_expiring_soon', 'Credits in batches that expire within expiring_within_days.',
      lambda verdict: _figure(verdict, 'credits_expiring_soon')),
-    ('melissa_cicero_runway_days', 'Days the counted credits last at the recent daily spend (+Inf: no spend); '
-     'written when a runway rule read the usage.', _runway),
+    # Seconds, Prometheus' base unit (promtool check metrics refuses a unit of days); the text reports keep days.
+    ('melissa_cicero_runway_seconds', 'Seconds the counted credits last at the daily spend the policy names (+Inf: '
+     'no spend); written when a runway rule knows the pace.', _runway_seconds),
     ('melissa_cicero_daily_burn', 'Credits spent a day at the pace the policy names (burn_rate_from); written '
      'when that pace is known.', lambda verdict: verdict['daily_burn']),
     ('melissa_cicero_observed_daily_burn', 'Credits spent a day over the recorded readings of the burn window '

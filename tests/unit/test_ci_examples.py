@@ -89,7 +89,7 @@ def test_cron_line_writes_the_textfile_the_rules_read():
 def test_prometheus_rules_use_only_metrics_the_gate_writes():
     rules = [rule for group in yaml.safe_load(text('prometheus-rules.yml'))['groups'] for rule in group['rules']]
     used = {name for rule in rules for name in re.findall(r'\bmelissa_cicero_\w+', rule['expr'])}
-    assert {'melissa_cicero_available_credits', 'melissa_cicero_runway_days'} <= used
+    assert {'melissa_cicero_available_credits', 'melissa_cicero_runway_seconds'} <= used
     assert used <= {name for name, help_text, value_of in _reports.GAUGES}
 
 

@@ -118,7 +118,7 @@ options:
         V(0) is off.
     type: int
     default: 0
-    version_added: 1.2.0
+    version_added: 2.0.0
   burn_rate_from:
     description:
       - The pace of the runway rules. V(observed) - the falls of the balance this source read over O(burn_window)
@@ -127,19 +127,19 @@ options:
     type: str
     choices: [usage, observed, both]
     default: observed
-    version_added: 1.2.0
+    version_added: 2.0.0
   burn_window:
     description: Seconds of readings the observed pace looks back over. Must be greater than 0.
     type: float
     default: 86400
-    version_added: 1.2.0
+    version_added: 2.0.0
   state_path:
     description:
       - A file that keeps the readings of O(burn_window), so that a restarted activation keeps its pace. Written
         atomically, under a lock, with mode 0600; it holds times and balances, never a credential. A missing file
         starts a history; a corrupt or foreign one is a warning and a fresh start. Its folder must exist.
     type: path
-    version_added: 1.2.0
+    version_added: 2.0.0
   interval:
     description: Seconds between reads. Must be greater than 0.
     type: float

@@ -78,9 +78,9 @@ def test_openmetrics_gauges_of_a_good_read():
 
 def test_openmetrics_with_a_runway_rule_and_unbounded_runway():
     got = samples(_reports.render_openmetrics(verdict('runway'), 'a', READ_AT))
-    assert (got['melissa_cicero_daily_burn'][0], got['melissa_cicero_runway_days'][0]) == (100.0, 40.0)
+    assert (got['melissa_cicero_daily_burn'][0], got['melissa_cicero_runway_seconds'][0]) == (100.0, 40.0 * 86400)
     idle = evaluate(FIGURES, dict(POLICY_DEFAULTS, min_runway_days=10), dict(USAGE, average_daily_credits=0.0))
-    assert samples(_reports.render_openmetrics(idle, 'a', READ_AT))['melissa_cicero_runway_days'][0] == float('inf')
+    assert samples(_reports.render_openmetrics(idle, 'a', READ_AT))['melissa_cicero_runway_seconds'][0] == float('inf')
 
 
 def test_openmetrics_of_a_failed_read_says_down_and_failed():
@@ -128,7 +128,7 @@ def test_an_unbounded_runway_reads_the_same_in_every_report(tmp_path):
     assert read_dotenv(_reports.render_dotenv(idle, 'a', READ_AT), tmp_path)['CICERO_RUNWAY_DAYS'] == 'unbounded'
     assert 'runway_days=unbounded\n' in _github.output_lines(idle)
     assert '| runway days | unbounded |' in _reports.render_markdown(idle, 'a', READ_AT)
-    assert samples(_reports.render_openmetrics(idle, 'a', READ_AT))['melissa_cicero_runway_days'][0] == float('inf')
+    assert samples(_reports.render_openmetrics(idle, 'a', READ_AT))['melissa_cicero_runway_seconds'][0] == float('inf')
     # No runway rule: no runway at all, which is not the same as an unbounded one.
     assert read_dotenv(_reports.render_dotenv(verdict('pass'), 'a', READ_AT), tmp_path)['CICERO_RUNWAY_DAYS'] == ''
 
@@ -339,3 +339,19 @@ def test_github_files_that_cannot_be_written_are_each_named_by_their_variable(tm
     with pytest.raises(ReportError, match='^GITHUB_STEP_SUMMARY: '):
         _github.publish(verdict('fail'), 'prod', READ_AT, environ, shown.append)
     assert 'passed=false\n' in (tmp_path / 'outputs.txt').read_text()
+
+
+@pytest.mark.parametrize('case', CASES + ('idle', 'forecast'))
+def test_promtool_accepts_every_metrics_file_the_gate_writes(case, tmp_path):
+    """The field's own linter (Debian's prometheus package, installed by `make tools`): base units, names, HELP."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    if case == 'idle':
+        given = evaluate(FIGURES, dict(POLICY_DEFAULTS, min_runway_days=10), dict(USAGE, average_daily_credits=0.0))
+    elif case == 'forecast':
+        given = evaluate(FIGURES, dict(POLICY_DEFAULTS, min_runway_days=1, burn_rate_from='observed'), None,
+                         dict(daily_burn=1000.0, readings=3), READ_AT)
+    else:
+        given = verdict(case)
+    text = _reports.render_openmetrics(given, 'prod "eu" \\ 1', READ_AT)
+    checked = subprocess.run(['promtool', 'check', 'metrics'], input=text, capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr + text
