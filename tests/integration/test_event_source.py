@@ -170,6 +170,23 @@ def test_the_guides_command_line_example_works_as_written(ansible_env):
     assert 'any-key' not in shown
 
 
+def test_the_guides_two_accounts_example_works_as_written(ansible_env, tmp_path):
+    """The watch_two_accounts block of the guide, with its vars file (on a free port, in a copy of the file)."""
+    guide, blocks = guide_blocks()
+    block, = [block for block in blocks if 'watch_two_accounts' in block]
+    port = str(free_port())
+    vars_file = tmp_path / 'vars.yml'
+    vars_file.write_text(open(os.path.join(REPO, 'docs', 'examples', 'eda', 'watch-two-accounts.vars.yml')).read()
+                         .replace('8765', port))
+    # The set-up block's environment is the test's own (the collection installed by the tests, .venv on PATH).
+    script = block.replace('docs/examples/eda/watch-two-accounts.vars.yml', str(vars_file)).replace('8765', port)
+    shown = run_guide_script(script, ansible_env, until='staging Cicero credits low')
+    for line in ('staging Cicero credits: Cicero credits running low: 4,000 usable ',
+                 'staging Cicero credits low: Cicero credits too low: 800 usable (800 balance), 1,000 required'):
+        assert line in shown and line in guide, (line, shown)
+    assert 'PAGE: production' not in shown
+
+
 def test_the_guides_forecast_example_works_as_written(ansible_env):
     """The forecast block of the guide, after the simulator and the variables of the block before it."""
     blocks = guide_blocks()[1]

@@ -140,3 +140,13 @@ def test_every_ci_example_says_no_inventory_is_needed():
         example = text(name)
         for variable in ('ANSIBLE_INVENTORY_UNPARSED_WARNING', 'ANSIBLE_LOCALHOST_WARNING'):
             assert re.search(variable + r"""['"]?\s*[:=]\s*['"]false['"]""", example), (name, variable)
+
+
+def test_the_two_accounts_vars_file_gives_every_variable_the_rulebook_needs():
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    rulebook = open(os.path.join(repo, 'extensions', 'eda', 'rulebooks', 'watch_two_accounts.yml')).read()
+    given = yaml.safe_load(open(os.path.join(repo, 'docs', 'examples', 'eda', 'watch-two-accounts.vars.yml')))
+    read = set(re.findall(r'\{\{ (cicero_\w+)', rulebook))
+    assert set(given) == read, (sorted(given), sorted(read))
+    guide = open(os.path.join(repo, 'docs', 'watch-credits-with-eda.md')).read()
+    assert '--vars docs/examples/eda/watch-two-accounts.vars.yml' in guide
