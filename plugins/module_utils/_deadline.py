@@ -18,6 +18,7 @@ __metaclass__ = type
 
 import socket
 import threading
+import time
 
 try:
     from requests.adapters import HTTPAdapter
@@ -25,6 +26,10 @@ try:
 except ImportError:
     # The client names the missing library (HAS_REQUESTS in _client.py); nothing here is used then.
     HTTPAdapter = HTTPConnectionPool = HTTPSConnectionPool = object
+
+
+# How often the watchdog looks at the clock: the deadline is kept to within this.
+_TICK_SECONDS = 0.05
 
 
 class Deadline:
@@ -35,8 +40,25 @@ class Deadline:
         self.passed = False
         self._connections = []
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._pass)
-        self._timer.daemon = True
+        self._ended = False
+        self._watchdog = threading.Thread(target=self._watch, name='melissa-cicero-deadline', daemon=True)
+
+    def start(self):
+        self._watchdog.start()
+
+    def end(self):
+        self._ended = True
+
+    def _watch(self):
+        # Short sleeps against the monotonic clock rather than a timed wait on a condition (threading.Timer): a timed
+        # wait is what a clock-shifting tool (libfaketime, which the test suite runs under) gets wrong.
+        at = time.monotonic() + self.seconds
+        while not self._ended:
+            left = at - time.monotonic()
+            if left <= 0:
+                self._pass()
+                return
+            time.sleep(min(_TICK_SECONDS, left))
 
     def watch(self, connection):
         with self._lock:
@@ -110,10 +132,10 @@ class _Attempt:
 
     def __enter__(self):
         self._adapter._current.deadline = self.deadline
-        self.deadline._timer.start()
+        self.deadline.start()
         return self.deadline
 
     def __exit__(self, *dummy):
-        self.deadline._timer.cancel()
+        self.deadline.end()
         self._adapter._current.deadline = None
         return False
