@@ -16,6 +16,8 @@ __metaclass__ = type
 import difflib
 import re
 
+from collections.abc import Mapping, Sequence, Set
+
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.validation import check_type_dict
 
@@ -98,8 +100,8 @@ def _shaped(value, option):
         if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
             return value
     elif kind == 'dict':
-        if isinstance(value, dict):
-            return value
+        if isinstance(value, Mapping):
+            return dict(value)
         if isinstance(value, str):
             return check_type_dict(value)  # JSON or key=value pairs, as Ansible reads them
     elif isinstance(value, str) or (not option.get('choices') and isinstance(value, (int, float))):
@@ -119,7 +121,11 @@ def shown(value):
         return str(value)
     if isinstance(value, str):
         return "'{0}'".format(value if len(value) <= 60 else value[:60] + '...')
-    return dict(dict='a dictionary', list='a list').get(type(value).__name__, 'a value of another kind')
+    if isinstance(value, Mapping):
+        return 'a dictionary'
+    if isinstance(value, (Sequence, Set)):
+        return 'a list'
+    return 'a value of another kind'
 
 
 def _expected(option):

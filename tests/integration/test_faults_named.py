@@ -126,6 +126,29 @@ def test_a_misspelled_extra_variable_fails_the_gate_before_any_request(ansible, 
     assert fresh_simulator.requests() == {}
 
 
+@pytest.mark.matrix
+@pytest.mark.parametrize('line, message', [
+    ('assert_credits_min_credits:', 'assert_credits_min_credits is null; give a whole number, or leave it unset for '
+                                    'its default'),
+    ('assert_credits_min_credits: true', 'assert_credits_min_credits must be a whole number, got true'),
+    ('assert_credits_warn_credits: yes', 'assert_credits_warn_credits must be a whole number, got true'),
+    ("assert_credits_margin_percent: '20%'", "assert_credits_margin_percent must be a number, got '20%'"),
+    ('assert_credits_include_overdraft: 1', 'assert_credits_include_overdraft must be true or false, got 1'),
+    ('assert_credits_burn_rate_from: observerd', "assert_credits_burn_rate_from must be one of usage, observed, both, "
+                                                 "got 'observerd'"),
+    ('assert_credits_reports: [cicero.xml]', 'assert_credits_reports must be a dictionary (YAML, or JSON such as '
+                                             '{"junit": "cicero.xml"}), got a list'),
+])
+def test_a_value_of_the_wrong_shape_in_a_vars_file_is_named_before_any_request(ansible, fresh_simulator, tmp_path,
+                                                                               line, message):
+    vars_file = tmp_path / 'vars.yml'
+    vars_file.write_text(line + '\n')
+    run, result = gate_result(ansible, '@' + str(vars_file), env={'MELISSA_CICERO_API_URL': fresh_simulator.url()})
+    assert run.rc != 0 and (result['_status'], result['msg']) == ('failed', message), run.output
+    assert '<class' not in run.output and 'Traceback' not in run.output
+    assert fresh_simulator.requests() == {}
+
+
 @pytest.mark.parametrize('name, meant', [
     ('min_credits', 'assert_credits_min_credits'),             # the event source's spelling
     ('asert_credits_min_credits', 'assert_credits_min_credits'),
