@@ -222,9 +222,9 @@ class CiceroClient:
                 # A reply cut short by the deadline may look whole (headers ended by the closed connection).
                 if not deadline.passed:
                     return reply
-            raise CiceroTransportError('Cicero API did not answer within {0:g}s (the deadline of one attempt, twice '
-                                       'the timeout of {1:g}s): {2}'.format(attempt_deadline(self.timeout), self.timeout,
-                                                                           _without_query(url)))
+            raise CiceroTransportError(
+                'Cicero API did not answer within {0:g}s (the deadline of one attempt, twice the timeout of {1:g}s): '
+                '{2}'.format(attempt_deadline(self.timeout), self.timeout, _without_query(url)))
 
     def _attempt(self, method, url, params, data, headers):
         prepared = self._session.prepare_request(

@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import difflib
+import math
 import re
 
 from collections.abc import Mapping, Sequence, Set
@@ -92,7 +93,7 @@ def _shaped(value, option):
         if isinstance(value, str) and _WHOLE.match(value):
             return int(value)
     elif kind == 'float':
-        if isinstance(value, (int, float)) and value == value and abs(value) != float('inf'):
+        if isinstance(value, (int, float)) and math.isfinite(value):
             return float(value)
         if isinstance(value, str) and _DECIMAL.match(value) and len(value) < 40:
             return float(value)

@@ -191,7 +191,6 @@ class Handler(BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the client gave up (body cap, timeout): nothing to answer
 
-
     def _trickle_headers(self, answer):
         """The status line, then one byte of a header every answer.header_trickle seconds, until the client hangs
         up or the simulator stops: each read of the client gets data, so no read timeout ever fires."""

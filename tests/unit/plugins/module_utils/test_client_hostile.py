@@ -107,8 +107,8 @@ def test_a_server_that_trickles_its_body_is_left_at_the_deadline_too(serve):
 def test_a_redirect_to_another_origin_is_refused_naming_it_and_never_followed(serve):
     elsewhere = serve(ok)
     # A body far past the size cap: refused without a byte of it read.
-    server = serve(lambda sock: trickle(sock, 'HTTP/1.1 302 Found\r\nLocation: {0}/steal\r\nContent-Length: 314572800'
-                                             '\r\n\r\n'.format(elsewhere.origin).encode(), every=0.01))
+    head = 'HTTP/1.1 302 Found\r\nLocation: {0}/steal\r\nContent-Length: 314572800\r\n\r\n'.format(elsewhere.origin)
+    server = serve(lambda sock: trickle(sock, head.encode(), every=0.01))
     client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=5, retries=3)
     started = time.monotonic()
     with pytest.raises(CiceroApiError) as caught:

@@ -69,6 +69,6 @@ def test_redaction_is_linear_on_adversarial_text():
               'redact = Redactor(["s3cret"])\n'
               'for text in [{0}]: redact(text)\n'
               'print("done")').format(', '.join(ADVERSARIAL))
-    done = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=60,
+    done = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=60, check=False,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert done.stdout == 'done\n', done.stderr

@@ -102,7 +102,8 @@ FIGURES_OF_PASS = dict(CICERO_CREDIT_BALANCE='4000', CICERO_AVAILABLE_CREDITS='4
                   CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='',
                   CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required')),
     ('warn', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='true', CICERO_REQUIRED_CREDITS='1000',
-                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
+                  CICERO_RUNWAY_DAYS='', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='',
+                  CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1,000 required '
                   '(Cicero credits running low: 4,000 usable (4,000 balance), below the warning level of 5,000)')),
     ('runway', dict(FIGURES_OF_PASS, CICERO_PASSED='true', CICERO_WARNING='false', CICERO_REQUIRED_CREDITS='1',
                     CICERO_RUNWAY_DAYS='40.0', CICERO_RUNS_OUT_AT='', CICERO_NOT_JUDGED='', CICERO_MESSAGE='Cicero credits OK: 4,000 usable (4,000 balance), 1 '

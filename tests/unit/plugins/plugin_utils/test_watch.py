@@ -401,8 +401,8 @@ def test_a_healthy_account_at_a_pace_too_slow_for_a_date_is_ok_and_unbounded(fre
                                            'runway ')
 
 
-def test_an_unforeseen_fault_while_judging_is_a_named_error_event_not_the_end_of_the_watch(fresh_simulator,
-                                                                                          monkeypatch):
+def test_an_unforeseen_fault_while_judging_is_a_named_error_event_not_the_end_of_the_watch(
+        fresh_simulator, monkeypatch):
     from ansible_collections.melissa.cicero.plugins.plugin_utils import _gate  # pylint: disable=import-outside-toplevel
     calls = []
 
