@@ -215,7 +215,7 @@ FAULTS = {
     'long_number': lambda fmt, shape, state: _ok(
         envelope({'credit_balance': '9' * 5000, 'overdraft_limit': 0, 'usable_batches': []}), fmt, shape),
     'redirect': lambda fmt, shape, state: Answer(302, 'text/html', b'<a>moved</a>', {'Location': REDIRECT_TARGET}),
-    'slow_headers': lambda fmt, shape, state: Answer(200, 'application/json', b'{}', header_trickle=0.1),
+    'slow_headers': lambda fmt, shape, state: Answer(200, 'application/json', b'{}', header_trickle=0.05),
 }
 # Faults that pass once or go slow, then answer like the healthy account.
 TRANSIENT = {

@@ -59,7 +59,8 @@ def serve():
 
     def start(answer):
         server = Recorder(answer)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        # A short poll: shutdown() waits for it, once per test.
+        threading.Thread(target=server.serve_forever, kwargs=dict(poll_interval=0.05), daemon=True).start()
         servers.append(server)
         return server
     yield start
@@ -68,7 +69,7 @@ def serve():
         server.server_close()
 
 
-def trickle(sock, head, every=0.1):
+def trickle(sock, head, every=0.05):
     """Send `head`, then one more header byte every `every` seconds: each read gets data, no read timeout fires."""
     sock.sendall(head)
     stop = time.monotonic() + GIVE_UP_SECONDS
@@ -84,23 +85,23 @@ def ok(sock):
 
 def test_a_server_that_trickles_its_headers_is_left_at_the_deadline_of_the_attempt(serve):
     server = serve(lambda sock: trickle(sock, b'HTTP/1.1 200 OK\r\nX-Slow: '))
-    # A byte every 0.1 s against a read timeout of 1 s: far apart, so that a busy machine never blurs them.
-    client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=1, retries=1, sleep=lambda s: None)
+    # A byte every 0.05 s against a read timeout of 0.5 s: far apart, so that a busy machine never blurs them.
+    client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=0.5, retries=1, sleep=lambda s: None)
     started = time.monotonic()
     with pytest.raises(CiceroTransportError) as caught:
         client.get('/account/credits_remaining')
     assert caught.value.message == (
-        'Cicero API did not answer within 2s (the deadline of one attempt, twice the timeout of 1s): {0}/v3.1/'
+        'Cicero API did not answer within 1s (the deadline of one attempt, twice the timeout of 0.5s): {0}/v3.1/'
         'account/credits_remaining (gave up after 2 attempts)'.format(server.origin))
     assert len(server.requests) == 2
     # Each attempt ended at its deadline (two of them), far before the server would have stopped by itself.
-    assert time.monotonic() - started < 2 * attempt_deadline(1) + 5 < GIVE_UP_SECONDS
+    assert time.monotonic() - started < 2 * attempt_deadline(0.5) + 5 < GIVE_UP_SECONDS
 
 
 def test_a_server_that_trickles_its_body_is_left_at_the_deadline_too(serve):
     server = serve(lambda sock: trickle(sock, b'HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n'))
-    client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=1, retries=0)
-    with pytest.raises(CiceroTransportError, match='did not answer within 2s'):
+    client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=0.5, retries=0)
+    with pytest.raises(CiceroTransportError, match='did not answer within 1s'):
         client.get('/account/credits_remaining')
 
 

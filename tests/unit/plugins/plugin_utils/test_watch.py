@@ -378,13 +378,13 @@ def test_a_state_path_in_a_missing_folder_is_refused_before_any_request(fresh_si
     ('redirect', 'json', 'Cicero API answered GET {url}/account/credits_remaining with HTTP 302 Found, a redirect to '
                          'host 127.0.0.1 (http), which is not followed: the credentials would go with it. Set api_url '
                          'to the address the API answers at'),
-    ('slow_headers', 'json', 'Cicero API did not answer within 2s (the deadline of one attempt, twice the timeout '
-                             'of 1s): {url}/account/credits_remaining (gave up after 1 attempt)'),
+    ('slow_headers', 'json', 'Cicero API did not answer within 1s (the deadline of one attempt, twice the timeout '
+                             'of 0.5s): {url}/account/credits_remaining (gave up after 1 attempt)'),
 ])
 def test_a_hostile_answer_is_a_named_error_event_and_the_watch_reads_on(fresh_simulator, scenario, fmt, expected):
     url = fresh_simulator.url(scenario)
     # A timeout ten times the slow_headers scenario's gap between bytes, so a busy machine never blurs the two.
-    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt, timeout=1),
+    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt, timeout=0.5),
                        until=lambda events: len(events) >= 2)
     assert [event['status'] for event in events[:2]] == ['error', 'error']
     assert events[0]['message'] == 'Cicero credits could not be read: ' + expected.replace('{url}', url)
