@@ -198,3 +198,13 @@ def test_the_partial_file_beside_is_created_exclusively_never_through_a_link(tmp
     assert victim.read_text() == 'keep me\n'
     assert report.read_text() == 'CICERO_PASSED=true\n'
     assert sorted(os.listdir(str(tmp_path))) == ['cicero.env', 'cicero.env.guessed.partial', 'victim']
+
+
+def test_the_file_itself_is_pruned_to_the_window_at_its_edge(tmp_path):
+    path = str(tmp_path / 'history.json')
+    readings = Readings(3600, path, 'production')
+    readings.add(NOW - 3601, 100)     # just older than the window of the newest reading
+    readings.add(NOW - 3600, 99)      # exactly the window old: kept
+    readings.add(NOW, 98)
+    stored = json.loads(open(path).read())['accounts']['label:production']['readings']
+    assert stored == [[NOW - 3600, 99], [NOW, 98]]
