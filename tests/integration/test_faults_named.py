@@ -126,10 +126,10 @@ def test_a_misspelled_extra_variable_fails_the_gate_before_any_request(ansible, 
     assert fresh_simulator.requests() == {}
 
 
-@pytest.mark.matrix
 @pytest.mark.parametrize('line, message', [
-    ('assert_credits_min_credits:', 'assert_credits_min_credits is null; give a whole number, or leave it unset for '
-                                    'its default'),
+    # Once on every leg of the matrix: how a vars file's null reaches the action depends on ansible-core.
+    pytest.param('assert_credits_min_credits:', 'assert_credits_min_credits is null; give a whole number, or leave it '
+                                                'unset for its default', marks=pytest.mark.matrix),
     ('assert_credits_min_credits: true', 'assert_credits_min_credits must be a whole number, got true'),
     ('assert_credits_warn_credits: yes', 'assert_credits_warn_credits must be a whole number, got true'),
     ("assert_credits_margin_percent: '20%'", "assert_credits_margin_percent must be a number, got '20%'"),

@@ -74,7 +74,8 @@ def test_a_bad_read_after_a_good_one_rewrites_every_report(ansible, simulator, t
     first = ansible(['ansible-playbook', GATE, '-e', '@' + str(vars_file)],
                     env=dict(MELISSA_CICERO_API_URL=simulator.url('healthy')))
     assert first.rc == 0 and metrics(open(reports['openmetrics']).read())['melissa_cicero_up'] == 1
-    for scenario in ('deep_nesting', 'long_number', 'lone_surrogate', 'long_error'):
+    # Two of the hostile answers (the unit tests meet every one): a parser's refusal and a 100 KB error.
+    for scenario in ('deep_nesting', 'long_error'):
         run = ansible(['ansible-playbook', GATE, '-e', '@' + str(vars_file)],
                       env=dict(MELISSA_CICERO_API_URL=simulator.url(scenario)))
         assert run.rc == 2, (scenario, run.output)
