@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick clean
+.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick mutation mutation-sample clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,7 +46,7 @@ demo: collection  ## the main job against the simulator
 # one; unit, lint, ansible-test and the short checks in the other (docs and ee one after the other: each
 # rebuilds .build/dist); then each lane takes from the shared queue until it is empty.
 CHECKS_SETUP := venv tools
-CHECKS_SHARED := matrix-oldest matrix-newest bench-quick
+CHECKS_SHARED := matrix-oldest matrix-newest bench-quick mutation-sample
 CHECKS_LANE_1 := integration
 CHECKS_LANE_2 := unit lint sanity units docs ee changelog
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
@@ -116,6 +116,14 @@ matrix-oldest:  ## the matrix's leg of the oldest versions admitted (ansible-cor
 
 matrix-newest:  ## the matrix's leg of the newest versions installable
 	scripts/matrix.sh "$(PY313)" .venv-newest $(MATRIX_NEWEST)
+
+# cosmic-ray mutates each file of logic in a copy of the checkout (.build/mutation) and runs the unit tests that cover
+# it (scripts/mutation.py lists them); survivors that cannot change behaviour are listed in tests/mutation/equivalent.yml.
+mutation: venv  ## mutation testing in full: the kill ratio per file and every surviving mutant
+	$(BIN)/python scripts/mutation.py
+
+mutation-sample: venv  ## mutation testing of a fixed sample (make test): the forecast's arithmetic
+	$(BIN)/python scripts/mutation.py --sample 12
 
 bench: venv  ## benchmarks, full mode; writes docs/performance.md
 	$(BIN)/python tests/bench/run.py --full

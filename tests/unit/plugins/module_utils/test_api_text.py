@@ -48,3 +48,27 @@ def test_api_texts_bounds_each_text_the_count_and_the_total():
     assert long[-1] == '({0} more not shown)'.format(10 - len(long) + 1)
     assert len(long) - 1 == API_TEXT_TOTAL // API_TEXT_CHARS
     assert api_texts([]) == []
+
+
+# -- what mutation testing found unproven (scripts/mutation.py) ----------------------------------------
+
+def test_the_last_text_is_cut_to_what_is_left_of_the_total_and_nothing_follows_it():
+    texts = api_texts(['x' * 300] * 8)
+    # Six whole texts make 1,800 characters; the seventh gets the 200 left; the cut mark passes the total by
+    # three, and the eighth is not shown at all.
+    assert texts[:6] == ['x' * 300] * 6
+    assert texts[6] == 'x' * 200 + '...'
+    assert texts[7:] == ['(1 more not shown)']
+
+
+def test_one_text_more_than_the_items_kept_is_said():
+    assert api_texts(['e'] * 21)[-1] == '(1 more not shown)' and len(api_texts(['e'] * 21)) == 21
+
+
+def test_the_documented_bounds():
+    # docs/security-and-failures.md: 500 characters a text, 20 texts, 2,000 characters of errors together.
+    assert (API_TEXT_CHARS, API_TEXT_ITEMS, API_TEXT_TOTAL) == (500, 20, 2000)
+
+
+def test_a_small_total_is_spent_from_its_first_character():
+    assert api_texts(['abc', 'def'], total=3) == ['abc', '(1 more not shown)']

@@ -49,3 +49,20 @@ def test_undated_batches_do_not_delay_dated_ones():
 def test_result_is_rounded_to_whole_credits(burn, unused):
     result = credits_expiring_unused([batch(1000, 7), batch(2000, 40)], burn)
     assert isinstance(result, int) and result == unused
+
+
+# -- what mutation testing found unproven (scripts/mutation.py) ----------------------------------------
+
+def test_a_runway_is_not_rounded_and_a_slow_pace_still_ends():
+    assert runway_days(1000, 300) == pytest.approx(3.3333, abs=1e-4)
+    assert runway_days(100, 0.5) == 200.0
+
+
+def test_a_negative_pace_is_no_pace():
+    assert runway_days(100, -5) is None
+    assert credits_expiring_unused([batch(500, 10), batch(1000, 30)], -5) == 1500
+
+
+@pytest.mark.parametrize('remaining, unused', [(0, 0), (-5, 0), (7, 7)])
+def test_a_spent_out_or_overdrawn_batch_expires_nothing(remaining, unused):
+    assert credits_expiring_unused([batch(remaining, 3)], 0) == unused

@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Mutation testing of the collection's logic with cosmic-ray: do the unit tests catch small logic changes?
+
+    python3 scripts/mutation.py                 # every target file in full (make mutation)
+    python3 scripts/mutation.py --sample 40     # a fixed sample of each sampled file's mutants (make test)
+    python3 scripts/mutation.py plugins/module_utils/_pace.py ...
+
+cosmic-ray changes a file in place, one mutant at a time, and runs the unit tests that cover that file (TARGETS
+below): a test that fails kills the mutant, a mutant under which every test passes survives. The run happens in a
+copy of the checkout under .build/mutation, never in the checkout itself, two target files at a time.
+
+Printed: the kill ratio of each file, every survivor (its diff), and the verdict:
+- at least MIN_KILLED of the mutants that are not listed as equivalent must be killed;
+- every survivor must be listed in tests/mutation/equivalent.yml with the reason it cannot change behaviour;
+- a listed mutant that the tests now kill fails the run too, so that the list cannot rot.
+"""
+
+import argparse
+import concurrent.futures
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import yaml
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORK = os.path.join(REPO, '.build', 'mutation')
+EQUIVALENT = os.path.join(REPO, 'tests', 'mutation', 'equivalent.yml')
+MIN_KILLED = 0.90
+UNIT = 'tests/unit/plugins/'
+# Each file of logic and the unit tests that cover it: pure and fast, no simulator, so a mutant costs one pytest
+# start-up and a second of tests.
+TARGETS = {
+    'plugins/module_utils/_pace.py': [UNIT + 'module_utils/test_pace.py', UNIT + 'module_utils/test_edges.py'],
+    'plugins/module_utils/_runway.py': [UNIT + 'module_utils/test_runway.py', UNIT + 'module_utils/test_edges.py'],
+    'plugins/module_utils/_api_text.py': [UNIT + 'module_utils/test_api_text.py'],
+}
+# The files `make test` samples (--sample): the forecast's arithmetic, small and pure.
+SAMPLED = ('plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
+COPIED = ('plugins', 'tests', 'extensions', 'pytest.ini', 'galaxy.yml')
+COSMIC_RAY = os.path.join(os.path.dirname(sys.executable), 'cosmic-ray')
+
+
+def mutant_key(module_path, operator, diff):
+    """What names a mutant across edits of the file: its file, its operator and the line it changes, before and
+    after (not its line number or occurrence, which move with every edit above it)."""
+    removed = [line[1:].strip() for line in diff.splitlines() if line.startswith('-') and not line.startswith('---')]
+    added = [line[1:].strip() for line in diff.splitlines() if line.startswith('+') and not line.startswith('+++')]
+    return '{0} {1}: {2} => {3}'.format(module_path, operator, ' / '.join(removed), ' / '.join(added))
+
+
+def prepare_copy(folder):
+    """A copy of what the unit tests need, of its own for each target: a mutant of one file must never be seen by
+    the tests of another running beside it."""
+    os.makedirs(folder)
+    for name in COPIED:
+        source = os.path.join(REPO, name)
+        if os.path.isdir(source):
+            shutil.copytree(source, os.path.join(folder, name), ignore=shutil.ignore_patterns('__pycache__', 'output'))
+        else:
+            shutil.copy2(source, os.path.join(folder, name))
+
+
+def run_target(module_path, sample):
+    """[(key, outcome, diff)] of every mutant of `module_path` run (a fixed sample of them with `sample`)."""
+    name = module_path.replace('/', '_')
+    work = os.path.join(WORK, name)
+    prepare_copy(work)
+    config = os.path.join(work, 'cosmic-ray.toml')
+    session = os.path.join(work, 'session.sqlite')
+    tests = ' '.join(TARGETS[module_path])
+    with open(config, 'w') as handle:
+        handle.write('[cosmic-ray]\nmodule-path = "{0}"\ntimeout = 60.0\nexcluded-modules = []\n'
+                     'test-command = "{1} -m pytest -x -q -p no:cacheprovider {2}"\n\n'
+                     '[cosmic-ray.distributor]\nname = "local"\n'.format(module_path, sys.executable, tests))
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    subprocess.run([COSMIC_RAY, 'init', config, session], cwd=work, env=env, check=True, capture_output=True)
+    if sample:
+        keep_sample(session, sample)
+    subprocess.run([COSMIC_RAY, 'exec', config, session], cwd=work, env=env, check=True, capture_output=True)
+    with sqlite3.connect(session) as db:
+        rows = db.execute('SELECT s.module_path, s.operator_name, r.test_outcome, r.diff FROM mutation_specs s '
+                          'JOIN work_results r ON r.job_id = s.job_id').fetchall()
+    return [(mutant_key(path, operator, diff or ''), outcome, diff or '') for path, operator, outcome, diff in rows]
+
+
+def keep_sample(session, count):
+    """Keep `count` mutants of the session, spread evenly over the file, the same ones on every run."""
+    with sqlite3.connect(session) as db:
+        jobs = [row[0] for row in db.execute(
+            'SELECT job_id FROM mutation_specs ORDER BY start_pos_row, start_pos_col, operator_name, occurrence')]
+        step = max(1, len(jobs) // count)
+        dropped = [job for index, job in enumerate(jobs) if index % step or index // step >= count]
+        db.executemany('DELETE FROM mutation_specs WHERE job_id = ?', [(job,) for job in dropped])
+        db.executemany('DELETE FROM work_items WHERE job_id = ?', [(job,) for job in dropped])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
+    parser.add_argument('files', nargs='*', help='target files (default: all, or the sampled ones with --sample)')
+    parser.add_argument('--sample', type=int, default=0, help='mutants per file, a fixed sample (0: all)')
+    args = parser.parse_args(argv)
+    files = args.files or (list(SAMPLED) if args.sample else sorted(TARGETS))
+    unknown = [name for name in files if name not in TARGETS]
+    if unknown:
+        parser.error('no tests are listed for {0}; the targets are {1}'.format(', '.join(unknown), ', '.join(TARGETS)))
+    with open(EQUIVALENT) as handle:
+        equivalent = {entry['mutant']: entry['why'] for entry in yaml.safe_load(handle) or []}
+    shutil.rmtree(WORK, ignore_errors=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(files, pool.map(lambda name: run_target(name, args.sample), files)))
+    problems, total, killed_total, listed_total = [], 0, 0, 0
+    print('{0:<42} {1:>7} {2:>7} {3:>10} {4:>7}'.format('file', 'mutants', 'killed', 'equivalent', 'ratio'))
+    for name in files:
+        mutants = results[name]
+        killed = [key for key, outcome, diff in mutants if outcome == 'KILLED']
+        survivors = [(key, diff) for key, outcome, diff in mutants if outcome != 'KILLED']
+        listed = [key for key, diff in survivors if key in equivalent]
+        judged = len(mutants) - len(listed)
+        ratio = len(killed) / judged if judged else 1.0
+        print('{0:<42} {1:>7} {2:>7} {3:>10} {4:>6.1%}'.format(name, len(mutants), len(killed), len(listed), ratio))
+        total, killed_total, listed_total = total + judged, killed_total + len(killed), listed_total + len(listed)
+        for key, diff in survivors:
+            if key not in equivalent:
+                problems.append('survived, and not listed as equivalent: {0}\n{1}'.format(key, diff.strip()))
+        for key in killed:
+            if key in equivalent:
+                problems.append('listed as equivalent, but the tests kill it: {0} (remove it from {1})'.format(
+                    key, os.path.relpath(EQUIVALENT, REPO)))
+    ratio = killed_total / total if total else 1.0
+    print('all: {0} mutants, {1} killed ({2:.1%} of those not equivalent), {3} listed as equivalent'.format(
+        total + listed_total, killed_total, ratio, listed_total))
+    if ratio < MIN_KILLED:
+        problems.append('{0:.1%} of the mutants killed, fewer than {1:.0%}'.format(ratio, MIN_KILLED))
+    for problem in problems:
+        print('\n' + problem)
+    return 1 if problems else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
