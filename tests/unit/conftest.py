@@ -40,3 +40,43 @@ def no_sleep(monkeypatch):
 # watch, short enough for a unit test. It stops with the session, or when the process that started it ends
 # without teardown (ansible-test units runs each test in a fork).
 simulator, fresh_simulator = simulator_fixtures('--slow-seconds', '1.5')
+
+
+class CiceroStubs:
+    """Strict stubs of the Cicero API for `responses`: each matches the request its test means - the path, the
+    query (format, and key and customer_id both the key) and the media-type headers the API description
+    enumerates - and a request that matches none of them fails the test (see the `cicero_api` fixture)."""
+
+    def __init__(self, mock, base, key):
+        self.mock = mock
+        self.base = base.rstrip('/')
+        self.key = key
+
+    def stub(self, path, fmt='json', key=None, **answer):
+        from responses import matchers  # pylint: disable=import-outside-toplevel
+        key = self.key if key is None else key
+        return self.mock.get(self.base + path, match=[
+            matchers.query_param_matcher(dict(format=fmt, key=key, customer_id=key)),
+            matchers.header_matcher(dict(_client.MEDIA_TYPES[fmt])),
+        ], **answer)
+
+    def credits(self, **answer):
+        return self.stub('/account/credits_remaining', **answer)
+
+    def usage(self, periods, **answer):
+        return self.stub('/account/usage/' + periods, **answer)
+
+
+@pytest.fixture
+def cicero_api(request):
+    """CiceroStubs on https://cicero.example/v3.1 for the key the test module names (KEY). Every stub must be
+    called (assert_all_requests_are_fired), and a request no stub matches fails the test at its end, even when
+    the code under test turned the refusal into an error of its own."""
+    import responses  # pylint: disable=import-outside-toplevel
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        stubs = CiceroStubs(mock, getattr(request.module, 'BASE', 'https://cicero.example/v3.1'),
+                            getattr(request.module, 'KEY', 'unit key/+&='))
+        yield stubs
+        unmatched = [call.request.url for call in mock.calls
+                     if 'Connection refused by Responses' in str(call.response)]  # what responses answers unmatched
+        assert unmatched == [], 'requests no stub matches: {0}'.format(unmatched)

@@ -41,36 +41,31 @@ def policy(**rules):
     return dict(POLICY_DEFAULTS, **rules)
 
 
-@responses.activate
-def test_reads_only_the_credits_without_runway_rules():
-    responses.get(BASE + '/account/credits_remaining', json=CREDITS)
+def test_reads_only_the_credits_without_runway_rules(cicero_api):
+    cicero_api.credits(json=CREDITS)
     verdict = credits_verdict.read_and_judge(params(), policy(min_credits=1000))
     assert (verdict['passed'], verdict['counted_credits'], verdict['required_credits']) == (False, 900, 1000)
     assert verdict['message'] == 'Cicero credits too low: 900 usable (900 balance), 1,000 required'
-    assert len(responses.calls) == 1
+    assert len(cicero_api.mock.calls) == 1
 
 
-@responses.activate
-def test_runway_rule_reads_the_usage_with_the_same_client():
-    responses.get(BASE + '/account/credits_remaining', json=CREDITS)
-    responses.get(BASE + '/account/usage/2026-08/to/2026-10', json=USAGE)
+def test_runway_rule_reads_the_usage_with_the_same_client(cicero_api):
+    cicero_api.credits(json=CREDITS)
+    cicero_api.usage('2026-08/to/2026-10', json=USAGE)
     verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=60))
     # 930 credits over the 92 days of August to October: about 10 a day, so 900 last 89 days.
     assert verdict['passed'] and verdict['runway_days'] == 89.0, verdict
-    assert [call.request.path_url.split('?')[0] for call in responses.calls] == [
+    assert [call.request.path_url.split('?')[0] for call in cicero_api.mock.calls] == [
         '/v3.1/account/credits_remaining', '/v3.1/account/usage/2026-08/to/2026-10']
 
 
-@responses.activate
-@pytest.mark.parametrize('failing, what', [('/account/credits_remaining', 'credits'),
-                                           ('/account/usage/2026-08/to/2026-10', 'usage')])
-def test_a_failed_read_is_named_with_the_api_message_and_no_key(failing, what):
-    for path, body in (('/account/credits_remaining', CREDITS), ('/account/usage/2026-08/to/2026-10', USAGE)):
-        if path == failing:
-            responses.get(BASE + path, status=400, json={'response': {
-                'errors': ['Bad key ' + KEY + ' ' + quote(KEY, safe='')], 'messages': [], 'results': {}}})
-        else:
-            responses.get(BASE + path, json=body)
+@pytest.mark.parametrize('what', ['credits', 'usage'])
+def test_a_failed_read_is_named_with_the_api_message_and_no_key(what, cicero_api):
+    failure = dict(status=400, json={'response': {
+        'errors': ['Bad key ' + KEY + ' ' + quote(KEY, safe='')], 'messages': [], 'results': {}}})
+    cicero_api.credits(**(failure if what == 'credits' else dict(json=CREDITS)))
+    if what == 'usage':  # the usage is read only after the credits were
+        cicero_api.usage('2026-08/to/2026-10', **failure)
     verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=1))
     assert not verdict['passed'] and verdict['counted_credits'] is None
     assert verdict['message'].startswith('Cicero {0} could not be read: Cicero API error (HTTP 400): Bad key '.format(

@@ -1,0 +1,73 @@
+"""The credits lookup in-process, with strict stubs of the API: its figures, its options and its errors."""
+
+import pytest
+
+from ansible.errors import AnsibleLookupError
+
+from ansible_collections.melissa.cicero.plugins.lookup.credits import LookupModule
+
+BASE = 'https://cicero.example/v3.1'
+KEY = 'lookup key/+&='
+CREDITS = {'response': {'errors': [], 'messages': ['hello'], 'results': {
+    'credit_balance': '1200', 'overdraft_limit': 300, 'usable_batches': []}}}
+
+
+@pytest.fixture(autouse=True)
+def offline(clock, no_sleep, monkeypatch):  # pylint: disable=unused-argument
+    for name in ('MELISSA_LICENSE_KEY', 'MELISSA_CICERO_API_URL', 'MELISSA_CICERO_USERNAME', 'MELISSA_CICERO_PASSWORD'):
+        monkeypatch.delenv(name, raising=False)
+
+
+def lookup(**options):
+    return LookupModule().run([], {}, **options)
+
+
+def test_the_lookup_returns_the_modules_figures_in_a_list_of_one(cicero_api):
+    cicero_api.credits(fmt='xml', body=b'<response><errors/><messages/><results><credit_balance>1200</credit_balance>'
+                                       b'<overdraft_limit>300</overdraft_limit><usable_batches/></results></response>')
+    figures, = lookup(license_key=KEY, api_url=BASE, format='xml')
+    assert (figures['credit_balance'], figures['overdraft_limit'], figures['available_credits']) == (1200, 300, 1500)
+    assert figures['usable_batches'] == [] and figures['expiring_within_days'] == 30
+
+
+def test_the_key_and_url_come_from_the_environment(cicero_api, monkeypatch):
+    cicero_api.credits(json=CREDITS)
+    monkeypatch.setenv('MELISSA_LICENSE_KEY', KEY)
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', BASE)
+    assert lookup()[0]['messages'] == ['hello']
+
+
+@pytest.mark.parametrize('options, message', [
+    (dict(timeout='soon'), "melissa.cicero.credits: timeout must be a number, got 'soon'"),
+    (dict(retries=True), 'melissa.cicero.credits: retries must be a whole number, got true'),
+    (dict(expiring_within_days=-1), 'melissa.cicero.credits: expiring_within_days must be 0 or more, got -1'),
+    (dict(timout=5), 'melissa.cicero.credits: unknown option timout: did you mean timeout?'),
+    (dict(format='yaml'), "melissa.cicero.credits: format must be one of json, xml, got 'yaml'"),
+])
+def test_a_wrong_option_is_named_before_any_request(options, message):
+    import responses  # pylint: disable=import-outside-toplevel
+    with responses.RequestsMock() as mocked:
+        with pytest.raises(AnsibleLookupError) as raised:
+            lookup(license_key=KEY, api_url=BASE, **options)
+        assert len(mocked.calls) == 0
+    assert raised.value.message == message
+
+
+def test_terms_are_refused():
+    with pytest.raises(AnsibleLookupError, match='takes no terms, only keyword options'):
+        LookupModule().run(['balance'], {})
+
+
+def test_an_api_error_is_the_lookups_error_without_the_key(cicero_api):
+    cicero_api.credits(status=401, json={'response': {'errors': ['Invalid license key ' + KEY], 'messages': [],
+                                                      'results': {}}})
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY, api_url=BASE)
+    assert raised.value.message == 'Cicero API error (HTTP 401): Invalid license key ********'
+
+
+def test_a_setting_from_the_environment_is_named_as_its_variable(monkeypatch):
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY)
+    assert raised.value.message.startswith('MELISSA_CICERO_API_URL must be an absolute http:// or https:// URL')
