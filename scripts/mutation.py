@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Mutation testing of the collection's logic with cosmic-ray: do the unit tests catch small logic changes?
 
     python3 scripts/mutation.py                 # every target file in full (make mutation)

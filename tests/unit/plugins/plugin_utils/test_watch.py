@@ -263,10 +263,13 @@ def test_a_slow_read_blocks_neither_the_loop_nor_another_watch(fresh_simulator):
             ticks += 1
         first_slow_after = time.monotonic() - started
         fast_events = fast_queue.qsize()
+        arrived = not slow_queue.empty()
         slow.cancel()
         fast.cancel()
-        return ticks, first_slow_after, fast_events
-    ticks, first_slow_after, fast_events = asyncio.run(drive())
+        return ticks, first_slow_after, fast_events, arrived
+    ticks, first_slow_after, fast_events, arrived = asyncio.run(drive())
+    # The wait ran out without the slow read's event: the test proves nothing, so it fails.
+    assert arrived, 'the slow read never answered within 5 s'
     assert first_slow_after >= 1.4, 'the slow scenario answered early: the test proves nothing'
     # 1.5 s of 10 ms sleeps is at most 150 ticks; a blocked loop would have managed a handful.
     assert ticks >= 50, ticks
@@ -378,19 +381,27 @@ def test_a_state_path_in_a_missing_folder_is_refused_before_any_request(fresh_si
     ('redirect', 'json', 'Cicero API answered GET {url}/account/credits_remaining with HTTP 302 Found, a redirect to '
                          'host 127.0.0.1 (http), which is not followed: the credentials would go with it. Set api_url '
                          'to the address the API answers at'),
-    ('slow_headers', 'json', 'Cicero API did not answer within 1s (the deadline of one attempt, twice the timeout '
-                             'of 0.5s): {url}/account/credits_remaining (gave up after 1 attempt)'),
 ])
 def test_a_hostile_answer_is_a_named_error_event_and_the_watch_reads_on(fresh_simulator, scenario, fmt, expected):
     url = fresh_simulator.url(scenario)
-    # A timeout ten times the slow_headers scenario's gap between bytes, so a busy machine never blurs the two.
-    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt, timeout=0.5),
+    events = run_watch(args_for(fresh_simulator, scenario, emit='every', format=fmt),
                        until=lambda events: len(events) >= 2)
     assert [event['status'] for event in events[:2]] == ['error', 'error']
     assert events[0]['message'] == 'Cicero credits could not be read: ' + expected.replace('{url}', url)
     # What ansible-rulebook does with an event: JSON, in UTF-8, to a playbook's extra variables.
     json.dumps(events).encode('utf-8')
     assert not re.search('[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|{{|{%', json.loads(json.dumps(events))[0]['message'])
+
+
+def test_an_answer_that_never_ends_is_cut_at_the_deadline_and_the_watch_reads_on(fresh_simulator):
+    # Headers trickled a byte every 0.05 s, against a timeout ten times that: only the attempt's deadline ends it.
+    url = fresh_simulator.url('slow_headers')
+    events = run_watch(args_for(fresh_simulator, 'slow_headers', emit='every', timeout=0.5),
+                       until=lambda events: len(events) >= 2)
+    assert [event['status'] for event in events[:2]] == ['error', 'error']
+    assert events[0]['message'] == ('Cicero credits could not be read: Cicero API did not answer within 1s (the '
+                                    'deadline of one attempt, twice the timeout of 0.5s): {0}/account/credits_'
+                                    'remaining (gave up after 1 attempt)'.format(url))
 
 
 def test_a_healthy_account_at_a_pace_too_slow_for_a_date_is_ok_and_unbounded(fresh_simulator):
