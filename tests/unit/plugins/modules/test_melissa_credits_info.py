@@ -106,8 +106,8 @@ def test_plain_http_to_a_remote_host_warns(run_module, cicero_api):
 
 
 def test_api_error_names_status_and_api_text(run_module, cicero_api):
-    cicero_api.credits(status=400, json={'response': {'errors': ['A detailed message about the error.'],
-                                                     'messages': [], 'results': {}}})
+    error = {'response': {'errors': ['A detailed message about the error.'], 'messages': [], 'results': {}}}
+    cicero_api.credits(status=400, json=error)
     result = call(run_module)
     assert result['msg'] == 'Cicero API error (HTTP 400): A detailed message about the error.'
     assert result['status'] == 400 and result['api_errors'] == ['A detailed message about the error.']
