@@ -48,9 +48,9 @@ def test_the_gate_under_github_actions_prints_no_command_or_escape_of_the_api(ga
         files['summary']
 
 
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_an_api_error_written_as_a_template_is_never_rendered_by_the_gate(gate_with_reports, fmt):
-    run, files = gate_with_reports('template_error', format=fmt)
+def test_an_api_error_written_as_a_template_is_never_rendered_by_the_gate(gate_with_reports):
+    # XML's errors meet the same cleaning where they are decoded (tests/unit/plugins/plugin_utils/test_watch.py).
+    run, files = gate_with_reports('template_error')
     assert run.rc == 2
     assert "Cicero API error (HTTP 400): { { lookup('pipe', 'echo INJECTED-$((6*7))') }}" in run.output
     assert_inert(run.output + ''.join(files.values()))
