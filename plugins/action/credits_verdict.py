@@ -193,11 +193,11 @@ def refuse_unjudgeable(params, policy, spell=str):
     request, naming where readings are kept, rather than passing every time in silence."""
     if not has_runway_rule(policy) or policy['burn_rate_from'] != 'observed' or params['history_path']:
         return
-    rules = [rule.split(' ')[0] for rule in runway_rules(policy)]
     raise AnsibleActionFail(
         '{0} at {1}=observed can never be judged without {2}: the observed pace needs the readings of earlier runs. '
         'Give {2} (a file the runs share), or {1}=usage or both'.format(
-            ', '.join(spell(rule) for rule in rules), spell('burn_rate_from'), spell('history_path')))
+            ', '.join(spell(name) for name, dummy in runway_rules(policy)), spell('burn_rate_from'),
+            spell('history_path')))
 
 
 def read_and_judge(params, policy, spell=str, readings=None):

@@ -172,8 +172,8 @@ def call_api(params, read, warn, redactor, spell=str):
     Any CiceroError leaves with its message and details redacted, whoever catches it.
     """
     try:
-        for warning in check_connection_options(params, spell):
-            warn(redactor(warning))
+        for warning in check_connection_options(params, spell):  # redacted there
+            warn(warning)
         return read(client_from_params(params, redactor, spell), params)
     except CiceroError as exc:
         raise redacted(exc, redactor)

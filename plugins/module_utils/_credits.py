@@ -23,7 +23,7 @@ try:
 except ImportError:  # pragma: no cover - Python 2 only, which the module does not support
     UTC = None
 
-_NUMBER = re.compile(r'^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$')
+NUMBER_TEXT = re.compile(r'^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$')
 # Cicero datetimes look like "2022-12-01 00:00:00" (no zone, UTC); accept ISO 8601 variants and dates.
 _DATETIME = re.compile(
     r'^(\d{4})-(\d{2})-(\d{2})'
@@ -45,7 +45,7 @@ def to_number(value, field):
     number = None  # booleans, lists, None ... stay None and are refused below
     if isinstance(value, float):
         number = value
-    elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and _NUMBER.match(value.strip()):
+    elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and NUMBER_TEXT.match(value.strip()):
         text = value.strip()
         number = int(text) if text.lstrip('+-').isdigit() else float(text)
     if number is None and isinstance(value, int) and not isinstance(value, bool):

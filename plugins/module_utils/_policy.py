@@ -165,11 +165,11 @@ def evaluate(figures, policy, usage=None, observed=None, now=None):
 
 
 def runway_rules(policy):
-    """The runway rules the policy asks for, as `name value` texts."""
+    """[(option, value)] of the runway rules the policy asks for."""
     rules = [(name, policy[name]) for name in ('min_runway_days', 'warn_runway_days') if policy[name]]
     if policy['max_expiring_unused'] is not None:
         rules.append(('max_expiring_unused', policy['max_expiring_unused']))
-    return ['{0} {1}'.format(name, number(value)) for name, value in rules]
+    return rules
 
 
 def _not_judged(policy, runway):
@@ -182,7 +182,7 @@ def _not_judged(policy, runway):
             _plural(runway['readings'], 'reading'), window_text(runway['window']))
     else:
         why = 'no pace was read (burn_rate_from {0} with no readings kept)'.format(policy['burn_rate_from'])
-    return '{0} ({1})'.format(', '.join(rules), why)
+    return '{0} ({1})'.format(', '.join('{0} {1}'.format(name, number(value)) for name, value in rules), why)
 
 
 def _usage_period(usage):

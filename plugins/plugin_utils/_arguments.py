@@ -24,6 +24,7 @@ from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor, spelled_by_source)
+from ansible_collections.melissa.cicero.plugins.module_utils._credits import MAX_NUMBER_CHARS, NUMBER_TEXT
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
@@ -74,7 +75,6 @@ def _is_text(option):
 
 
 _WHOLE = re.compile(r'^\s*[+-]?[0-9]+\s*$')
-_DECIMAL = re.compile(r'^\s*[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$')
 # The spellings of a switch Ansible reads as true or false (ansible.module_utils.parsing.convert_bool).
 _SWITCH_WORDS = frozenset(('yes', 'on', '1', 'true', 't', 'y', 'no', 'off', '0', 'false', 'f', 'n'))
 
@@ -95,8 +95,8 @@ def _shaped(value, option):
     elif kind == 'float':
         if isinstance(value, (int, float)) and math.isfinite(value):
             return float(value)
-        if isinstance(value, str) and _DECIMAL.match(value) and len(value) < 40:
-            return float(value)
+        if isinstance(value, str) and len(value) < MAX_NUMBER_CHARS and NUMBER_TEXT.match(value.strip()):
+            return float(value)  # the numeric text the API's figures are read by, too
     elif kind == 'bool':
         if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:
             return value
@@ -171,9 +171,7 @@ def validated(args, spec, spell=str, kind='argument', connection=True):
     result = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(present)
     if result.error_messages:
         # A value that fails its type is quoted in the message: the key and the password are masked.
-        redactor = credential_redactor(dict(password=present.get('password'), license_key=next(
-            (present[name] for name in ('license_key', 'customer_id', 'key') if name in present), None)))
-        raise CiceroOptionError(redactor(respelled('; '.join(result.error_messages), spec, spell)))
+        raise CiceroOptionError(_arguments_redactor(present)(respelled('; '.join(result.error_messages), spec, spell)))
     params = result.validated_parameters
     # raises without credentials
     warnings = check_connection_options(params, sourced_spell(args, spec, spell)) if connection else []
@@ -194,13 +192,17 @@ def sourced_spell(args, spec, spell=str):
     return spelled_by_source(spell, given)
 
 
+def _arguments_redactor(args):
+    """A Redactor for the key (under any of its names) and the password among `args`, before they are validated."""
+    return credential_redactor(dict(password=args.get('password'), license_key=next(
+        (args[name] for name in ('license_key', 'customer_id', 'key') if args.get(name)), None)))
+
+
 def _redacted_value(name, value, args):
     """shown(value), with the key and the password masked: a secret given where it does not belong stays secret."""
-    redactor = credential_redactor(dict(password=args.get('password'), license_key=next(
-        (args[key] for key in ('license_key', 'customer_id', 'key') if args.get(key)), None)))
     if name in ('license_key', 'customer_id', 'key', 'password'):
         return 'a value that is not a text'
-    return redactor(shown(value))
+    return _arguments_redactor(args)(shown(value))
 
 
 # Options whose bare name no other role or play is likely to use: given alone (`-e min_credits=50000`, the event
