@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
-export MELISSA_LICENSE_KEY=demo-license-key   # the simulator accepts any key; a real one comes from your vault
+export MELISSA_LICENSE_KEY=cicero-demo-key   # the simulator's demo account; a real key comes from your vault
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "Simulator of the Cicero API at $MELISSA_CICERO_API_URL"
@@ -47,7 +47,7 @@ echo "(exit code non-zero, as a CI job needs)"
 
 step "Next: the module, the gate and the watch from this clone (README, after the Quick start)"
 cat <<'HINT'
-. .venv/bin/activate && export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections MELISSA_LICENSE_KEY=any-key
+. .venv/bin/activate && export ANSIBLE_COLLECTIONS_PATH=$PWD/.build/collections MELISSA_LICENSE_KEY=cicero-demo-key
 python3 tests/simulator/cicero_simulator.py --port 8765 &     # the simulator; `kill %1` stops it
 export MELISSA_CICERO_API_URL=http://127.0.0.1:8765/v3.1
 ansible localhost -m melissa.cicero.melissa_credits_info

@@ -29,16 +29,43 @@ WORK = os.path.join(REPO, '.build', 'mutation')
 EQUIVALENT = os.path.join(REPO, 'tests', 'mutation', 'equivalent.yml')
 MIN_KILLED = 0.90
 UNIT = 'tests/unit/plugins/'
-# Each file of logic and the unit tests that cover it: pure and fast, no simulator, so a mutant costs one pytest
-# start-up and a second of tests.
+MU, PU = UNIT + 'module_utils/', UNIT + 'plugin_utils/'
+MODULES, ACTION, LOOKUP = UNIT + 'modules/', UNIT + 'action/test_credits_verdict.py', UNIT + 'lookup/test_credits_lookup.py'
+EDA = 'tests/unit/extensions/eda/test_credits_source.py'
+# Each file of logic and the unit tests that cover it, the most direct first (pytest -x stops at the first failure,
+# so a mutant killed early costs little); the watch's tests, which run a simulator, last.
 TARGETS = {
-    'plugins/module_utils/_pace.py': [UNIT + 'module_utils/test_pace.py', UNIT + 'module_utils/test_edges.py'],
-    'plugins/module_utils/_runway.py': [UNIT + 'module_utils/test_runway.py', UNIT + 'module_utils/test_edges.py'],
-    'plugins/module_utils/_api_text.py': [UNIT + 'module_utils/test_api_text.py'],
+    'plugins/module_utils/_api_text.py': [MU + 'test_api_text.py'],
+    'plugins/module_utils/_client.py': [MU + 'test_client.py', MU + 'test_parse.py', MU + 'test_usage.py',
+                                        MU + 'test_edges.py', MU + 'test_client_hostile.py'],
+    'plugins/module_utils/_connection.py': [MU + 'test_connection.py', MODULES, LOOKUP, ACTION,
+                                            'tests/unit/test_awx_credential_type.py'],
+    'plugins/module_utils/_credits.py': [MU + 'test_credits.py', MU + 'test_edges.py', MU + 'test_policy.py',
+                                         MU + 'test_usage.py', MU + 'test_runway.py', MODULES, LOOKUP, ACTION],
+    'plugins/module_utils/_deadline.py': [MU + 'test_client_hostile.py'],
+    'plugins/module_utils/_pace.py': [MU + 'test_pace.py', MU + 'test_edges.py'],
+    'plugins/module_utils/_parse.py': [MU + 'test_parse.py', MU + 'test_usage.py', MU + 'test_edges.py',
+                                       MU + 'test_credits.py', MODULES],
+    'plugins/module_utils/_policy.py': [MU + 'test_policy.py', MU + 'test_edges.py', ACTION, PU + 'test_reports.py'],
+    'plugins/module_utils/_reads.py': [MU + 'test_usage.py', MU + 'test_api_text.py', MODULES],
+    'plugins/module_utils/_redact.py': [MU + 'test_redact.py', MU + 'test_connection.py', MU + 'test_client.py'],
+    'plugins/module_utils/_runway.py': [MU + 'test_runway.py', MU + 'test_edges.py'],
+    'plugins/module_utils/_usage.py': [MU + 'test_usage.py', MU + 'test_edges.py', MU + 'test_policy.py',
+                                       MODULES + 'test_melissa_usage_info.py'],
+    'plugins/plugin_utils/_arguments.py': [ACTION, EDA, PU + 'test_watch.py'],
+    'plugins/plugin_utils/_gate.py': [PU + 'test_readings.py', ACTION, PU + 'test_watch.py'],
+    'plugins/plugin_utils/_github.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],
+    'plugins/plugin_utils/_readings.py': [PU + 'test_readings.py'],
+    'plugins/plugin_utils/_report_files.py': [PU + 'test_reports.py', PU + 'test_readings.py'],
+    'plugins/plugin_utils/_reports.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],
+    'plugins/plugin_utils/_watch.py': [EDA, PU + 'test_watch.py'],
+    'plugins/action/credits_verdict.py': [ACTION],
+    'plugins/lookup/credits.py': [LOOKUP],
+    'extensions/eda/plugins/event_source/credits.py': [EDA, PU + 'test_watch.py'],
 }
 # The files `make test` samples (--sample): the forecast's arithmetic, small and pure.
 SAMPLED = ('plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
-COPIED = ('plugins', 'tests', 'extensions', 'pytest.ini', 'galaxy.yml')
+COPIED = ('plugins', 'tests', 'extensions', 'docs', 'meta', 'roles', 'pytest.ini', 'galaxy.yml')
 COSMIC_RAY = os.path.join(os.path.dirname(sys.executable), 'cosmic-ray')
 
 
@@ -75,6 +102,11 @@ def run_target(module_path, sample):
                      'test-command = "{1} -m pytest -x -q -p no:cacheprovider {2}"\n\n'
                      '[cosmic-ray.distributor]\nname = "local"\n'.format(module_path, sys.executable, tests))
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
+    # Without a mutant the tests must pass, or every mutant would count as killed.
+    baseline = subprocess.run([COSMIC_RAY, 'baseline', config], cwd=work, env=env, capture_output=True, text=True)
+    if baseline.returncode:
+        raise SystemExit('the tests of {0} fail without any mutant ({1}):\n{2}'.format(
+            module_path, tests, (baseline.stdout + baseline.stderr)[-3000:]))
     subprocess.run([COSMIC_RAY, 'init', config, session], cwd=work, env=env, check=True, capture_output=True)
     if sample:
         keep_sample(session, sample)

@@ -18,6 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
                                 '.build', 'links'))
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch  # noqa: E402
 
+DEMO_KEY = 'cicero-demo-key'  # the simulator's own account: another key would measure the refusal instead
+
 # Quiet: a failed read would log once per read, and the figures are what matters here.
 logging.getLogger(_watch.logger.name).setLevel(logging.CRITICAL)
 
@@ -45,7 +47,7 @@ class CountingQueue:
 async def run(api_url, reads, mark):
     done = asyncio.Event()
     queue = CountingQueue(reads, mark, done)
-    task = asyncio.create_task(_watch.watch(queue, dict(api_url=api_url, license_key='bench-key', retries=0,
+    task = asyncio.create_task(_watch.watch(queue, dict(api_url=api_url, license_key=DEMO_KEY, retries=0,
                                                         interval=0.0001, emit='every')))
     await done.wait()
     cpu_end, rss_end = time.process_time(), rss_kib()

@@ -19,6 +19,12 @@ SIMULATOR = os.path.join(REPO, 'tests', 'simulator', 'cicero_simulator.py')
 
 # Characters that URL-encoding changes, on purpose: the leak tests look for every spelling.
 LICENSE_KEY = 'int-key/with space+plus&eq='
+OTHER_KEY = 'staging key/+&= two'       # a second account, for two watches side by side
+WATCH_KEY = 'watch key/+&= secret'      # the watch's unit tests
+SIMULATOR_TEST_KEY = 'sim key/+&='      # the simulator's own tests
+# The license keys the tests' simulators know besides their demo key (--key); any other key is refused as the
+# API refuses an invalid one, so a test that sends the wrong key fails rather than passes.
+SIMULATOR_KEYS = (LICENSE_KEY, OTHER_KEY, WATCH_KEY, SIMULATOR_TEST_KEY)
 
 
 class Simulator:
@@ -55,7 +61,8 @@ def start_simulator(*args, started_within=30):
     ends, however it ends (--stop-with-stdin: the pipe to it closes): a forked test that exits without
     teardown, a killed pytest or a Ctrl-C leave nothing behind. Its lifetime is only a last resort."""
     process = subprocess.Popen([sys.executable, SIMULATOR, '--port', '0', '--stop-with-stdin', '--lifetime', '1800',
-                                '--slow-seconds', '4'] + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                '--slow-seconds', '4'] + [option for key in SIMULATOR_KEYS for option in ('--key', key)]
+                               + list(args), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                text=True, start_new_session=True)
     ready, dummy, dummy = select.select([process.stdout], [], [], started_within)
     first_line = process.stdout.readline().strip() if ready else ''

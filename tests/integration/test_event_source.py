@@ -13,13 +13,12 @@ import time
 import pytest
 import yaml
 
-from support import LICENSE_KEY, free_port
+from support import LICENSE_KEY, OTHER_KEY, free_port
 
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 
 pytestmark = pytest.mark.rulebook
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-OTHER_KEY = 'staging key/+&= two'
 
 
 @pytest.fixture
@@ -169,7 +168,7 @@ def test_the_guides_command_line_example_works_as_written(ansible_env):
                  'the warning level of 5,000',
                  'Cicero account cicero is low: Cicero credits too low: 800 usable (800 balance), 1,000 required'):
         assert line in shown and line in guide, line
-    assert 'any-key' not in shown
+    assert 'cicero-demo-key' not in shown  # the key is never shown, the demo key included
 
 
 def test_the_guides_two_accounts_example_works_as_written(ansible_env, tmp_path):
@@ -207,7 +206,7 @@ def test_the_guides_forecast_example_works_as_written(ansible_env):
     # 17,280,000 a day; reads two seconds apart on a loaded machine may each be stamped a few tenths of a
     # second from the moment the simulator computed the balance.
     assert 10000000 <= int(said.group(2).replace(',', '')) <= 30000000, said.group(0)
-    assert 'any-key' not in shown
+    assert 'cicero-demo-key' not in shown  # the key is never shown, the demo key included
 
 
 def test_a_draining_account_turns_low_on_its_forecast_and_a_restart_keeps_the_pace(rulebook, fresh_simulator, tmp_path):

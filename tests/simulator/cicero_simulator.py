@@ -12,7 +12,9 @@ The URL path can pick a scenario and an XML shape per request, so one simulator 
 
 Resources: GET /account/credits_remaining, GET /account/usage/<YYYY[-MM]>[/to/<YYYY[-MM]>], GET /version,
 POST /token/new.json (username demo-user, password demo-pass; later calls carry user=123 and the token).
-Any non-empty license key is accepted; key and customer_id must agree. The account resources refuse, with a
+The license keys it knows are the demo key (cicero-demo-key) and those given with --key; key and customer_id
+must agree; any other key is answered as the API answers an invalid one (401, "Invalid license key."). A token
+counts only with the user it was issued to. The account resources refuse, with a
 400, what Melissa's published API description does not allow: a missing or unknown `format`, an `Accept`
 other than application/json or */*, a `Content-Type` other than application/json or application/xml.
 GET /_stats answers {"requests": {"<scenario> <method> <path>": count}, "tokens_issued": [...]};
@@ -37,6 +39,7 @@ import scenarios  # noqa: E402  (the file beside this one)
 
 API_PREFIX = '/v3.1'
 USERNAME, PASSWORD, USER_ID = 'demo-user', 'demo-pass', 123
+DEMO_KEY = 'cicero-demo-key'
 FORMATS = ('json', 'xml')
 # Melissa's published API description: these header values and no others.
 ACCEPT = ('application/json', '*/*')
@@ -46,8 +49,9 @@ CONTENT_TYPES = ('application/json', 'application/xml')
 class Simulator(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, port, scenario, xml_shape, slow_seconds):
+    def __init__(self, port, scenario, xml_shape, slow_seconds, keys=(DEMO_KEY,)):
         super().__init__(('127.0.0.1', port), Handler)
+        self.keys = frozenset(keys)  # the license keys of its accounts
         self.scenario = scenario
         self.xml_shape = xml_shape
         self.slow_seconds = slow_seconds
@@ -158,8 +162,10 @@ class Handler(BaseHTTPRequestHandler):
 
     def _authorised(self, query, fmt, shape, scenario):
         """None when the credentials are good, else the error answer."""
-        if 'token' in query:
-            if self.server.tokens.get(query['token']) != query.get('user'):
+        if 'token' in query or 'user' in query:
+            # An empty token, a token without its user or with another user's: the API refuses each alike.
+            issued_to = self.server.tokens.get(query.get('token') or '')
+            if issued_to is None or issued_to != query.get('user'):
                 return scenarios.error_answer(403, fmt, shape, 'Invalid or expired token.')
             if scenario == 'token_expired' and scenarios.first_time(self.server.state, 'token_expired'):
                 self.server.tokens.pop(query['token'], None)
@@ -167,6 +173,8 @@ class Handler(BaseHTTPRequestHandler):
             return None
         if not query.get('key') or query.get('key') != query.get('customer_id'):
             return scenarios.error_answer(401, fmt, shape, 'A license key is required as key and customer_id.')
+        if query['key'] not in self.server.keys:
+            return scenarios.error_answer(401, fmt, shape, 'Invalid license key.')
         return None
 
     def _send(self, answer):
@@ -225,9 +233,11 @@ def main(argv=None):
                              'process holding the other end exits, however it exits')
     parser.add_argument('--tls-cert', help='PEM certificate: serve HTTPS (with --tls-key)')
     parser.add_argument('--tls-key', help='PEM private key of --tls-cert')
+    parser.add_argument('--key', action='append', default=[], metavar='LICENSE_KEY',
+                        help='a license key it knows besides the demo key {0} (repeat for more)'.format(DEMO_KEY))
     args = parser.parse_args(argv)
     try:
-        server = Simulator(args.port, args.scenario, args.xml_shape, args.slow_seconds)
+        server = Simulator(args.port, args.scenario, args.xml_shape, args.slow_seconds, [DEMO_KEY] + args.key)
     except OSError as exc:
         parser.exit(1, 'cicero_simulator: cannot listen on 127.0.0.1:{0}: {1}; choose another --port, or '
                        '--port 0 for a free one\n'.format(args.port, exc.strerror or exc))

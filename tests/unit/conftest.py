@@ -42,6 +42,9 @@ def no_sleep(monkeypatch):
 simulator, fresh_simulator = simulator_fixtures('--slow-seconds', '1.5')
 
 
+TOKEN_USER = 123  # the user id a stubbed login answers
+
+
 class CiceroStubs:
     """Strict stubs of the Cicero API for `responses`: each matches the request its test means - the path, the
     query (format, and key and customer_id both the key) and the media-type headers the API description
@@ -52,13 +55,24 @@ class CiceroStubs:
         self.base = base.rstrip('/')
         self.key = key
 
-    def stub(self, path, fmt='json', key=None, **answer):
+    def stub(self, path, fmt='json', key=None, token=None, **answer):
+        """A GET of `path` in `fmt` with the license key (or, given `token`, the user and token of a login)."""
         from responses import matchers  # pylint: disable=import-outside-toplevel
         key = self.key if key is None else key
+        credential = dict(user=str(TOKEN_USER), token=token) if token else dict(key=key, customer_id=key)
         return self.mock.get(self.base + path, match=[
-            matchers.query_param_matcher(dict(format=fmt, key=key, customer_id=key)),
+            matchers.query_param_matcher(dict(credential, format=fmt)),
             matchers.header_matcher(dict(_client.MEDIA_TYPES[fmt])),
         ], **answer)
+
+    def login(self, username, password, **answer):
+        """POST /token/new.json with these form fields; answers a token for TOKEN_USER unless told otherwise."""
+        from responses import matchers  # pylint: disable=import-outside-toplevel
+        token = answer.pop('token', 'tok/en+1')
+        if 'body' not in answer:
+            answer.setdefault('json', {'success': True, 'token': token, 'user': TOKEN_USER})
+        return self.mock.post(self.base + '/token/new.json', match=[
+            matchers.urlencoded_params_matcher(dict(username=username, password=password))], **answer)
 
     def credits(self, **answer):
         return self.stub('/account/credits_remaining', **answer)

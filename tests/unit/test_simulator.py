@@ -11,9 +11,10 @@ import urllib.request
 
 import pytest
 
-from support import SIMULATOR  # tests/integration/support.py, on the path by tests/unit/conftest.py
+# tests/integration/support.py, on the path by tests/unit/conftest.py
+from support import SIMULATOR, SIMULATOR_TEST_KEY as KEY
 
-KEY = 'sim key/+&='
+DEMO_KEY = 'cicero-demo-key'
 JSON_HEADERS = {'Accept': 'application/json', 'Content-Type': 'application/json'}
 XML_HEADERS = {'Accept': '*/*', 'Content-Type': 'application/xml'}
 
@@ -82,9 +83,33 @@ def test_a_token_is_good_only_with_its_user(simulator):
     issued = token(simulator)
     good = dict(format='json', token=issued['token'], user=issued['user'])
     assert get(simulator, '/account/credits_remaining', good, JSON_HEADERS)[0] == 200
-    for user in (None, issued['user'] + 1):
-        query = dict(good, user=user) if user else dict(format='json', token=issued['token'])
-        assert get(simulator, '/account/credits_remaining', query, JSON_HEADERS)[0] == 403
+    refused = [dict(format='json', token=issued['token']),                     # without its user
+               dict(good, user=issued['user'] + 1),                            # another user's
+               dict(good, user=''),                                            # an empty user
+               dict(format='json', token='', user=issued['user']),             # an empty token
+               dict(format='json', token=''),                                  # an empty token alone
+               dict(format='json', user=issued['user']),                       # a user without a token
+               dict(format='json', token='not issued', user=issued['user'])]   # a token never issued
+    for query in refused:
+        status, dummy, body = get(simulator, '/account/credits_remaining', query, JSON_HEADERS)
+        assert (status, json.loads(body)['response']['errors']) == (403, ['Invalid or expired token.']), query
+
+
+@pytest.mark.parametrize('key, customer_id, error', [
+    ('someone else', 'someone else', 'Invalid license key.'),
+    (KEY + ' ', KEY + ' ', 'Invalid license key.'),
+    (KEY, None, 'A license key is required as key and customer_id.'),
+    (KEY, DEMO_KEY, 'A license key is required as key and customer_id.'),
+    ('', '', 'A license key is required as key and customer_id.'),
+])
+def test_a_key_it_does_not_know_is_refused_as_the_api_refuses_an_invalid_one(simulator, key, customer_id, error):
+    status, dummy, body = credits(simulator, key=key, customer_id=customer_id)
+    assert (status, json.loads(body)['response']['errors']) == (401, [error])
+
+
+def test_the_demo_key_and_the_keys_given_with_key_are_known(simulator):
+    assert credits(simulator, key=DEMO_KEY, customer_id=DEMO_KEY)[0] == 200
+    assert credits(simulator)[0] == 200  # KEY: given with --key by the fixture
 
 
 def test_key_echo_repeats_the_key_in_its_error_and_a_header(simulator):

@@ -65,56 +65,50 @@ DESCRIBED_CONTENT_TYPE = ('application/json', 'application/xml')
 
 
 @pytest.mark.parametrize('fmt', ['json', 'xml'])
-@responses.activate
-def test_headers_are_values_the_api_description_enumerates(fmt):
-    responses.get(URL, body=b'{}')
+def test_headers_are_values_the_api_description_enumerates(fmt, cicero_api):
+    cicero_api.credits(fmt=fmt, body=b'{}')
     make_client(fmt=fmt)[0].get('/account/credits_remaining')
-    sent = responses.calls[0].request.headers
+    sent = cicero_api.mock.calls[0].request.headers
     assert sent['Accept'] in DESCRIBED_ACCEPT and sent['Content-Type'] in DESCRIBED_CONTENT_TYPE
 
 
 @pytest.mark.parametrize('status', [429, 502, 503, 504])
-@responses.activate
-def test_retryable_statuses_are_retried_then_succeed(status):
-    responses.get(URL, status=status, body=b'busy')
-    responses.get(URL, status=status, body=b'busy')
-    responses.get(URL, body=OK_BODY)
+def test_retryable_statuses_are_retried_then_succeed(status, cicero_api):
+    cicero_api.credits(status=status, body=b'busy')
+    cicero_api.credits(status=status, body=b'busy')
+    cicero_api.credits(body=OK_BODY)
     client, sleeps = make_client()
     reply = client.get('/account/credits_remaining')
     assert (reply.status, reply.attempts, len(sleeps)) == (200, 3, 2)
-    assert len(responses.calls) == 3
+    assert len(cicero_api.mock.calls) == 3
 
 
-@responses.activate
-def test_retries_stop_at_the_limit_and_report_attempts():
-    responses.get(URL, status=503, body=b'down')
+def test_retries_stop_at_the_limit_and_report_attempts(cicero_api):
+    cicero_api.credits(status=503, body=b'down')
     client, sleeps = make_client(retries=2)
     reply = client.get('/account/credits_remaining')
-    assert (reply.status, reply.attempts, len(sleeps), len(responses.calls)) == (503, 3, 2, 3)
+    assert (reply.status, reply.attempts, len(sleeps), len(cicero_api.mock.calls)) == (503, 3, 2, 3)
 
 
 @pytest.mark.parametrize('status', [400, 401, 403, 404, 500])
-@responses.activate
-def test_other_errors_are_not_retried(status):
-    responses.get(URL, status=status, body=b'no')
+def test_other_errors_are_not_retried(status, cicero_api):
+    cicero_api.credits(status=status, body=b'no')
     client, sleeps = make_client()
     assert client.get('/account/credits_remaining').attempts == 1
-    assert sleeps == [] and len(responses.calls) == 1
+    assert sleeps == [] and len(cicero_api.mock.calls) == 1
 
 
-@responses.activate
-def test_retry_after_is_honoured_and_capped():
-    responses.get(URL, status=429, headers={'Retry-After': '2'})
-    responses.get(URL, status=429, headers={'Retry-After': '3600'})
-    responses.get(URL, body=OK_BODY)
+def test_retry_after_is_honoured_and_capped(cicero_api):
+    cicero_api.credits(status=429, headers={'Retry-After': '2'})
+    cicero_api.credits(status=429, headers={'Retry-After': '3600'})
+    cicero_api.credits(body=OK_BODY)
     client, sleeps = make_client()
     client.get('/account/credits_remaining')
     assert sleeps == [2.0, 60.0]
 
 
-@responses.activate
-def test_transport_errors_are_retried_and_the_message_hides_the_key():
-    responses.get(URL, body=requests.exceptions.ConnectionError(
+def test_transport_errors_are_retried_and_the_message_hides_the_key(cicero_api):
+    cicero_api.credits(body=requests.exceptions.ConnectionError(
         'HTTPSConnectionPool: Max retries exceeded with url: /v3.1/account/credits_remaining?format=json&key='
         + requests.utils.quote(KEY, safe='') + ' (Caused by NewConnectionError: refused)'))
     client, sleeps = make_client(retries=3)
@@ -123,74 +117,67 @@ def test_transport_errors_are_retried_and_the_message_hides_the_key():
     message = caught.value.message
     assert message.startswith('Cicero API could not reach https://cicero.example/v3.1/account/credits_remaining: ')
     assert message.endswith('(gave up after 4 attempts)')
-    assert len(sleeps) == 3 and len(responses.calls) == 4
+    assert len(sleeps) == 3 and len(cicero_api.mock.calls) == 4
     assert_no_key(message)
 
 
-@responses.activate
-def test_timeout_is_named():
-    responses.get(URL, body=requests.exceptions.ReadTimeout('read timed out'))
+def test_timeout_is_named(cicero_api):
+    cicero_api.credits(body=requests.exceptions.ReadTimeout('read timed out'))
     with pytest.raises(CiceroTransportError, match=r'timed out after 7s talking to .* \(gave up after 1 attempt\)'):
         make_client(timeout=7, retries=0)[0].get('/account/credits_remaining')
 
 
-@responses.activate
-def test_a_tls_failure_is_named_with_what_to_do_and_not_retried():
-    responses.get(URL, body=requests.exceptions.SSLError('certificate verify failed: self-signed certificate'))
+def test_a_tls_failure_is_named_with_what_to_do_and_not_retried(cicero_api):
+    cicero_api.credits(body=requests.exceptions.SSLError('certificate verify failed: self-signed certificate'))
     client, sleeps = make_client(retries=3)
     with pytest.raises(CiceroTransportError) as raised:
         client.get('/account/credits_remaining')
     assert raised.value.message == (
         'Cicero API TLS verification failed for {0}: SSLError: certificate verify failed: self-signed certificate. '
         "If a proxy or a private CA signs the API's certificate, give that CA's PEM bundle as ca_path".format(URL))
-    assert (len(responses.calls), sleeps, raised.value.details) == (1, [], {'attempts': 1})
+    assert (len(cicero_api.mock.calls), sleeps, raised.value.details) == (1, [], {'attempts': 1})
 
 
-@responses.activate
-def test_the_hint_names_the_option_as_the_caller_spells_it():
-    responses.get(URL, body=requests.exceptions.SSLError('certificate verify failed'))
+def test_the_hint_names_the_option_as_the_caller_spells_it(cicero_api):
+    cicero_api.credits(body=requests.exceptions.SSLError('certificate verify failed'))
     with pytest.raises(CiceroTransportError, match="give that CA's PEM bundle as assert_credits_ca_path$"):
         make_client(spell=lambda option: 'assert_credits_' + option)[0].get('/account/credits_remaining')
 
 
-@responses.activate
-def test_https_to_a_plain_http_server_is_named_as_that():
-    responses.get(URL, body=requests.exceptions.SSLError(
+def test_https_to_a_plain_http_server_is_named_as_that(cicero_api):
+    cicero_api.credits(body=requests.exceptions.SSLError(
         '[SSL: WRONG_VERSION_NUMBER] wrong version number (_ssl.c:1006)'))
     with pytest.raises(CiceroTransportError) as raised:
         make_client(retries=2)[0].get('/account/credits_remaining')
     assert raised.value.message == (
         'Cicero API at {0} answered in plain HTTP, not TLS: the URL says https:// but the server speaks '
         'http:// on that port; fix the scheme or the port of api_url'.format(URL))
-    assert len(responses.calls) == 1
+    assert len(cicero_api.mock.calls) == 1
 
 
-@responses.activate
 @pytest.mark.parametrize('options, verify', [
     (dict(ca_path='/tmp/ca.pem'), '/tmp/ca.pem'),
     (dict(validate_certs=False, ca_path='/tmp/ca.pem'), False),
     ({}, True),
 ])
-def test_ca_path_and_validate_certs_reach_requests(options, verify, monkeypatch):
+def test_ca_path_and_validate_certs_reach_requests(options, verify, monkeypatch, cicero_api):
     for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):  # requests puts these in place of verify=True
         monkeypatch.delenv(name, raising=False)
-    responses.get(URL, body=OK_BODY)
+    cicero_api.credits(body=OK_BODY)
     make_client(**options)[0].get('/account/credits_remaining')
-    assert responses.calls[0].request.req_kwargs['verify'] == verify
+    assert cicero_api.mock.calls[0].request.req_kwargs['verify'] == verify
 
 
-@responses.activate
-def test_declared_oversized_body_is_refused_unread():
-    responses.get(URL, body=b'x', headers={'Content-Length': str(_client.MAX_BODY_BYTES + 1)},
-                  auto_calculate_content_length=False)
+def test_declared_oversized_body_is_refused_unread(cicero_api):
+    cicero_api.credits(body=b'x', headers={'Content-Length': str(_client.MAX_BODY_BYTES + 1)},
+                       auto_calculate_content_length=False)
     with pytest.raises(CiceroResponseError, match='answer too large .*declared'):
         make_client()[0].get('/account/credits_remaining')
 
 
-@responses.activate
-def test_streamed_oversized_body_stops_at_the_cap(monkeypatch):
+def test_streamed_oversized_body_stops_at_the_cap(monkeypatch, cicero_api):
     monkeypatch.setattr(_client, 'MAX_BODY_BYTES', 100)
-    responses.get(URL, body=b'x' * 1000, auto_calculate_content_length=False)
+    cicero_api.credits(body=b'x' * 1000, auto_calculate_content_length=False)
     with pytest.raises(CiceroResponseError, match='more than 100 bytes sent'):
         make_client()[0].get('/account/credits_remaining')
 
@@ -198,39 +185,34 @@ def test_streamed_oversized_body_stops_at_the_cap(monkeypatch):
 TOKEN = 'tok/en+1'
 
 
-@responses.activate
-def test_token_auth_logs_in_then_sends_user_and_token():
-    responses.post(BASE + '/token/new.json', json={'success': True, 'token': TOKEN, 'user': 123},
-                   match=[matchers.urlencoded_params_matcher({'username': 'u', 'password': 'p4ss'})])
-    responses.get(URL, body=OK_BODY, match=[
-        matchers.query_param_matcher({'format': 'json', 'user': '123', 'token': TOKEN})])
+def test_token_auth_logs_in_then_sends_user_and_token(cicero_api):
+    cicero_api.login('u', 'p4ss', token=TOKEN)
+    cicero_api.credits(token=TOKEN, body=OK_BODY)
     client = make_client(license_key=None, username='u', password='p4ss')[0]
     assert client.get('/account/credits_remaining').status == 200
     assert client.redact('x ' + TOKEN + ' ' + requests.utils.quote(TOKEN, safe='')) == 'x ******** ********'
 
 
-@responses.activate
-def test_token_auth_logs_in_again_once_on_403():
-    responses.post(BASE + '/token/new.json', json={'success': True, 'token': TOKEN, 'user': 123})
-    responses.get(URL, status=403, body=b'{}')
-    responses.get(URL, body=OK_BODY)
+def test_token_auth_logs_in_again_once_on_403(cicero_api):
+    cicero_api.login('u', 'p4ss', token=TOKEN)
+    cicero_api.credits(token=TOKEN, status=403, body=b'{}')
+    cicero_api.login('u', 'p4ss', token=TOKEN + '2')
+    cicero_api.credits(token=TOKEN + '2', body=OK_BODY)
     client, sleeps = make_client(license_key=None, username='u', password='p4ss')
     reply = client.get('/account/credits_remaining')
     assert (reply.status, reply.attempts, sleeps) == (200, 1, [])
-    assert [call.request.method for call in responses.calls] == ['POST', 'GET', 'POST', 'GET']
+    assert [call.request.method for call in cicero_api.mock.calls] == ['POST', 'GET', 'POST', 'GET']
 
 
-@responses.activate
-def test_token_auth_gives_up_after_one_fresh_login():
-    responses.post(BASE + '/token/new.json', json={'success': True, 'token': TOKEN, 'user': 123})
-    responses.get(URL, status=403, body=b'{}')
+def test_token_auth_gives_up_after_one_fresh_login(cicero_api):
+    cicero_api.login('u', 'p4ss', token=TOKEN)
+    cicero_api.credits(token=TOKEN, status=403, body=b'{}')
     reply = make_client(license_key=None, username='u', password='p4ss')[0].get('/account/credits_remaining')
-    assert reply.status == 403 and len(responses.calls) == 4
+    assert reply.status == 403 and len(cicero_api.mock.calls) == 4
 
 
-@responses.activate
-def test_failed_login_names_the_api_error_and_hides_the_password():
-    responses.post(BASE + '/token/new.json', json={'success': False, 'errors': ['Bad password p4ss']})
+def test_failed_login_names_the_api_error_and_hides_the_password(cicero_api):
+    cicero_api.login('u', 'p4ss', json={'success': False, 'errors': ['Bad password p4ss']})
     client = make_client(license_key=None, username='u', password='p4ss')[0]
     with pytest.raises(CiceroApiError, match=r'token request .* failed with HTTP 200 OK: Bad password \*{8}$'):
         client.get('/account/credits_remaining')
@@ -313,18 +295,16 @@ def test_redacted_messages_never_carry_query_credentials():
         ('customer_id', '********'), ('key', '********'), ('token', '********')]
 
 
-@responses.activate
-def test_compressed_answers_are_decoded():
+def test_compressed_answers_are_decoded(cicero_api):
     import gzip
-    responses.get(URL, body=gzip.compress(OK_BODY), headers={'Content-Encoding': 'gzip'})
+    cicero_api.credits(body=gzip.compress(OK_BODY), headers={'Content-Encoding': 'gzip'})
     assert make_client()[0].get('/account/credits_remaining').body == OK_BODY
 
 
-@responses.activate
-def test_a_tls_failure_at_the_token_login_is_not_retried_either():
+def test_a_tls_failure_at_the_token_login_is_not_retried_either(cicero_api):
     """What a failed call raises becomes the module's result (fail_json(**details)): documented keys only."""
-    responses.post(BASE + '/token/new.json', body=requests.exceptions.SSLError('certificate verify failed'))
+    cicero_api.login('u', 'p', body=requests.exceptions.SSLError('certificate verify failed'))
     client, sleeps = make_client(license_key=None, username='u', password='p', retries=3)
     with pytest.raises(CiceroTransportError) as raised:
         client.get('/account/credits_remaining')
-    assert (raised.value.details, sleeps, len(responses.calls)) == ({'attempts': 1}, [], 1)
+    assert (raised.value.details, sleeps, len(cicero_api.mock.calls)) == ({'attempts': 1}, [], 1)

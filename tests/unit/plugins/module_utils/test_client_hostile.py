@@ -9,7 +9,6 @@ import threading
 import time
 
 import pytest
-import responses
 
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient, attempt_deadline
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroTransportError
@@ -170,15 +169,15 @@ def test_proxies_of_the_environment_are_still_used_and_no_proxy_honoured(serve, 
     assert len(proxy.requests) == 1
 
 
-@responses.activate
-def test_the_ca_bundle_of_the_environment_is_still_used(monkeypatch):
-    responses.get('https://cicero.example/v3.1/account/credits_remaining', body=OK_BODY)
+def test_the_ca_bundle_of_the_environment_is_still_used(monkeypatch, cicero_api):
+    for dummy in range(3):
+        cicero_api.credits(body=OK_BODY)
     monkeypatch.delenv('CURL_CA_BUNDLE', raising=False)
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/bundle.pem')
     CiceroClient('https://cicero.example/v3.1', license_key=KEY).get('/account/credits_remaining')
     CiceroClient('https://cicero.example/v3.1', license_key=KEY, ca_path='/own.pem').get('/account/credits_remaining')
     CiceroClient('https://cicero.example/v3.1', license_key=KEY, validate_certs=False).get('/account/credits_remaining')
-    assert [call.request.req_kwargs['verify'] for call in responses.calls] == ['/etc/ssl/bundle.pem', '/own.pem', False]
+    assert [call.request.req_kwargs['verify'] for call in cicero_api.mock.calls] == ['/etc/ssl/bundle.pem', '/own.pem', False]
 
 
 def test_plain_http_against_a_tls_port_says_the_server_may_want_https(serve):
