@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import sys
 
 import pytest
 import yaml
@@ -57,3 +58,37 @@ def test_a_misspelled_argument_or_a_missing_ca_path_stops_main_with_one_line(sou
     with pytest.raises(ValueError) as raised:
         asyncio.run(source['main'](asyncio.Queue(), dict(args, license_key='k')))
     assert str(raised.value) == 'melissa.cicero.credits: ' + message
+
+
+def run_source_at(path):
+    """Execute the source as if its file were at `path` (what ansible-rulebook's run_path gives it)."""
+    namespace = {'__name__': '<run_path>', '__file__': path}
+    with open(SOURCE_FILE) as handle:
+        exec(compile(handle.read(), SOURCE_FILE, 'exec'), namespace)  # pylint: disable=exec-used
+    return namespace
+
+
+COLLECTION_PART = os.path.join('ansible_collections', 'melissa', 'cicero', 'extensions', 'eda', 'plugins',
+                               'event_source', 'credits.py')
+
+
+@pytest.mark.parametrize('installed_in', ['/opt/collections', '/'])
+def test_an_installed_source_puts_its_collections_folder_first_on_the_path_once(monkeypatch, installed_in):
+    monkeypatch.setattr(sys, 'path', [entry for entry in sys.path if entry != installed_in])
+    run_source_at(os.path.join(installed_in, COLLECTION_PART))
+    assert sys.path[0] == installed_in
+    run_source_at(os.path.join(installed_in, COLLECTION_PART))
+    assert sys.path.count(installed_in) == 1
+
+
+@pytest.mark.parametrize('path', [
+    '/tmp/credits.py',                                                     # shorter than a collection's path
+    '/srv/aaa/melissa/cicero/extensions/eda/plugins/event_source/credits.py',   # not in ansible_collections
+    '/srv/zzz/melissa/cicero/extensions/eda/plugins/event_source/credits.py',
+    '/srv/ansible_collections/cicero/extensions/eda/plugins/event_source/credits.py',  # one folder short
+])
+def test_a_source_outside_an_installed_collection_leaves_the_path_alone(monkeypatch, path):
+    monkeypatch.setattr(sys, 'path', list(sys.path))
+    before = list(sys.path)
+    run_source_at(path)
+    assert sys.path == before

@@ -4,6 +4,7 @@ import pytest
 
 from ansible.errors import AnsibleLookupError
 
+from ansible_collections.melissa.cicero.plugins.lookup import credits as credits_lookup
 from ansible_collections.melissa.cicero.plugins.lookup.credits import LookupModule
 
 BASE = 'https://cicero.example/v3.1'
@@ -71,3 +72,10 @@ def test_a_setting_from_the_environment_is_named_as_its_variable(monkeypatch):
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY)
     assert raised.value.message.startswith('MELISSA_CICERO_API_URL must be an absolute http:// or https:// URL')
+
+
+def test_the_first_missing_library_is_named(monkeypatch):
+    monkeypatch.setattr(credits_lookup, 'missing_library', lambda params: ['requests', 'xmltodict'])
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY)
+    assert 'requests' in str(raised.value) and 'xmltodict' not in str(raised.value)
