@@ -30,7 +30,7 @@ EQUIVALENT = os.path.join(REPO, 'tests', 'mutation', 'equivalent.yml')
 MIN_KILLED = 0.90
 UNIT = 'tests/unit/plugins/'
 MU, PU = UNIT + 'module_utils/', UNIT + 'plugin_utils/'
-MODULES, ACTION, LOOKUP = UNIT + 'modules/', UNIT + 'action/test_credits_verdict.py', UNIT + 'lookup/test_credits_lookup.py'
+MODULES, ACTION, LOOKUP = UNIT + 'modules/', UNIT + 'action/', UNIT + 'lookup/test_credits_lookup.py'
 EDA = 'tests/unit/extensions/eda/test_credits_source.py'
 # Each file of logic and the unit tests that cover it, the most direct first (pytest -x stops at the first failure,
 # so a mutant killed early costs little); the watch's tests, which run a simulator, last.
@@ -61,7 +61,7 @@ TARGETS = {
     'plugins/plugin_utils/_watch.py': [EDA, PU + 'test_watch.py'],
     'plugins/action/credits_verdict.py': [ACTION],
     'plugins/lookup/credits.py': [LOOKUP],
-    'extensions/eda/plugins/event_source/credits.py': [EDA, PU + 'test_watch.py'],
+    'extensions/eda/plugins/event_source/credits.py': [EDA],
 }
 # The files `make test` samples (--sample): the forecast's arithmetic, small and pure.
 SAMPLED = ('plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
@@ -93,6 +93,7 @@ def run_target(module_path, sample):
     """[(key, outcome, diff)] of every mutant of `module_path` run (a fixed sample of them with `sample`)."""
     name = module_path.replace('/', '_')
     work = os.path.join(WORK, name)
+    shutil.rmtree(work, ignore_errors=True)
     prepare_copy(work)
     config = os.path.join(work, 'cosmic-ray.toml')
     session = os.path.join(work, 'session.sqlite')
@@ -139,7 +140,6 @@ def main(argv=None):
         parser.error('no tests are listed for {0}; the targets are {1}'.format(', '.join(unknown), ', '.join(TARGETS)))
     with open(EQUIVALENT) as handle:
         equivalent = {entry['mutant']: entry['why'] for entry in yaml.safe_load(handle) or []}
-    shutil.rmtree(WORK, ignore_errors=True)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         results = dict(zip(files, pool.map(lambda name: run_target(name, args.sample), files)))
     problems, total, killed_total, listed_total = [], 0, 0, 0

@@ -206,6 +206,8 @@ async def main(queue, args):
 
 
 if __name__ == '__main__':
+    # A run by hand, without ansible-rulebook: each event as a line of JSON, the settings from the environment
+    # (MELISSA_LICENSE_KEY, MELISSA_CICERO_API_URL), one read at once and then every interval's default.
     import asyncio
     import json
 
@@ -213,4 +215,4 @@ if __name__ == '__main__':
         async def put(self, event):
             print(json.dumps(event, sort_keys=True), flush=True)
 
-    asyncio.run(main(PrintingQueue(), dict(interval=10, emit='every')))
+    asyncio.run(main(PrintingQueue(), dict(emit='every')))

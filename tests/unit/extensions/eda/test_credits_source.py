@@ -1,7 +1,11 @@
 """The event source file as ansible-rulebook loads it (run as a file, not imported): its documentation and main()."""
 
 import asyncio
+import importlib.util
+import json
 import os
+import select
+import subprocess
 import sys
 
 import pytest
@@ -92,3 +96,32 @@ def test_a_source_outside_an_installed_collection_leaves_the_path_alone(monkeypa
     before = list(sys.path)
     run_source_at(path)
     assert sys.path == before
+
+
+def test_imported_by_its_name_it_starts_nothing(capsys):
+    namespace = {'__name__': 'ansible_collections.melissa.cicero.extensions.eda.plugins.event_source.credits',
+                 '__file__': SOURCE_FILE}
+    with open(SOURCE_FILE) as handle:
+        exec(compile(handle.read(), SOURCE_FILE, 'exec'), namespace)  # pylint: disable=exec-used
+    assert callable(namespace['main']) and capsys.readouterr() == ('', '')
+
+
+def test_run_by_hand_it_prints_each_event_as_a_line_of_json_at_once(simulator):
+    """`python credits.py` from an installed collection, the settings from the environment: the first event is
+    printed as soon as it is read (flushed: a pipe, a `| jq`, sees it), its keys sorted."""
+    root = os.path.dirname(importlib.util.find_spec('ansible_collections.melissa.cicero.plugins').submodule_search_locations[0])
+    source = os.path.join(root, 'extensions', 'eda', 'plugins', 'event_source', 'credits.py')
+    env = dict(os.environ, MELISSA_LICENSE_KEY='cicero-demo-key', MELISSA_CICERO_API_URL=simulator.url('healthy'))
+    process = subprocess.Popen([sys.executable, source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               text=True, start_new_session=True)
+    try:
+        ready, dummy, dummy = select.select([process.stdout], [], [], 60)
+        line = process.stdout.readline() if ready else ''
+    finally:
+        process.kill()
+        process.wait(10)
+        process.stdout.close()
+        process.stderr.close()
+    event = json.loads(line)
+    assert line == json.dumps(event, sort_keys=True) + '\n'
+    assert event['cicero_credits']['status'] == 'ok' and 'cicero-demo-key' not in line
