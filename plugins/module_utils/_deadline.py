@@ -6,9 +6,11 @@
 """A deadline for one whole HTTP attempt: connection, status line, headers and body.
 
 requests' timeouts bound each wait for data, not an attempt: a server that sends one byte of its headers every
-few seconds holds a request for ever. DeadlineAdapter keeps the connections an attempt takes from its pools;
-when the attempt's deadline passes, a timer shuts their sockets down, which wakes the blocked read at once
-(requests then raises a ConnectionError, which the client names as the deadline it is).
+few seconds holds a request for ever. DeadlineAdapter keeps the sockets of the connections an attempt takes from
+its pools, as each connects or is reused; when the attempt's deadline passes, a watchdog shuts them down, which
+wakes the blocked read at once (requests then raises a ConnectionError, which the client names as the deadline it
+is). The sockets, not the connections: an answer without a length is read until the server closes, and
+http.client then hands the socket to the answer and forgets it on the connection.
 
 Used by _client.py, where requests is installed.
 """
@@ -38,7 +40,7 @@ class Deadline:
     def __init__(self, seconds):
         self.seconds = seconds
         self.passed = False
-        self._connections = []
+        self._sockets = []
         self._lock = threading.Lock()
         self._ended = False
         self._watchdog = threading.Thread(target=self._watch, name='melissa-cicero-deadline', daemon=True)
@@ -60,27 +62,28 @@ class Deadline:
                 return
             time.sleep(min(_TICK_SECONDS, left))
 
-    def watch(self, connection):
+    def watch(self, sock):
+        """Shut `sock` down when the deadline passes (at once if it has)."""
+        if sock is None:
+            return  # a connection taken from the pool before it connects: its connect() brings the socket
         with self._lock:
             if self.passed:
-                _shut(connection)
+                _shut(sock)
             else:
-                self._connections.append(connection)
+                self._sockets.append(sock)
 
     def _pass(self):
         with self._lock:
             self.passed = True
-            for connection in self._connections:
-                _shut(connection)
+            for sock in self._sockets:
+                _shut(sock)
 
 
-def _shut(connection):
-    sock = getattr(connection, 'sock', None)
-    if sock is not None:
-        try:
-            sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # already closed: nothing is waiting on it
+def _shut(sock):
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass  # already closed: nothing is waiting on it
 
 
 class DeadlineAdapter(HTTPAdapter):
@@ -114,13 +117,25 @@ class DeadlineAdapter(HTTPAdapter):
 
 
 def _watched(pool_class, current):
+    def watch(connection):
+        deadline = getattr(current, 'deadline', None)
+        if deadline is not None:
+            deadline.watch(connection.sock)
+
+    class WatchedConnection(pool_class.ConnectionCls):
+        def connect(self):
+            super(WatchedConnection, self).connect()
+            watch(self)  # the socket as it will be read, TLS and all
+
     class WatchedPool(pool_class):
+        ConnectionCls = WatchedConnection
+
         def _get_conn(self, timeout=None):
             connection = super(WatchedPool, self)._get_conn(timeout)
-            deadline = getattr(current, 'deadline', None)
-            if deadline is not None:
-                deadline.watch(connection)
+            watch(connection)  # a connection kept alive from an earlier attempt
             return connection
+
+    WatchedConnection.__name__ = pool_class.ConnectionCls.__name__
     WatchedPool.__name__ = pool_class.__name__
     return WatchedPool
 

@@ -308,3 +308,41 @@ def test_a_tls_failure_at_the_token_login_is_not_retried_either(cicero_api):
     with pytest.raises(CiceroTransportError) as raised:
         client.get('/account/credits_remaining')
     assert (raised.value.details, sleeps, len(cicero_api.mock.calls)) == ({'attempts': 1}, [], 1)
+
+
+def test_the_servers_reason_and_content_type_are_cut_to_100_characters():
+    reply = _client.Reply(200, 'R' * 150, 'T' * 150, b'')
+    assert (reply.reason, reply.content_type) == ('R' * 100 + '...', 'T' * 100 + '...')
+    assert _client.Reply(200, 'R' * 100, None, b'').reason == 'R' * 100
+
+
+def test_three_retries_by_default(cicero_api):
+    cicero_api.credits(status=503, body=b'down')
+    sleeps = []
+    reply = CiceroClient(BASE, license_key=KEY, sleep=sleeps.append).get('/account/credits_remaining')
+    assert (reply.status, reply.attempts, len(sleeps), len(cicero_api.mock.calls)) == (503, 4, 3, 4)
+
+
+@pytest.mark.parametrize('status', [401, 400])
+def test_a_token_account_logs_in_again_on_403_only(status, cicero_api):
+    cicero_api.login('u', 'p4ss', token=TOKEN)
+    cicero_api.credits(token=TOKEN, status=status, body=b'{}')
+    reply = make_client(license_key=None, username='u', password='p4ss')[0].get('/account/credits_remaining')
+    assert reply.status == status and [call.request.method for call in cicero_api.mock.calls] == ['POST', 'GET']
+
+
+def test_a_redirects_scheme_is_shown_cut_to_20_characters(cicero_api):
+    cicero_api.credits(status=302, headers={'Location': 'abcdefghijklmnopqrstuvwxyz://elsewhere.example/x'})
+    with pytest.raises(CiceroApiError) as raised:
+        make_client()[0].get('/account/credits_remaining')
+    assert 'a redirect to host elsewhere.example (abcdefghijklmnopqrst...), which is not followed' in \
+        raised.value.message, raised.value.message
+
+
+def test_the_innermost_reason_of_a_chain_of_reasons_is_described():
+    import urllib3  # pylint: disable=import-outside-toplevel
+    inner = urllib3.exceptions.NewConnectionError(None, 'Failed to establish a new connection: refused')
+    chained = urllib3.exceptions.MaxRetryError(None, '/v3.1/account/credits_remaining', reason=inner)
+    described = _client._describe(chained)
+    assert described.startswith('NewConnectionError: ') and 'refused' in described, described
+    assert _client._describe(requests.exceptions.ConnectionError(chained)) == described

@@ -10,8 +10,10 @@ import time
 
 import pytest
 
+from ansible_collections.melissa.cicero.plugins.module_utils import _client
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient, attempt_deadline
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroTransportError
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
+    CiceroApiError, CiceroResponseError, CiceroTransportError)
 
 KEY = 'hostile-key/+='
 PASSWORD = 'pass word/+@'
@@ -102,6 +104,29 @@ def test_a_server_that_trickles_its_body_is_left_at_the_deadline_too(serve):
     client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=0.5, retries=0)
     with pytest.raises(CiceroTransportError, match='did not answer within 1s'):
         client.get('/account/credits_remaining')
+
+
+def test_a_body_without_a_length_that_never_ends_is_left_at_the_deadline(serve):
+    """Read until the server closes: http.client hands such an answer's socket to the answer, and the deadline must
+    still reach it (the server here would go on for 20 s)."""
+    server = serve(lambda sock: trickle(sock, b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{"a'))
+    client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=0.5, retries=0)
+    started = time.monotonic()
+    with pytest.raises(CiceroTransportError, match='did not answer within 1s'):
+        client.get('/account/credits_remaining')
+    assert time.monotonic() - started < 5
+
+
+def test_a_body_past_the_cap_that_never_ends_is_cut_at_the_cap_as_it_streams_in(serve, monkeypatch):
+    """Read as it streams in: the cap stops the read at the first piece past it, not at the deadline."""
+    monkeypatch.setattr(_client, 'MAX_BODY_BYTES', 100)
+    server = serve(lambda sock: trickle(sock, b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n' +
+                                        b'x' * 70000))
+    client = CiceroClient(server.origin + '/v3.1', license_key=KEY, timeout=5, retries=0)
+    started = time.monotonic()
+    with pytest.raises(CiceroResponseError, match='more than 100 bytes sent'):
+        client.get('/account/credits_remaining')
+    assert time.monotonic() - started < 5
 
 
 def test_a_redirect_to_another_origin_is_refused_naming_it_and_never_followed(serve):

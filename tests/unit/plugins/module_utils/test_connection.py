@@ -80,3 +80,28 @@ def test_the_warning_through_call_api_is_redacted_too():
     _connection.call_api(params(api_url='http://gw:UserInfoPw@gw.example/v3.1'), lambda client, params: {},
                          shown.append, credential_redactor(params()))
     assert shown and 'UserInfoPw' not in shown[0]
+
+
+def test_only_xml_needs_xmltodict(monkeypatch):
+    monkeypatch.setattr(_connection._parse, 'HAS_XMLTODICT', False)
+    assert _connection.missing_library(params(format='json')) is None
+    assert _connection.missing_library(params(format='xml'))[0] == 'xmltodict'
+
+
+@pytest.mark.parametrize('timeout, refused', [(0, True), (-1, True), (0.5, False), (1, False)])
+def test_timeout_must_be_more_than_0_seconds(timeout, refused):
+    if refused:
+        with pytest.raises(CiceroOptionError, match='^timeout must be a number of seconds greater than 0, got '):
+            check_connection_options(params(timeout=timeout))
+    else:
+        assert check_connection_options(params(timeout=timeout)) == []
+
+
+@pytest.mark.parametrize('api_url', ['https://cicero.example/v3.1', 'http://127.0.0.1:8765/v3.1',
+                                     'http://localhost/v3.1'])
+def test_https_with_verified_certificates_or_plain_http_on_loopback_warn_of_nothing(api_url):
+    assert check_connection_options(params(api_url=api_url)) == []
+    assert check_connection_options(params(api_url=api_url, validate_certs=False)) == (
+        [] if api_url.startswith('http:') else [
+            "validate_certs is false: the API's certificate is not verified, so anyone in the path can read the "
+            'credentials; give ca_path instead when a private CA signs it.'])
