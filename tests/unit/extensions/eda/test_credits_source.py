@@ -112,6 +112,7 @@ def test_run_by_hand_it_prints_each_event_as_a_line_of_json_at_once(simulator):
     root = os.path.dirname(importlib.util.find_spec('ansible_collections.melissa.cicero.plugins').submodule_search_locations[0])
     source = os.path.join(root, 'extensions', 'eda', 'plugins', 'event_source', 'credits.py')
     env = dict(os.environ, MELISSA_LICENSE_KEY='cicero-demo-key', MELISSA_CICERO_API_URL=simulator.url('healthy'))
+    env.pop('PYTHONUNBUFFERED', None)  # as a person's shell has it: a pipe's output is buffered unless flushed
     process = subprocess.Popen([sys.executable, source], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
                                text=True, start_new_session=True)
     try:

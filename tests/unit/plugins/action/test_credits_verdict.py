@@ -191,7 +191,11 @@ def test_a_runway_rule_at_the_observed_pace_without_a_history_is_refused_before_
         'assert_credits_history_path (a file the runs share), or assert_credits_burn_rate_from=usage or both')
     for fine in (dict(history_path='/tmp/h.json'), ):
         credits_verdict.refuse_unjudgeable(fine, policy(min_runway_days=3, burn_rate_from='observed'))
-    credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='usage'))
+    for pace in ('usage', 'both'):
+        credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from=pace))
+    with pytest.raises(AnsibleActionFail):  # a text of its own, as YAML gives it: compared by value, not identity
+        credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3,
+                                                                           burn_rate_from=''.join('observed')))
     credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(burn_rate_from='observed'))
 
 

@@ -89,9 +89,9 @@ def test_fail_shows_a_passing_verdict_in_its_colour_and_warns_once(shown, cicero
     assert shown.warnings == ([result['warning']] if warned else []) and bool(result['warning']) is warned
 
 
-@pytest.mark.parametrize('fail, shown_lines', [(True, 1), (False, 0), ('maybe', 0)])
+@pytest.mark.parametrize('fail, shown_lines', [(True, 1), (False, 0), ('maybe', 0), (None, 0)])
 def test_a_bad_argument_is_a_failed_result_shown_only_with_fail(shown, fail, shown_lines):
-    result = run_action(dict(min_credits=-5, fail=fail))
+    result = run_action(dict(min_credits=-5, **({} if fail is None else dict(fail=fail))))
     assert result['failed'] is True and result['passed'] is False, result
     assert result['msg'].startswith('min_credits must be ') or result['msg'].startswith('fail must be '), result
     assert len(shown.lines) == shown_lines and all(colour == C.COLOR_ERROR for dummy, colour in shown.lines)
@@ -116,6 +116,7 @@ def test_a_variable_that_looks_meant_for_the_role_warns_or_fails(shown, cicero_a
     said = "variable min_credits is not one of the role's: did you mean assert_credits_min_credits?"
     if near_names == 'warn':
         cicero_api.credits(json=CREDITS)
+    near_names = ''.join(list(near_names))  # a text of its own, as YAML gives it: compared by value, not identity
     result = run_action(dict(from_variables='assert_credits', near_names=near_names),
                         dict(min_credits=1000, assert_credits_api_url=BASE, assert_credits_license_key=KEY,
                              assert_credits_retries=0))
@@ -220,3 +221,21 @@ def test_runway_rules_not_yet_judged_are_a_warning(shown, cicero_api, tmp_path):
 ])
 def test_requested_reports(reports, report_path, expected):
     assert credits_verdict.requested_reports(reports, report_path) == expected
+
+
+def test_near_names_of_another_value_is_refused_as_a_value_not_taken_for_fail(shown):
+    result = run_action(dict(from_variables='assert_credits', near_names='always'), dict(min_credits=1000))
+    assert result['failed'] and result['msg'].startswith('assert_credits_near_names must be one of'), result['msg']
+    assert shown.warnings == ["variable min_credits is not one of the role's: did you mean assert_credits_min_credits?"]
+
+
+def test_a_failed_read_of_any_kind_is_a_failed_verdict(monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroTransportError  # pylint: disable=import-outside-toplevel
+
+    def broken(*args):
+        raise CiceroTransportError('Cicero API could not reach https://cicero.example/v3.1: refused')
+    monkeypatch.setattr(credits_verdict, 'call_api', broken)
+    from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS  # pylint: disable=import-outside-toplevel
+    verdict = credits_verdict.read_and_judge(dict(read_args(), format='json'), dict(POLICY_DEFAULTS))
+    assert (verdict['passed'], verdict['message']) == (
+        False, 'Cicero credits could not be read: Cicero API could not reach https://cicero.example/v3.1: refused')
