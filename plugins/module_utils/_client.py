@@ -22,10 +22,7 @@ import warnings
 
 from email.utils import parsedate_tz, mktime_tz
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2, which the module does not support
-    from urlparse import urlsplit  # type: ignore
+from urllib.parse import urlsplit
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text, api_texts

@@ -11,13 +11,10 @@ Documented by the doc fragment melissa.cicero._connection; keep the two in step.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover
-    from urlparse import urlsplit  # type: ignore
-
 import os
 import ssl
+
+from urllib.parse import urlsplit
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 

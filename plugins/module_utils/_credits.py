@@ -11,17 +11,13 @@ __metaclass__ = type
 import math
 import re
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroResponseError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import object_list
 
-try:
-    from datetime import timezone
-    UTC = timezone.utc
-except ImportError:  # pragma: no cover - Python 2 only, which the module does not support
-    UTC = None
+UTC = timezone.utc
 
 NUMBER_TEXT = re.compile(r'^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$')
 # Cicero datetimes look like "2022-12-01 00:00:00" (no zone, UTC); accept ISO 8601 variants and dates.

@@ -22,13 +22,10 @@ from ansible_collections.melissa.cicero.plugins.module_utils._api_text import AP
 from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 
-try:
-    from importlib.util import find_spec
-except ImportError:  # pragma: no cover - Python 2, which the module does not support
-    find_spec = None
+from importlib.util import find_spec
 
 # Looked up, not imported: a JSON call should not pay for importing an XML library (docs/performance.md).
-HAS_XMLTODICT = find_spec is not None and find_spec('xmltodict') is not None
+HAS_XMLTODICT = find_spec('xmltodict') is not None
 XMLTODICT_IMPORT_ERROR = None if HAS_XMLTODICT else 'No module named xmltodict'
 
 # A tag of an HTML error page: [^<>], not [^>], so that a run of '<' is read in linear time.

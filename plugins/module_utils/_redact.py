@@ -14,10 +14,7 @@ __metaclass__ = type
 
 import re
 
-try:
-    from urllib.parse import quote, quote_plus, unquote
-except ImportError:  # pragma: no cover - Python 2 is not supported, but sanity imports this file there
-    from urllib import quote, quote_plus, unquote  # type: ignore
+from urllib.parse import quote, quote_plus, unquote
 
 MASK = '********'
 

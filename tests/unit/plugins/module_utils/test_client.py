@@ -346,3 +346,91 @@ def test_the_innermost_reason_of_a_chain_of_reasons_is_described():
     described = _client._describe(chained)
     assert described.startswith('NewConnectionError: ') and 'refused' in described, described
     assert _client._describe(requests.exceptions.ConnectionError(chained)) == described
+
+
+def test_without_requests_the_client_loads_and_the_library_is_named():
+    """A controller or host without requests: the modules load and fail naming it (missing_required_lib)."""
+    import subprocess  # pylint: disable=import-outside-toplevel
+    import sys  # pylint: disable=import-outside-toplevel
+    script = ("import sys; sys.modules['requests'] = None\n"
+              "from ansible_collections.melissa.cicero.plugins.module_utils import _client, _connection\n"
+              "print(_client.HAS_REQUESTS, 'requests' in _client.REQUESTS_IMPORT_ERROR, "
+              "_connection.missing_library(dict(format='json'))[0])\n")
+    shown = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=False,
+                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+    assert (shown.returncode, shown.stdout) == (0, 'False True requests\n'), shown.stderr
+
+
+@pytest.mark.parametrize('status, ok', [(199, False), (200, True), (299, True), (300, False)])
+def test_a_reply_is_ok_from_200_to_299(status, ok):
+    assert _client.Reply(status, '', None, b'').ok is ok
+
+
+@pytest.mark.parametrize('size, refused', [(0, False), (1, False), ('cap', False), ('cap+1', True)])
+def test_a_streamed_body_of_the_caps_size_is_read_and_one_byte_more_is_refused(size, refused, monkeypatch, cicero_api):
+    monkeypatch.setattr(_client, 'MAX_BODY_BYTES', 1000)
+    size = {'cap': 1000, 'cap+1': 1001}.get(size, size)
+    cicero_api.credits(body=b'x' * size, auto_calculate_content_length=False)
+    if refused:
+        with pytest.raises(CiceroResponseError, match=r'more than 1000 bytes sent'):
+            make_client()[0].get('/account/credits_remaining')
+    else:
+        assert make_client()[0].get('/account/credits_remaining').body == b'x' * size
+
+
+@pytest.mark.parametrize('declared, refused', [(1000, False), (1001, True)])
+def test_a_declared_length_of_the_caps_size_is_read_and_one_byte_more_is_refused(declared, refused, monkeypatch,
+                                                                                 cicero_api):
+    monkeypatch.setattr(_client, 'MAX_BODY_BYTES', 1000)
+    cicero_api.credits(body=b'x' * declared, auto_calculate_content_length=True)
+    if refused:
+        with pytest.raises(CiceroResponseError, match=r'answer too large \(HTTP 200, .*1001.* declared'):
+            make_client()[0].get('/account/credits_remaining')
+    else:
+        assert len(make_client()[0].get('/account/credits_remaining').body) == declared
+
+
+def test_the_cap_is_10_mib_as_documented():
+    assert _client.MAX_BODY_BYTES == 10 * 1024 * 1024  # docs/security-and-failures.md states it
+
+
+@pytest.mark.parametrize('answer, said', [
+    (dict(body=b'<html>down</html>'), 'HTTP 200 OK: '),
+    (dict(status=500, json={'success': True, 'token': 'T', 'user': 1}), 'HTTP 500 Internal Server Error: '),
+    (dict(json={'success': True, 'user': 1}), 'HTTP 200 OK: '),
+    (dict(json=['success']), 'HTTP 200 OK: '),
+])
+def test_a_login_that_gives_no_token_is_an_error_naming_its_status(answer, said, cicero_api):
+    cicero_api.login('u', 'p4ss', **answer)
+    client = make_client(license_key=None, username='u', password='p4ss')[0]
+    with pytest.raises(CiceroApiError) as raised:
+        client.get('/account/credits_remaining')
+    assert raised.value.message.startswith('Cicero token request (POST /token/new.json) failed with ' + said), \
+        raised.value.message
+
+
+def test_a_redirects_host_is_shown_cut_to_100_characters(cicero_api):
+    cicero_api.credits(status=302, headers={'Location': 'https://' + 'h' * 150 + '.example/x'})
+    with pytest.raises(CiceroApiError) as raised:
+        make_client()[0].get('/account/credits_remaining')
+    assert 'a redirect to host {0}... (https)'.format('h' * 100) in raised.value.message, raised.value.message
+
+
+def test_plain_http_that_fails_for_another_reason_gets_no_tls_hint():
+    client = CiceroClient('http://cicero.example/v3.1', license_key=KEY)
+    error = client._transport_error('could not reach', 'http://cicero.example/v3.1/x?key=1',
+                                    requests.exceptions.ConnectionError('Name or service not known'))
+    assert error.message == ('Cicero API could not reach http://cicero.example/v3.1/x: ConnectionError: Name or '
+                             'service not known')
+    https = client._transport_error('could not reach', 'https://cicero.example/v3.1/x',
+                                    requests.exceptions.ConnectionError('Connection reset by peer'))
+    assert 'needs https://' not in https.message
+
+
+@pytest.mark.parametrize('url, shown', [
+    ('https://cicero.example/v3.1/x?key=1&format=json', 'https://cicero.example/v3.1/x'),
+    ('https://cicero.example/v3.1/x', 'https://cicero.example/v3.1/x'),
+    ('https://cicero.example/v3.1/x?a=1?b=2', 'https://cicero.example/v3.1/x'),
+])
+def test_a_url_is_shown_without_its_query(url, shown):
+    assert _client._without_query(url) == shown

@@ -105,3 +105,30 @@ def test_https_with_verified_certificates_or_plain_http_on_loopback_warn_of_noth
         [] if api_url.startswith('http:') else [
             "validate_certs is false: the API's certificate is not verified, so anyone in the path can read the "
             'credentials; give ca_path instead when a private CA signs it.'])
+
+
+@pytest.mark.parametrize('content, said', [
+    ('this is not a certificate\n', '(NO_CERTIFICATE_OR_CRL_FOUND)'),
+    ('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', 'PEM lib'),  # an SSLError without a reason
+])
+def test_what_openssl_says_of_a_file_that_is_no_bundle_is_shown(tmp_path, content, said):
+    junk = tmp_path / 'junk.pem'
+    junk.write_text(content)
+    problem = ca_path_problem(str(junk))
+    assert problem.startswith("{0!r} is not a bundle of PEM CA certificates (".format(str(junk))) and said in problem
+
+
+def test_any_value_error_of_the_ssl_module_is_named_too(tmp_path, monkeypatch):
+    bundle = tmp_path / 'ca.pem'
+    bundle.write_text('x')
+
+    def refuse(cafile):
+        raise ValueError('embedded null byte')
+    monkeypatch.setattr(_connection.ssl, 'create_default_context', refuse)
+    assert ca_path_problem(str(bundle)) == "{0!r} is not a bundle of PEM CA certificates (embedded null byte)".format(
+        str(bundle))
+
+
+def test_xml_compared_by_value(monkeypatch):
+    monkeypatch.setattr(_connection._parse, 'HAS_XMLTODICT', False)
+    assert _connection.missing_library(params(format=''.join('xml')))[0] == 'xmltodict'
