@@ -70,6 +70,12 @@ def parse_datetime(text):
         pass
     else:
         return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)
+    return _lenient_datetime(text)
+
+
+def _lenient_datetime(text):
+    """parse_datetime() of what fromisoformat() refuses: every form above on Python 3.8 to 3.10, and on later
+    Pythons a lower-case z or spaces before the zone."""
     match = _DATETIME.match(text.strip())
     if not match:
         return None

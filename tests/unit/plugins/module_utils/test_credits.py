@@ -4,6 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from ansible_collections.melissa.cicero.plugins.module_utils import _credits
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import (
     credits_valid_for, parse_datetime, summarise_credits, to_number)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroResponseError
@@ -157,3 +158,59 @@ def test_batch_text_fields_are_data():
                               30)['usable_batches'][0]
     assert (shown['cost'], shown['discount'], shown['created']) == (
         "{ { lookup('pipe', 'id') }}", '1 ::error::x [2J', '12')
+
+
+# What Python 3.11's fromisoformat() reads, and the lenient parser of older Pythons must read alike; and what only the
+# lenient parser reads (a lower-case z, spaces before the zone, a zone's minutes left out).
+LENIENT = [
+    ('2022-12-01 10:15:30', datetime(2022, 12, 1, 10, 15, 30)),
+    ('2022-12-01 10:15', datetime(2022, 12, 1, 10, 15)),
+    ('2022-12-01', datetime(2022, 12, 1)),
+    ('2023-11-10 16:51:17.116718 Z', datetime(2023, 11, 10, 16, 51, 17, 116718)),
+    ('2022-12-01T10:00:00.5Z', datetime(2022, 12, 1, 10, 0, 0, 500000)),
+    ('2022-12-01T10:00:00,1234567Z', datetime(2022, 12, 1, 10, 0, 0, 123456)),
+    ('2022-12-01T10:00:00+02:30', datetime(2022, 12, 1, 7, 30)),
+    ('2022-12-01T10:00:00-0530', datetime(2022, 12, 1, 15, 30)),
+    ('2022-12-01T10:00:00+02', datetime(2022, 12, 1, 8)),
+    ('2022-12-01T10:00:00-02', datetime(2022, 12, 1, 12)),
+    ('2022-12-01T10:00 z', datetime(2022, 12, 1, 10)),
+    ('2022-12-01T10:00:00  -01:15', datetime(2022, 12, 1, 11, 15)),
+]
+
+
+@pytest.mark.parametrize('text, expected', LENIENT)
+def test_the_lenient_parser_reads_every_form_as_utc(text, expected):
+    assert _credits._lenient_datetime(text) == expected
+    assert parse_datetime(text) == expected
+
+
+@pytest.mark.parametrize('text', ['2022-13-01', '2022-12-01T25:00', 'soon', '2022-12-01T10:00:00 +2'])
+def test_the_lenient_parser_refuses_what_is_no_date(text):
+    assert _credits._lenient_datetime(text) is None
+
+
+@pytest.mark.parametrize('length, refused', [(39, False), (40, False), (41, True)])
+def test_a_number_of_up_to_40_characters_is_read(length, refused):
+    text = '1'.rjust(length, '0')
+    if refused:
+        with pytest.raises(CiceroResponseError, match='is not a number: '):
+            to_number(text, 'f')
+    else:
+        assert to_number(text, 'f') == 1
+
+
+@pytest.mark.parametrize('remaining, refused', [(-10 ** 15, False), (-10 ** 15 - 1, True), (10 ** 15, False),
+                                                (10 ** 15 + 1, True)])
+def test_a_batch_count_at_the_range_edges(remaining, refused):
+    results = {'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [dict(batch(1, 5), credits_remaining=remaining)]}
+    if refused:
+        with pytest.raises(CiceroResponseError, match=r'credits_remaining is out of range'):
+            summarise_credits(results, [], NOW, 30)
+    else:
+        assert summarise_credits(results, [], NOW, 30)['usable_batches'][0]['credits_remaining'] == remaining
+
+
+def test_a_long_value_is_shown_cut_to_60_characters():
+    with pytest.raises(CiceroResponseError) as caught:
+        to_number('x' * 100, 'f')
+    assert caught.value.message == "Cicero API field f is not a number: '" + 'x' * 59 + '...'

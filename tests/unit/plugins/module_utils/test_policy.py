@@ -215,3 +215,43 @@ def test_a_runway_rule_that_cannot_be_judged_is_said_never_skipped():
 def test_a_runway_under_a_day_reads_in_hours(days, text):
     from ansible_collections.melissa.cicero.plugins.module_utils._policy import duration_text  # pylint: disable=import-outside-toplevel
     assert duration_text(days) == text
+
+
+@pytest.mark.parametrize('burn_window, refused', [(0, True), (-1, True), (0.5, False), (1, False)])
+def test_burn_window_must_be_more_than_0_seconds(burn_window, refused):
+    problem = check_policy(policy(burn_window=burn_window))
+    assert (problem is not None) is refused, problem
+    assert problem is None or problem.startswith('burn_window must be a number of seconds greater than 0, got ')
+
+
+@pytest.mark.parametrize('min_credits, said', [(1099, True), (1100, False), (1101, False)])
+def test_the_expected_spend_is_named_only_when_it_sets_what_is_required(min_credits, said):
+    verdict = evaluate(figures(), policy(min_credits=min_credits, expected_spend=1000, margin_percent=10))
+    assert verdict['required_credits'] == max(1100, min_credits)
+    assert ('(expected spend 1,000 + 10% margin)' in verdict['message']) is said, verdict['message']
+
+
+def test_the_observed_pace_is_reported_to_the_hundredth():
+    verdict = evaluate(figures(), policy(burn_rate_from='observed', min_runway_days=1), None, observed(123.4567), NOW)
+    assert (verdict['observed_daily_burn'], verdict['daily_burn']) == (123.46, 123.46)
+
+
+def test_the_faster_observed_pace_is_named_as_such_not_as_the_usage_period():
+    verdict = evaluate(figures(balance=1000, overdraft=0, batches=((1000, 300),)),
+                       policy(min_runway_days=30, burn_rate_from='both'), usage(10), observed(500.0), NOW)
+    assert verdict['daily_burn'] == 500.0 and verdict['passed'] is False
+    assert 'at the observed pace of 500 credits a day' in verdict['message'], verdict['message']
+    verdict = evaluate(figures(balance=6000, overdraft=0, batches=((1000, 300), (5000, 5))),
+                       policy(max_expiring_unused=0, burn_rate_from='both'), usage(10), observed(500.0), NOW)
+    assert verdict['message'] == ('Cicero credits would expire unused: 2,500 expire before they can be spent at 500 a '
+                                  'day (the observed pace), 0 allowed'), verdict['message']
+    assert verdict['usage_period'] == '2026-08 to 2026-10'  # read, and not the pace the rule was judged at
+
+
+@pytest.mark.parametrize('seconds, text', [
+    (30, '30 seconds'), (59, '59 seconds'), (60, '1 minute'), (90, '90 seconds'), (120, '2 minutes'),
+    (3599, '3,599 seconds'), (3600, '1 hour'), (5400, '90 minutes'), (86400, '24 hours'),
+])
+def test_the_burn_window_is_said_in_its_largest_whole_unit(seconds, text):
+    from ansible_collections.melissa.cicero.plugins.module_utils._policy import window_text  # pylint: disable=import-outside-toplevel
+    assert window_text(seconds) == text
