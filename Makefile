@@ -124,7 +124,7 @@ matrix-newest:  ## the matrix's leg of the newest versions installable
 mutation: venv  ## mutation testing in full: the kill ratio per file and every surviving mutant
 	$(BIN)/python scripts/mutation.py
 
-mutation-sample: venv  ## mutation testing of a fixed sample (make test): the forecast's arithmetic
+mutation-sample: venv  ## mutation testing of a fixed sample (make test): the gate's rules and the forecast's arithmetic
 	$(BIN)/python scripts/mutation.py --sample 6
 
 bench: venv  ## benchmarks, full mode; writes docs/performance.md

@@ -63,8 +63,8 @@ TARGETS = {
     'plugins/lookup/credits.py': [LOOKUP],
     'extensions/eda/plugins/event_source/credits.py': [EDA],
 }
-# The files `make test` samples (--sample): the forecast's arithmetic, small and pure.
-SAMPLED = ('plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
+# The files `make test` samples (--sample): the gate's rules and the forecast's arithmetic, small and pure.
+SAMPLED = ('plugins/module_utils/_policy.py', 'plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
 COPIED = ('plugins', 'tests', 'extensions', 'docs', 'meta', 'roles', 'pytest.ini', 'galaxy.yml')
 COSMIC_RAY = os.path.join(os.path.dirname(sys.executable), 'cosmic-ray')
 

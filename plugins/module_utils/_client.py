@@ -44,9 +44,6 @@ else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
 
-
-DEFAULT_API_URL = 'https://app.cicerodata.com/v3.1'
-
 # Statuses worth another try: the request may succeed later. Other 4xx will not change by retrying.
 RETRY_STATUSES = frozenset((429, 502, 503, 504))
 RETRY_AFTER_CAP = 60.0      # seconds; a server asking for longer gets this much

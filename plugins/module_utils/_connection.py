@@ -19,7 +19,8 @@ from urllib.parse import urlsplit
 from ansible.module_utils.errors import AnsibleFallbackNotFound
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
-from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL, CiceroClient
+from ansible_collections.melissa.cicero.plugins.module_utils._api_address import DEFAULT_API_URL
+from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor, userinfo_secrets
 

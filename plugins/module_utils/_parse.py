@@ -19,7 +19,7 @@ import re
 from xml.parsers import expat
 
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import API_TEXT_CHARS, api_text, api_texts
-from ansible_collections.melissa.cicero.plugins.module_utils._client import DEFAULT_API_URL
+from ansible_collections.melissa.cicero.plugins.module_utils._api_address import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 
 from importlib.util import find_spec
