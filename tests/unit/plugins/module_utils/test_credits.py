@@ -214,3 +214,24 @@ def test_a_long_value_is_shown_cut_to_60_characters():
     with pytest.raises(CiceroResponseError) as caught:
         to_number('x' * 100, 'f')
     assert caught.value.message == "Cicero API field f is not a number: '" + 'x' * 59 + '...'
+
+
+@pytest.mark.parametrize('purchased, refused', [(-10 ** 15, False), (-10 ** 15 - 1, True), (10 ** 15, False),
+                                                (10 ** 15 + 1, True), (None, False)])
+def test_a_batch_purchase_at_the_range_edges(purchased, refused):
+    results = {'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [dict(batch(1, 5), credits_purchased=purchased)]}
+    if refused:
+        with pytest.raises(CiceroResponseError, match=r'credits_purchased is out of range'):
+            summarise_credits(results, [], NOW, 30)
+    else:
+        assert summarise_credits(results, [], NOW, 30)['usable_batches'][0]['credits_purchased'] == purchased
+
+
+@pytest.mark.parametrize('value, shown', [
+    (2 ** 127, str(2 ** 127)),                      # 128 bits: still written out
+    (2 ** 128, 'a number of about 38 digits'),      # 129 bits: said by its size (repr() may refuse a huge one)
+])
+def test_a_number_beyond_128_bits_is_said_by_its_size(value, shown):
+    with pytest.raises(CiceroResponseError) as caught:
+        to_number(value, 'f')
+    assert caught.value.message.endswith(': ' + shown), caught.value.message

@@ -249,9 +249,18 @@ def test_the_faster_observed_pace_is_named_as_such_not_as_the_usage_period():
 
 
 @pytest.mark.parametrize('seconds, text', [
-    (30, '30 seconds'), (59, '59 seconds'), (60, '1 minute'), (90, '90 seconds'), (120, '2 minutes'),
+    (0.5, '0.5 seconds'), (1, '1 second'), (30, '30 seconds'), (59, '59 seconds'), (60, '1 minute'), (90, '90 seconds'), (120, '2 minutes'),
     (3599, '3,599 seconds'), (3600, '1 hour'), (5400, '90 minutes'), (86400, '24 hours'),
 ])
 def test_the_burn_window_is_said_in_its_largest_whole_unit(seconds, text):
     from ansible_collections.melissa.cicero.plugins.module_utils._policy import window_text  # pylint: disable=import-outside-toplevel
     assert window_text(seconds) == text
+
+
+def test_choices_are_compared_by_value():
+    """Texts of their own, as YAML and JSON give them, not the interned literals of the code."""
+    observed_text, usage_text = ''.join('observed'), ''.join('usage')
+    assert needs_usage(policy(min_runway_days=1, burn_rate_from=observed_text)) is False
+    assert needs_usage(policy(min_runway_days=1, burn_rate_from=usage_text)) is True
+    verdict = evaluate(figures(), policy(min_runway_days=1, burn_rate_from=usage_text), None, observed(500.0), NOW)
+    assert verdict['runway_days'] is None and verdict['daily_burn'] is None, verdict
