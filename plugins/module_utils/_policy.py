@@ -102,7 +102,7 @@ def counted_credits(figures, policy):
     if days > 0:
         counted = credits_valid_for(figures['usable_batches'], days)
         expiring = sum(batch['credits_remaining'] for batch in figures['usable_batches']) - counted
-        parts.append('{0} expire within {1} days'.format(number(expiring), days))
+        parts.append('{0} expire within {1}'.format(number(expiring), _days(days)))
     if policy['include_overdraft']:
         counted += figures['overdraft_limit']
         parts.append('{0} overdraft'.format(number(figures['overdraft_limit'])))
@@ -177,7 +177,9 @@ def _not_judged(policy, runway):
     rules = runway_rules(policy)
     if not rules or (runway and not runway['unknown']):
         return None
-    if runway:
+    if runway and not runway['observed']:
+        why = 'the pace is unknown: {0}'.format(_no_usage_average(runway))
+    elif runway:
         why = 'the pace is unknown: {0} of the last {1}, 2 needed'.format(
             _plural(runway['readings'], 'reading'), window_text(runway['window']))
     else:
@@ -209,7 +211,15 @@ def _runway_figures(counted, figures, policy, usage, observed, now):
                 runs_out_at=None if ends is None else iso_utc(ends), unknown=False)
 
 
+def _no_usage_average(runway):
+    # A usage result read for a period that has not begun has no average (_reads.py): no pace, and no readings to
+    # blame for it.
+    return 'the usage of {0} gives no average daily spend'.format(runway['period'])
+
+
 def _runway_text(runway):
+    if runway['unknown'] and not runway['observed']:
+        return 'runway unknown: {0}'.format(_no_usage_average(runway))
     if runway['unknown']:
         return 'runway unknown: {0} of the last {1}, 2 needed for a pace'.format(
             _plural(runway['readings'], 'reading'), window_text(runway['window']))

@@ -264,3 +264,31 @@ def test_choices_are_compared_by_value():
     assert needs_usage(policy(min_runway_days=1, burn_rate_from=usage_text)) is True
     verdict = evaluate(figures(), policy(min_runway_days=1, burn_rate_from=usage_text), None, observed(500.0), NOW)
     assert verdict['runway_days'] is None and verdict['daily_burn'] is None, verdict
+
+
+@pytest.mark.parametrize('source, said', [
+    ('usage', 'runway unknown: the usage of 2026-08 to 2026-10 gives no average daily spend'),
+    ('both', 'runway unknown: 0 readings of the last 24 hours, 2 needed for a pace'),
+])
+def test_a_usage_without_an_average_is_an_unknown_pace_said_as_such(source, said):
+    """A usage period that has not begun has no average (melissa_usage_info): never a pace of 0, never a skip."""
+    verdict = evaluate(figures(), policy(min_runway_days=1, burn_rate_from=source), usage(None), None, NOW)
+    assert verdict['passed'] is True and verdict['message'].endswith(', 1 required, ' + said), verdict['message']
+    assert verdict['not_judged'].startswith('min_runway_days 1 (the pace is unknown: ')
+
+
+def test_the_usage_pace_chosen_by_a_text_of_its_own_is_said_with_its_period():
+    verdict = evaluate(figures(), policy(min_runway_days=1000, burn_rate_from=''.join('usage')), usage(100), None, NOW)
+    assert verdict['message'] == ('Cicero credits run out too soon: 12,500 usable last 125 days at 100 a day '
+                                  '(2026-08 to 2026-10), 1,000 days required')
+
+
+@pytest.mark.parametrize('days, counted, said', [
+    (0, 12500, '12,500 balance'),
+    (1, 12400, '12,500 balance, 100 expire within 1 day'),
+    (5, 12400, '12,500 balance, 100 expire within 5 days'),
+    (6, 0, '12,500 balance, 12,500 expire within 6 days'),
+])
+def test_valid_for_days_from_its_first_day(days, counted, said):
+    verdict = evaluate(figures(batches=((100, 0), (12400, 5))), policy(valid_for_days=days))
+    assert (verdict['counted_credits'], verdict['counted_from']) == (counted, said)
