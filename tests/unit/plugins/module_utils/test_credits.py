@@ -235,3 +235,11 @@ def test_a_number_beyond_128_bits_is_said_by_its_size(value, shown):
     with pytest.raises(CiceroResponseError) as caught:
         to_number(value, 'f')
     assert caught.value.message.endswith(': ' + shown), caught.value.message
+
+
+def test_the_next_expiration_is_of_a_batch_that_still_holds_credits():
+    results = {'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [
+        batch(0, 2), batch(-5, 3), batch(1, 9), batch(0.5, 12), batch(7, 20)]}
+    assert summarise_credits(results, [], NOW, 30)['next_expiration'] == stamp(9)
+    results['usable_batches'][2]['credits_remaining'] = 0
+    assert summarise_credits(results, [], NOW, 30)['next_expiration'] == stamp(12)
