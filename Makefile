@@ -66,7 +66,7 @@ unit: venv tools  ## unit tests (pytest, HTTP mocked with responses), today and 
 	  [ $$today -eq 0 ] && [ $$later -eq 0 ]
 
 integration: venv tools  ## build+install the collection, run ansible, ansible-playbook, ansible-rulebook against the simulator
-	$(BIN)/python -m pytest -n auto tests/integration
+	$(BIN)/python -m pytest -n auto --durations=25 tests/integration
 
 # The tools the checks run that are not Python packages, from Debian's packages when missing (as root, the
 # way CI runs), in one apt-get: Java 17 for ansible-rulebook's rules engine (Drools); libfaketime for the

@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from support import checkout_files, copy_checkout
+from support import OTHER_KEY, checkout_files, copy_checkout
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)
@@ -211,7 +211,8 @@ def test_wrong_password_names_the_api_error(credits_adhoc, simulator):
 @pytest.mark.matrix
 def test_module_defaults_action_group(ansible, fresh_simulator, here, tmp_path):
     secrets = tmp_path / 'vars.yml'
-    secrets.write_text('cicero_key: from-module-defaults\ncicero_url: {0}\n'.format(fresh_simulator.url('healthy')))
+    # Not the key of the environment: the simulator knows it, so only module_defaults can have sent it.
+    secrets.write_text('cicero_key: "{0}"\ncicero_url: {1}\n'.format(OTHER_KEY, fresh_simulator.url('healthy')))
     run = ansible(['ansible-playbook', here('playbooks/module_defaults.yml'), '-e', '@' + str(secrets)],
                   env={'MELISSA_LICENSE_KEY': '', 'MELISSA_CICERO_API_URL': ''})
     assert run.rc == 0, run.output

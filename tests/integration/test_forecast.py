@@ -5,7 +5,7 @@ import os
 import stat
 import time
 
-from support import LICENSE_KEY, gate_result
+from support import LICENSE_KEY, OTHER_KEY, gate_result
 
 
 def gate(ansible, api_url, history, *extra):
@@ -60,7 +60,7 @@ def test_someones_notes_at_the_history_path_are_never_overwritten(ansible, fresh
 def test_two_keys_behind_one_url_keep_their_readings_apart(ansible, fresh_simulator, tmp_path):
     history = tmp_path / 'history.json'
     rules = ('assert_credits_burn_rate_from=observed', 'assert_credits_min_runway_days=1')
-    for key in ('first-key', 'second-key'):
+    for key in (LICENSE_KEY, OTHER_KEY):
         run, result = gate_result(ansible, 'assert_credits_history_path=' + str(history), *rules,
                                   env={'MELISSA_CICERO_API_URL': fresh_simulator.url('draining'),
                                        'MELISSA_LICENSE_KEY': key})
@@ -68,7 +68,7 @@ def test_two_keys_behind_one_url_keep_their_readings_apart(ansible, fresh_simula
         assert run.rc == 0 and result['observed_daily_burn'] is None, run.output
     accounts = json.loads(history.read_text())['accounts']
     assert len(accounts) == 2 and all(len(entry['readings']) == 1 for entry in accounts.values())
-    assert 'first-key' not in history.read_text() and 'second-key' not in history.read_text()
+    assert LICENSE_KEY not in history.read_text() and OTHER_KEY not in history.read_text()
 
 
 def test_a_history_in_a_missing_folder_fails_the_gate_naming_the_variable(ansible, fresh_simulator, tmp_path):

@@ -191,8 +191,8 @@ def test_the_first_missing_library_is_named(shown, monkeypatch):
     (dict(history_path='{folder}'), None, 'history_path: '),
     (dict(from_variables='assert_credits'), dict(assert_credits_history_path='{folder}'), 'assert_credits_history_path: '),
 ])
-def test_a_history_that_cannot_be_used_fails_the_task_naming_its_option(shown, cicero_api, tmp_path, args, variables,
-                                                                       named):
+def test_a_history_that_cannot_be_used_fails_the_task_naming_its_option(
+        shown, cicero_api, tmp_path, args, variables, named):
     """A folder where the history file belongs: named in the caller's words, with the runway rule that needs it."""
     rules = dict(min_runway_days=1, burn_rate_from='observed', api_url=BASE, license_key=KEY, retries=0)
     args = {name: value.format(folder=tmp_path) if isinstance(value, str) else value for name, value in args.items()}
