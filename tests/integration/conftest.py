@@ -94,6 +94,31 @@ def ansible(ansible_env, tmp_path):
     return run
 
 
+LOOP_PLAYBOOK = """- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Read each account
+      melissa.cicero.melissa_credits_info: "{{ common | combine({'api_url': item}) }}"
+      loop: "{{ urls }}"
+      ignore_errors: true
+"""
+
+
+@pytest.fixture
+def credits_loop(ansible, tmp_path):
+    """The module once per URL, in one ansible-playbook run (a loop, each item its own module run, as ad hoc runs
+    are): returns (Run, {url: the item's result}). One process for many reads keeps the suite's time down."""
+    def run(urls, extra=None, env=None):
+        playbook = tmp_path / 'loop.yml'
+        playbook.write_text(LOOP_PLAYBOOK)
+        completed = ansible(['ansible-playbook', str(playbook), '-e', json.dumps(dict(urls=list(urls),
+                                                                                       common=extra or {}))]
+                            + (['-vvvv'] if env and env.pop('verbose', None) else []), env=env)
+        result, = completed.task_results(task='Read each account')
+        return completed, {item['item']: item for item in result['results']}
+    return run
+
+
 @pytest.fixture(scope='session')
 def here():
     """Absolute path of a file under tests/integration."""

@@ -50,15 +50,22 @@ IN_THE_FORMAT = ('healthy', 'bad_request', 'error_in_200', 'unauthorized', 'malf
                  'bad_number', 'key_echo')
 
 
-@pytest.mark.parametrize('scenario, fmt', [(scenario, fmt) for scenario in FAULTS for fmt in ('json', 'xml')
-                                           if fmt == 'json' or scenario in IN_THE_FORMAT])
-def test_key_never_shown_by_the_module(verbose, fresh_simulator, scenario, fmt):
-    run, seen = verbose(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a',
-                         'api_url={0} format={1} timeout=1 retries=1'.format(fresh_simulator.url(scenario), fmt)])
-    assert fresh_simulator.requests(), 'the module never reached the simulator'
-    assert (run.rc == 0) == (scenario in ('healthy', 'flaky', 'rate_limited')), run.output
-    if scenario == 'key_echo':
-        assert ECHOED in run.output, 'the echo was not read: the scenario proves nothing'
+@pytest.mark.parametrize('fmt', ['json', 'xml'])
+def test_key_never_shown_by_the_module(credits_loop, fresh_simulator, fmt, tmp_path):
+    """Every fault, each a module run of its own at -vvvv with a log file (in one ansible-playbook run)."""
+    scenarios = [scenario for scenario in FAULTS if fmt == 'json' or scenario in IN_THE_FORMAT]
+    urls = {fresh_simulator.url(scenario): scenario for scenario in scenarios}
+    log = tmp_path / 'ansible.log'
+    run, results = credits_loop(urls, dict(format=fmt, timeout=1, retries=1),
+                                env=dict(verbose=True, ANSIBLE_LOG_PATH=str(log)))
+    reached = {key.split(' ')[0] for key in fresh_simulator.requests()}
+    assert reached == set(scenarios), 'a scenario never reached the simulator: it proves nothing'
+    failed = {urls[url] for url, result in results.items() if result.get('failed')}
+    assert failed == set(scenarios) - {'healthy', 'flaky', 'rate_limited'}, run.output
+    key_echo, = [result for url, result in results.items() if urls[url] == 'key_echo']
+    assert key_echo['msg'] == ECHOED, 'the echo was not read: the scenario proves nothing'
+    seen = run.output + log.read_text() + repr(run.records)
+    assert 'melissa' in log.read_text(), 'the log file was not written'
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
