@@ -8,7 +8,7 @@ import pytest
 from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import (
-    decode_envelope, excerpt, object_list, parse_document, text_list)
+    decode_envelope, excerpt, find_response, object_list, parse_document, text_list)
 
 FIELDS = ('credits_remaining', 'cost')
 BATCH_A = '<credits_remaining>5</credits_remaining><cost>1.00</cost>'
@@ -203,3 +203,51 @@ def test_parsing_does_not_load_the_http_client():
     shown = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=False,
                            env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert (shown.returncode, shown.stdout) == (0, '[]\n'), shown.stderr
+
+
+@pytest.mark.parametrize('levels, found', [(0, True), (1, True), (3, True), (4, False)])
+def test_a_response_is_found_under_up_to_three_wrapping_elements(levels, found):
+    document = {'response': {'results': {}}}
+    for level in range(levels):
+        document = {'wrap{0}'.format(level): document}
+    assert (find_response(document) is not None) is found
+
+
+def nested(levels):
+    """`levels` lists, one inside the other."""
+    document = []
+    for dummy in range(levels - 1):
+        document = [document]
+    return document
+
+
+@pytest.mark.parametrize('levels, fine', [(31, True), (32, True), (33, False)])
+def test_a_document_of_32_levels_is_read_and_33_are_named(levels, fine):
+    body = json.dumps({'response': nested(levels - 1)}).encode()
+    if fine:
+        assert parse_document(body, 'json')['response'] is not None
+    else:
+        with pytest.raises(ValueError, match='nested more than 32 levels deep'):
+            parse_document(body, 'json')
+
+
+@pytest.mark.parametrize('tags, shown', [(600, 'seen'), (666, 'se'), (700, '<x')])
+def test_an_excerpt_reads_the_first_2000_characters_of_a_body(tags, shown):
+    """An error page's visible text after 1,800 characters of markup is shown, cut at the 2,000th character; after
+    2,100 it is not read (what is left is the start of a tag cut in two)."""
+    assert excerpt(b'<x>' * tags + b'seen') == shown
+
+
+def test_without_xmltodict_the_parser_loads_and_names_it(monkeypatch):
+    import importlib  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils import _parse  # pylint: disable=import-outside-toplevel
+    assert (_parse.HAS_XMLTODICT, _parse.XMLTODICT_IMPORT_ERROR) == (True, None)
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, 'find_spec', lambda name, *args: None if name == 'xmltodict' else real(name, *args))
+    try:
+        importlib.reload(_parse)
+        assert (_parse.HAS_XMLTODICT, _parse.XMLTODICT_IMPORT_ERROR) == (False, 'No module named xmltodict')
+    finally:
+        monkeypatch.undo()
+        importlib.reload(_parse)
+    assert _parse.HAS_XMLTODICT is True

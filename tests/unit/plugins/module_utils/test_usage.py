@@ -142,3 +142,12 @@ def test_a_period_that_has_not_begun_warns_instead_of_averaging_zero(clock):
                                  'average daily spend can be given']
     begun = read_usage(client, dict(start='2026-10', end='2026-12'))
     assert begun['average_daily_credits'] == 0.0 and 'warnings' not in begun
+
+
+def test_activity_types_that_spent_alike_are_listed_by_name():
+    from ansible_collections.melissa.cicero.plugins.module_utils._usage import summarise_usage, Period  # pylint: disable=import-outside-toplevel
+    month = {'year': 2026, 'month': 10, 'count': 3, 'credits_used': 30, 'activity_types': [
+        {'type': 'zeta', 'count': 1, 'credits_used': 10}, {'type': 'alpha', 'count': 1, 'credits_used': 10},
+        {'type': 'mid', 'count': 1, 'credits_used': 10}]}
+    usage = summarise_usage([month], Period(2026, 10), Period(2026, 10))
+    assert [entry['type'] for entry in usage['credits_used_by_type']] == ['alpha', 'mid', 'zeta']
