@@ -98,25 +98,33 @@ LOOP_PLAYBOOK = """- hosts: localhost
   gather_facts: false
   tasks:
     - name: Read each account
-      melissa.cicero.melissa_credits_info: "{{ common | combine({'api_url': item}) }}"
-      loop: "{{ urls }}"
+      {module}: "{{{{ common | combine({{'api_url': item}}) }}}}"
+      loop: "{{{{ urls }}}}"
       ignore_errors: true
 """
 
 
 @pytest.fixture
-def credits_loop(ansible, tmp_path):
-    """The module once per URL, in one ansible-playbook run (a loop, each item its own module run, as ad hoc runs
-    are): returns (Run, {url: the item's result}). One process for many reads keeps the suite's time down."""
-    def run(urls, extra=None, env=None):
+def module_loop(ansible, tmp_path):
+    """A module once per URL, in one ansible-playbook run (a loop, each item its own module run, as ad hoc runs
+    are): returns (Run, {url: the item's result}). One process for many reads keeps the suite's time down.
+    env may hold verbose=True: -vvvv."""
+    def run(module, urls, extra=None, env=None):
+        env = dict(env or {})
         playbook = tmp_path / 'loop.yml'
-        playbook.write_text(LOOP_PLAYBOOK)
+        playbook.write_text(LOOP_PLAYBOOK.format(module=module))
         completed = ansible(['ansible-playbook', str(playbook), '-e', json.dumps(dict(urls=list(urls),
                                                                                        common=extra or {}))]
-                            + (['-vvvv'] if env and env.pop('verbose', None) else []), env=env)
+                            + (['-vvvv'] if env.pop('verbose', False) else []), env=env)
         result, = completed.task_results(task='Read each account')
         return completed, {item['item']: item for item in result['results']}
     return run
+
+
+@pytest.fixture
+def credits_loop(module_loop):
+    """module_loop of melissa_credits_info."""
+    return lambda urls, extra=None, env=None: module_loop('melissa.cicero.melissa_credits_info', urls, extra, env)
 
 
 @pytest.fixture(scope='session')

@@ -154,12 +154,16 @@ def test_key_given_as_a_role_variable_never_shown(verbose, fresh_simulator, tmp_
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
-@pytest.mark.parametrize('scenario', ['healthy', 'bad_request', 'html_502', 'malformed', 'xml_bomb', 'key_echo'])
-def test_key_never_shown_by_the_usage_module(verbose, fresh_simulator, scenario):
-    run, seen = verbose(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_usage_info', '-a',
-                         'api_url={0} format=xml retries=1'.format(fresh_simulator.url(scenario))])
-    assert fresh_simulator.requests(), 'the module never reached the simulator'
-    assert occurrences(seen, [LICENSE_KEY]) == {}
+def test_key_never_shown_by_the_usage_module(module_loop, fresh_simulator, tmp_path):
+    scenarios = ['healthy', 'bad_request', 'html_502', 'malformed', 'xml_bomb', 'key_echo']
+    urls = {fresh_simulator.url(scenario): scenario for scenario in scenarios}
+    log = tmp_path / 'ansible.log'
+    run, results = module_loop('melissa.cicero.melissa_usage_info', urls, dict(format='xml', retries=1),
+                               env=dict(verbose=True, ANSIBLE_LOG_PATH=str(log)))
+    assert {key.split(' ')[0] for key in fresh_simulator.requests()} == set(scenarios), 'a scenario proves nothing'
+    assert {urls[url] for url, result in results.items() if not result.get('failed')} == {'healthy'}, run.output
+    assert 'melissa' in log.read_text(), 'the log file was not written'
+    assert occurrences(run.output + log.read_text() + repr(run.records), [LICENSE_KEY]) == {}
 
 
 @pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), 'error_in_200',
