@@ -72,3 +72,9 @@ def test_redaction_is_linear_on_adversarial_text():
     done = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=60, check=False,
                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert done.stdout == 'done\n', done.stderr
+
+
+def test_a_secret_inside_a_longer_one_leaves_nothing_of_the_longer():
+    from ansible_collections.melissa.cicero.plugins.module_utils._redact import MASK, Redactor  # pylint: disable=import-outside-toplevel
+    for secrets in (['abc', 'abcdef'], ['abcdef', 'abc']):
+        assert Redactor(secrets)('x abcdef y abc') == 'x {0} y {0}'.format(MASK)

@@ -151,3 +151,25 @@ def test_activity_types_that_spent_alike_are_listed_by_name():
         {'type': 'mid', 'count': 1, 'credits_used': 10}]}
     usage = summarise_usage([month], Period(2026, 10), Period(2026, 10))
     assert [entry['type'] for entry in usage['credits_used_by_type']] == ['alpha', 'mid', 'zeta']
+
+
+def test_a_period_that_starts_today_has_begun(monkeypatch):
+    from datetime import datetime, timezone  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils import _clock  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_usage  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(_clock, 'utc_now', lambda: datetime(2026, 12, 1, 0, 0, 1, tzinfo=timezone.utc))
+    usage = read_usage(FakeClient(), dict(start='2026-12', end=None))
+    assert usage['average_daily_credits'] == 0.0 and 'warnings' not in usage
+    later = read_usage(FakeClient(), dict(start='2027-01', end='2027-02'))
+    assert later['warnings'] == ['the usage period 2027-01 to 2027-02 has not begun yet (today is 2026-12-01 in UTC): '
+                                 'no average daily spend can be given']
+
+
+def test_expiring_within_days_is_30_by_default_and_0_or_more():
+    from ansible_collections.melissa.cicero.plugins.module_utils._reads import (  # pylint: disable=import-outside-toplevel
+        check_credits_options, credits_options)
+    assert credits_options() == {'expiring_within_days': {'type': 'int', 'default': 30}}  # as the docs state
+    for fine in (0, 1, 30):
+        check_credits_options(dict(expiring_within_days=fine))
+    with pytest.raises(CiceroOptionError, match=r'^expiring_within_days must be 0 or more, got -1$'):
+        check_credits_options(dict(expiring_within_days=-1))
