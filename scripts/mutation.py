@@ -52,7 +52,7 @@ TARGETS = {
     'plugins/module_utils/_runway.py': [MU + 'test_runway.py', MU + 'test_edges.py'],
     'plugins/module_utils/_usage.py': [MU + 'test_usage.py', MU + 'test_edges.py', MU + 'test_policy.py',
                                        MODULES + 'test_melissa_usage_info.py'],
-    'plugins/plugin_utils/_arguments.py': [ACTION, EDA, PU + 'test_watch.py'],
+    'plugins/plugin_utils/_arguments.py': [PU + 'test_arguments.py', ACTION, EDA, PU + 'test_watch.py'],
     'plugins/plugin_utils/_gate.py': [PU + 'test_readings.py', ACTION, PU + 'test_watch.py'],
     'plugins/plugin_utils/_github.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],
     'plugins/plugin_utils/_readings.py': [PU + 'test_readings.py'],

@@ -95,7 +95,7 @@ def _shaped(value, option):
     elif kind == 'float':
         if isinstance(value, (int, float)) and math.isfinite(value):
             return float(value)
-        if isinstance(value, str) and len(value) < MAX_NUMBER_CHARS and NUMBER_TEXT.match(value.strip()):
+        if isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and NUMBER_TEXT.match(value.strip()):
             return float(value)  # the numeric text the API's figures are read by, too
     elif kind == 'bool':
         if isinstance(value, str) and value.strip().lower() in _SWITCH_WORDS:

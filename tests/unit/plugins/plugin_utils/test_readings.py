@@ -27,7 +27,7 @@ def test_a_missing_file_starts_a_history_that_a_new_process_reads_back(tmp_path)
     stored = json.loads(open(path).read())
     assert stored == dict(format=FILE_FORMAT, accounts={'label:production': dict(
         account='production', readings=[[NOW - 60, 1000], [NOW, 990]])})
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600 and stat.S_IMODE(os.stat(path + '.lock').st_mode) == 0o600
     assert sorted(os.listdir(str(tmp_path))) == ['history.json', 'history.json.lock']  # no partial file left
 
 

@@ -1,0 +1,40 @@
+"""The gate's and the watch's argument checks as pure functions: value shapes, how a value is shown, near names."""
+
+import pytest
+
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables, shown, validated
+
+SPEC = dict(license_key=dict(type='str', no_log=True), api_url=dict(type='str'), burn_window=dict(type='float'),
+            retries=dict(type='int'), github=dict(type='bool'), reports=dict(type='dict'),
+            expiring_within_days=dict(type='int', default=30))
+
+
+@pytest.mark.parametrize('value, text', [
+    (None, 'null'), (True, 'true'), (False, 'false'), (5, '5'), (2.5, '2.5'), ('20%', "'20%'"),
+    ('x' * 60, "'" + 'x' * 60 + "'"), ('x' * 61, "'" + 'x' * 60 + "...'"), ({'a': 1}, 'a dictionary'),
+    ([1], 'a list'), ((1,), 'a list'), ({1}, 'a list'), (object(), 'a value of another kind'),
+])
+def test_a_value_is_shown_as_the_user_wrote_it_cut_at_60_characters(value, text):
+    assert shown(value) == text
+
+
+@pytest.mark.parametrize('length, fine', [(39, True), (40, True), (41, False)])
+def test_a_number_written_in_up_to_40_characters_is_read_as_the_apis_figures_are(length, fine):
+    text = '1'.rjust(length, '0')
+    if fine:
+        assert validated(dict(burn_window=text), SPEC, connection=False)[0]['burn_window'] == 1.0
+    else:
+        with pytest.raises(CiceroOptionError, match='^burn_window must be '):
+            validated(dict(burn_window=text), SPEC, connection=False)
+
+
+def test_a_switch_compared_by_value():
+    assert validated(dict(github=''.join('no')), SPEC, connection=False)[0]['github'] is False
+
+
+def test_a_prefix_exactly_80_percent_like_the_roles_is_near_and_its_separator_is_not_counted():
+    role = RoleVariables('assert_credits', ('min_credits',))
+    # 'asset_ceics' is 80% like 'assert_credits' (SequenceMatcher's ratio); with the '_' before the option, 77%.
+    assert role.near_names({'asset_ceics_min_credits': 1, 'asset_ceic_min_credits': 1}) == [
+        ('asset_ceics_min_credits', 'assert_credits_min_credits')]
