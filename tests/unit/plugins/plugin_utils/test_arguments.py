@@ -38,3 +38,14 @@ def test_a_prefix_exactly_80_percent_like_the_roles_is_near_and_its_separator_is
     # 'asset_ceics' is 80% like 'assert_credits' (SequenceMatcher's ratio); with the '_' before the option, 77%.
     assert role.near_names({'asset_ceics_min_credits': 1, 'asset_ceic_min_credits': 1}) == [
         ('asset_ceics_min_credits', 'assert_credits_min_credits')]
+
+
+def test_an_alias_is_read_as_its_option():
+    spec = dict(SPEC, license_key=dict(type='str', no_log=True, aliases=['customer_id', 'key']))
+    assert validated(dict(key='k'), spec, connection=False)[0]['license_key'] == 'k'
+
+
+def test_an_options_own_name_outside_the_family_is_near_compared_by_value():
+    role = RoleVariables('assert_credits', ('min_credits', 'account'))
+    assert role.near_names({''.join('min_credits'): 1, 'account': 'x'}) == [
+        ('min_credits', 'assert_credits_min_credits')]

@@ -208,3 +208,35 @@ def test_the_file_itself_is_pruned_to_the_window_at_its_edge(tmp_path):
     readings.add(NOW, 98)
     stored = json.loads(open(path).read())['accounts']['label:production']['readings']
     assert stored == [[NOW - 3600, 99], [NOW, 98]]
+
+
+@pytest.mark.parametrize('error, said', [(OSError(13, 'Permission denied'), 'Permission denied'),
+                                         (OSError('no reason of its own'), 'no reason of its own')])
+def test_a_history_that_cannot_be_moved_aside_is_left_as_it_is_naming_why(tmp_path, monkeypatch, error, said):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _readings  # pylint: disable=import-outside-toplevel
+    path = tmp_path / 'history.json'
+    content = json.dumps(dict(format='melissa.cicero readings 1', account='production', readings=[[NOW - 60, 5]]))
+    path.write_text(content)
+
+    def refuse(*args):
+        raise error
+    monkeypatch.setattr(_readings.os, 'rename', refuse)
+    with pytest.raises(ReadingsError) as raised:
+        Readings(DAY, str(path), 'production', strict=True).add(NOW, 700)
+    assert str(raised.value) == '{0} could not be moved aside ({1}); it is left as it is'.format(path, said)
+    assert path.read_text() == content
+
+
+def test_a_hundred_set_aside_copies_are_enough(tmp_path, monkeypatch):
+    import time  # pylint: disable=import-outside-toplevel
+    path = tmp_path / 'history.json'
+    path.write_text(json.dumps(dict(format='melissa.cicero readings 1', account='production', readings=[])))
+    stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
+    monkeypatch.setattr(time, 'strftime', lambda *args: stamp)
+    for attempt in range(100):
+        (tmp_path / 'history.json.set-aside-{0}{1}'.format(stamp, '-{0}'.format(attempt) if attempt else '')).write_text('')
+    with pytest.raises(ReadingsError, match='could not be moved aside: too many set-aside copies beside it'):
+        Readings(DAY, str(path), 'production', strict=True).add(NOW, 700)
+    (tmp_path / 'history.json.set-aside-{0}-99'.format(stamp)).unlink()
+    Readings(DAY, str(path), 'production', strict=True).add(NOW, 700)
+    assert (tmp_path / 'history.json.set-aside-{0}-99'.format(stamp)).exists()
