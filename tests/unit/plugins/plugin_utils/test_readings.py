@@ -3,6 +3,7 @@
 import json
 import multiprocessing
 import os
+import re
 import stat
 
 import pytest
@@ -34,6 +35,7 @@ def test_a_missing_file_starts_a_history_that_a_new_process_reads_back(tmp_path)
 @pytest.mark.parametrize('content', [
     'my notes: buy more credits\n',
     '{"format": "something else", "readings": []}',
+    '{"format": "another tool", "readings": []}',
     '[1, 2, 3]',
     '',
 ])
@@ -55,6 +57,8 @@ def test_a_file_that_is_not_a_history_of_ours_is_never_overwritten(tmp_path, con
     json.dumps(dict(format=FILE_FORMAT, accounts={'label:production': dict(readings=[['soon', 'many']])})),
     json.dumps(dict(format=FILE_FORMAT, accounts={'label:production': dict(readings=[[NOW, True]])})),
     json.dumps(dict(format='melissa.cicero readings 1', account='production', readings=[[NOW - 60, 5]])),
+    json.dumps(dict(format=FILE_FORMAT, accounts={'label:production': ['not', 'an', 'object']})),
+    json.dumps(dict(format=FILE_FORMAT, accounts={'label:production': dict(readings='none')})),
 ])
 def test_a_damaged_or_older_history_of_ours_is_moved_aside_and_kept(tmp_path, content):
     path = tmp_path / 'history.json'
@@ -62,6 +66,7 @@ def test_a_damaged_or_older_history_of_ours_is_moved_aside_and_kept(tmp_path, co
     warned = []
     assert Readings(DAY, str(path), 'production', warn=warned.append).add(NOW, 700) == [(NOW, 700)]
     aside, = [name for name in os.listdir(str(tmp_path)) if '.set-aside-' in name]
+    assert re.match(r'^history\.json\.set-aside-\d{8}T\d{6}Z$', aside), aside  # the first: no counter
     assert (tmp_path / aside).read_text() == content
     assert warned == ['{0} is a readings file of this collection that cannot be used (damaged, or of an older '
                       'format); it was moved to {1} and a new history starts'.format(path, tmp_path / aside)]
@@ -240,3 +245,26 @@ def test_a_hundred_set_aside_copies_are_enough(tmp_path, monkeypatch):
     (tmp_path / 'history.json.set-aside-{0}-99'.format(stamp)).unlink()
     Readings(DAY, str(path), 'production', strict=True).add(NOW, 700)
     assert (tmp_path / 'history.json.set-aside-{0}-99'.format(stamp)).exists()
+
+
+def test_the_file_is_written_with_its_keys_sorted(tmp_path):
+    """The same readings give the same bytes: a file kept under version control or compared by hash does not churn."""
+    path = tmp_path / 'history.json'
+    Readings(DAY, str(path), 'production').add(NOW, 700)
+    text = path.read_text()
+    assert text == json.dumps(json.loads(text), sort_keys=True)
+
+
+def test_a_lock_that_cannot_be_opened_names_why(tmp_path, monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _readings  # pylint: disable=import-outside-toplevel
+    path = str(tmp_path / 'history.json')
+    real_open = _readings.os.open
+
+    def refuse(name, *args):
+        if name.endswith('.lock'):
+            raise OSError('no reason of its own')
+        return real_open(name, *args)
+    monkeypatch.setattr(_readings.os, 'open', refuse)
+    with pytest.raises(ReadingsError) as raised:
+        Readings(DAY, path, 'production').add(NOW, 700)
+    assert str(raised.value) == '{0} cannot be locked: no reason of its own ({0}.lock)'.format(path)
