@@ -86,13 +86,14 @@ lint: venv  ## ansible-lint, production profile
 sanity: venv  ## ansible-test sanity (all tests on 3.11, compile and import on every target Python)
 	PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) sanity --color no
 
-# Only on the target Pythons no other check runs the unit tests on: `make unit` runs them on 3.11, the matrix legs
-# on 3.10 (with ansible-core 2.16) and 3.13 (the newest ansible-core). ansible-test's own harness (its collection
-# loader, a fork per test) is proven on these: 3.8 and 3.9 for the module code, 3.12 for the controller's too.
+# The module code's unit tests (modules, module_utils) on the target Pythons no other check runs them on:
+# `make unit` runs every unit test on 3.11, the matrix legs on 3.10 (with ansible-core 2.16) and 3.13 (the newest
+# ansible-core); the controller's code needs a controller Python, which those three are. ansible-test's own
+# harness (its collection loader, a fork per test) runs them here.
 UNITS_TARGET_PYTHONS := $(filter-out 3.10 3.13,$(SANITY_TARGET_PYTHONS))
-units: venv  ## ansible-test units on the target Pythons the other checks leave out (3.8, 3.9, 3.12)
+units: venv  ## ansible-test units of the module code on the target Pythons the other checks leave out (3.8, 3.9, 3.12)
 	PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) units --color no \
-	  $(foreach v,$(UNITS_TARGET_PYTHONS),--target-python venv/$(v))
+	  $(foreach v,$(UNITS_TARGET_PYTHONS),--target-python venv/$(v)) tests/unit/plugins/module_utils tests/unit/plugins/modules
 
 docs: collection  ## every plugin and the role render; antsibull-docs lint
 	scripts/check-docs.sh $(BIN) $(COLLECTIONS)
