@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import re
 import stat
+import time
 
 import pytest
 
@@ -184,8 +185,10 @@ def test_a_lock_held_too_long_ends_the_wait_naming_it(tmp_path):
     readings.lock_wait = 0.3
     with open(path + '.lock', 'w') as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # another run that never lets go
+        started = time.monotonic()
         with pytest.raises(ReadingsError) as raised:
             readings.add(NOW, 100)
+        assert time.monotonic() - started >= 0.3  # it waited its time for the other run before giving up
     assert str(raised.value) == '{0} is locked by another run, which has held it for over 0.3s; the readings were ' \
                                 'not recorded'.format(path)
     assert readings.add(NOW, 100) == [(NOW, 100)]  # free again: the next run takes it at once
