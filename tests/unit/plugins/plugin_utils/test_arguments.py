@@ -49,3 +49,11 @@ def test_an_options_own_name_outside_the_family_is_near_compared_by_value():
     role = RoleVariables('assert_credits', ('min_credits', 'account'))
     assert role.near_names({''.join('min_credits'): 1, 'account': 'x'}) == [
         ('min_credits', 'assert_credits_min_credits')]
+
+
+def test_the_family_is_the_prefix_with_or_without_its_plural_s():
+    role = RoleVariables('assert_credits', ('min_credits',))
+    with pytest.raises(CiceroOptionError, match='assert_credit_min_credits'):
+        role.arguments({'assert_credit_min_credits': 5}, str)  # the singular is the family's too: refused by name
+    assert role.arguments({'assert_credix_min_credits': 5, 'assert_credits_min_credits': 1}, lambda value: value) == {
+        'min_credits': 1}  # one letter more off is no longer the family's
