@@ -78,3 +78,10 @@ def test_a_secret_inside_a_longer_one_leaves_nothing_of_the_longer():
     from ansible_collections.melissa.cicero.plugins.module_utils._redact import MASK, Redactor  # pylint: disable=import-outside-toplevel
     for secrets in (['abc', 'abcdef'], ['abcdef', 'abc']):
         assert Redactor(secrets)('x abcdef y abc') == 'x {0} y {0}'.format(MASK)
+
+
+def test_the_spellings_come_longest_first_and_a_redactor_lists_them():
+    forms = secret_forms('a b/c+d')
+    assert [len(form) for form in forms] == sorted((len(form) for form in forms), reverse=True)
+    redactor = Redactor(['a b/c+d', 'k'])
+    assert redactor.forms == forms + ['k']  # what a module adds to its no_log values (_runner.py)
