@@ -6,7 +6,7 @@
 
 cosmic-ray changes a file in place, one mutant at a time, and runs the unit tests that cover that file (TARGETS
 below): a test that fails kills the mutant, a mutant under which every test passes survives. The run happens in a
-copy of the checkout under .build/mutation, never in the checkout itself, two target files at a time.
+copy of the checkout under .build/mutation, never in the checkout itself, several target files at a time (--jobs).
 
 Printed: the kill ratio of each file, every survivor (its diff), and the verdict:
 - at least MIN_KILLED of the mutants that are not listed as equivalent must be killed;
@@ -65,6 +65,9 @@ TARGETS = {
 }
 # The files `make test` samples (--sample): the gate's rules and the forecast's arithmetic, small and pure.
 SAMPLED = ('plugins/module_utils/_policy.py', 'plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
+# Files run side by side: the unit tests of the watch and the client wait on loopback servers much of the time, so
+# twice the cores keeps a 2-core machine busy.
+JOBS = 2 * (os.cpu_count() or 1)
 COPIED = ('plugins', 'tests', 'extensions', 'docs', 'meta', 'roles', 'pytest.ini', 'galaxy.yml')
 COSMIC_RAY = os.path.join(os.path.dirname(sys.executable), 'cosmic-ray')
 
@@ -134,6 +137,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0])
     parser.add_argument('files', nargs='*', help='target files (default: all, or the sampled ones with --sample)')
     parser.add_argument('--sample', type=int, default=0, help='mutants per file, a fixed sample (0: all)')
+    parser.add_argument('--jobs', type=int, default=JOBS, help='files run side by side (default {0})'.format(JOBS))
     args = parser.parse_args(argv)
     files = args.files or (list(SAMPLED) if args.sample else sorted(TARGETS))
     unknown = [name for name in files if name not in TARGETS]
@@ -141,7 +145,7 @@ def main(argv=None):
         parser.error('no tests are listed for {0}; the targets are {1}'.format(', '.join(unknown), ', '.join(TARGETS)))
     with open(EQUIVALENT) as handle:
         equivalent = {entry['mutant']: entry['why'] for entry in yaml.safe_load(handle) or []}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         results = dict(zip(files, pool.map(lambda name: run_target(name, args.sample), files)))
     problems, total, killed_total, listed_total = [], 0, 0, 0
     print('{0:<42} {1:>7} {2:>7} {3:>10} {4:>7}'.format('file', 'mutants', 'killed', 'equivalent', 'ratio'))
