@@ -222,7 +222,8 @@ def test_backoff_grows_is_capped_and_jittered():
     assert backoff_delay(1, rand=lambda: 0.0) == 0.5
     assert backoff_delay(1, rand=lambda: 1.0) == 1.0
     assert backoff_delay(3, rand=lambda: 1.0) == 4.0
-    assert backoff_delay(30, rand=lambda: 1.0) == _client.BACKOFF_CAP
+    assert backoff_delay(5, rand=lambda: 1.0) == 16.0  # 0.5 x 2^4: the cap the docs state, reached
+    assert backoff_delay(6, rand=lambda: 1.0) == 16.0 and backoff_delay(30, rand=lambda: 0.0) == 8.0
 
 
 def test_retry_after_as_seconds_or_http_date():
@@ -434,3 +435,13 @@ def test_plain_http_that_fails_for_another_reason_gets_no_tls_hint():
 ])
 def test_a_url_is_shown_without_its_query(url, shown):
     assert _client._without_query(url) == shown
+
+
+@pytest.mark.parametrize('status, redirect', [(299, False), (300, True), (399, True), (400, False)])
+def test_every_3xx_is_a_redirect_that_is_not_followed(status, redirect, cicero_api):
+    cicero_api.credits(status=status, headers={'Location': 'https://elsewhere.example/x'}, body=b'{}')
+    if redirect:
+        with pytest.raises(CiceroApiError, match='a redirect to host elsewhere.example'):
+            make_client()[0].get('/account/credits_remaining')
+    else:
+        assert make_client()[0].get('/account/credits_remaining').status == status

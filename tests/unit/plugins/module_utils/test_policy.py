@@ -292,3 +292,9 @@ def test_the_usage_pace_chosen_by_a_text_of_its_own_is_said_with_its_period():
 def test_valid_for_days_from_its_first_day(days, counted, said):
     verdict = evaluate(figures(batches=((100, 0), (12400, 5))), policy(valid_for_days=days))
     assert (verdict['counted_credits'], verdict['counted_from']) == (counted, said)
+
+
+@pytest.mark.parametrize('rule', [dict(min_runway_days=1), dict(warn_runway_days=1), dict(max_expiring_unused=0)])
+def test_a_runway_rule_of_one_day_or_no_credits_is_a_rule(rule):
+    assert needs_usage(policy(burn_rate_from='usage', **rule)) is True
+    assert needs_usage(policy(burn_rate_from='usage')) is False

@@ -442,3 +442,29 @@ def test_a_wrong_value_from_the_environment_is_named_as_its_variable(monkeypatch
     with pytest.raises(CiceroOptionError) as raised:  # given as an argument, it is named as the argument
         run_watch(dict(args, api_url='ftp://cicero.example/v3.1'), until=lambda events: False)
     assert raised.value.message.startswith('api_url must be an absolute')
+
+
+def test_failed_reads_are_warnings_counted_in_a_row_and_a_good_read_ends_the_count(fresh_simulator, caplog):
+    caplog.set_level(logging.INFO, logger=_watch.logger.name)
+    events = run_watch(args_for(fresh_simulator, 'outage', emit='every'), until=lambda events: len(events) >= 4)
+    assert [event['status'] for event in events[:4]] == ['ok', 'error', 'error', 'ok']
+    said = [(record.levelname, record.getMessage().split(': ')[1]) for record in caplog.records
+            if record.name == _watch.logger.name][:4]
+    assert said == [('INFO', 'ok'), ('WARNING', 'read failed (1 in a row)'), ('WARNING', 'read failed (2 in a row)'),
+                    ('INFO', 'ok')]
+
+
+def test_a_read_runs_in_a_daemon_thread_that_never_holds_the_process_open(fresh_simulator):
+    import threading  # pylint: disable=import-outside-toplevel
+
+    async def look():
+        task = asyncio.create_task(_watch.watch(asyncio.Queue(), args_for(fresh_simulator, 'slow')))
+        for dummy in range(100):  # the slow answer takes 1.5 s: its read is under way within this
+            await asyncio.sleep(0.02)
+            reading = [thread for thread in threading.enumerate() if thread.name == 'melissa-cicero-credits-read']
+            if reading:
+                break
+        task.cancel()
+        return reading
+    reading = asyncio.run(look())
+    assert reading and all(thread.daemon for thread in reading)
