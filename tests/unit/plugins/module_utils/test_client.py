@@ -221,7 +221,7 @@ def test_failed_login_names_the_api_error_and_hides_the_password(cicero_api):
 def test_backoff_grows_is_capped_and_jittered():
     assert backoff_delay(1, rand=lambda: 0.0) == 0.5
     assert backoff_delay(1, rand=lambda: 1.0) == 1.0
-    assert backoff_delay(3, rand=lambda: 1.0) == 4.0
+    assert backoff_delay(2, rand=lambda: 1.0) == 2.0 and backoff_delay(3, rand=lambda: 1.0) == 4.0
     assert backoff_delay(5, rand=lambda: 1.0) == 16.0  # 0.5 x 2^4: the cap the docs state, reached
     assert backoff_delay(6, rand=lambda: 1.0) == 16.0 and backoff_delay(30, rand=lambda: 0.0) == 8.0
 

@@ -228,6 +228,7 @@ def test_a_batch_purchase_at_the_range_edges(purchased, refused):
 
 
 @pytest.mark.parametrize('value, shown', [
+    (10 ** 16, str(10 ** 16)),                      # 54 bits: written out
     (2 ** 127, str(2 ** 127)),                      # 128 bits: still written out
     (2 ** 128, 'a number of about 38 digits'),      # 129 bits: said by its size (repr() may refuse a huge one)
 ])
