@@ -36,24 +36,24 @@ _BATCH_FIELDS = ('credits_purchased', 'credits_remaining') + _BATCH_TEXT_FIELDS
 
 def to_number(value, field):
     """A JSON number, numeric string or XML text as int (when integral) or float; else a clear error."""
-    if isinstance(value, int) and not isinstance(value, bool) and -MAX_NUMBER <= value <= MAX_NUMBER:
-        return value  # the common case first
     number = None  # booleans, lists, None ... stay None and are refused below
-    if isinstance(value, float):
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and len(value) <= MAX_NUMBER_CHARS and NUMBER_TEXT.match(value.strip()):
         text = value.strip()
         number = int(text) if text.lstrip('+-').isdigit() else float(text)
-    if number is None and isinstance(value, int) and not isinstance(value, bool):
-        number = value  # out of range: refused below
     if number is None or (isinstance(number, float) and not math.isfinite(number)):
         raise CiceroResponseError('Cicero API field {0} is not a number: {1}'.format(field, _shown(value)))
     if not -MAX_NUMBER <= number <= MAX_NUMBER:
-        raise CiceroResponseError('Cicero API field {0} is out of range (beyond {1:,}): {2}'.format(
-            field, MAX_NUMBER, _shown(value)))
+        raise _out_of_range(field, value)
     if isinstance(number, float) and number.is_integer():
         return int(number)
     return number
+
+
+def _out_of_range(field, value):
+    return CiceroResponseError('Cicero API field {0} is out of range (beyond {1:,}): {2}'.format(
+        field, MAX_NUMBER, _shown(value)))
 
 
 def parse_datetime(text):
@@ -109,11 +109,16 @@ def normalise_batch(raw, index, now):
     remaining = raw.get('credits_remaining')
     if remaining is None or remaining == '':
         raise CiceroResponseError('Cicero API field usable_batches[{0}].credits_remaining is missing'.format(index))
-    if type(remaining) is not int or not -MAX_NUMBER <= remaining <= MAX_NUMBER:  # pylint: disable=unidiomatic-typecheck
+    # A JSON integer, the common case, is only checked for its range here; anything else is read by to_number().
+    if type(remaining) is not int:  # pylint: disable=unidiomatic-typecheck  # not a bool
         remaining = to_number(remaining, 'usable_batches[{0}].credits_remaining'.format(index))
+    elif not -MAX_NUMBER <= remaining <= MAX_NUMBER:
+        raise _out_of_range('usable_batches[{0}].credits_remaining'.format(index), remaining)
     purchased = raw.get('credits_purchased')
-    if type(purchased) is not int or not -MAX_NUMBER <= purchased <= MAX_NUMBER:  # pylint: disable=unidiomatic-typecheck
+    if type(purchased) is not int:  # pylint: disable=unidiomatic-typecheck
         purchased = _optional_number(purchased, index, 'credits_purchased')
+    elif not -MAX_NUMBER <= purchased <= MAX_NUMBER:
+        raise _out_of_range('usable_batches[{0}].credits_purchased'.format(index), purchased)
     batch = {'credits_purchased': purchased, 'credits_remaining': remaining}
     for field in _BATCH_TEXT_FIELDS:
         value = raw.get(field)
