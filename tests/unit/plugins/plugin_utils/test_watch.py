@@ -468,3 +468,20 @@ def test_a_read_runs_in_a_daemon_thread_that_never_holds_the_process_open(fresh_
         return reading
     reading = asyncio.run(look())
     assert reading and all(thread.daemon for thread in reading)
+
+
+def test_a_read_that_ends_after_its_watch_stopped_is_dropped_quietly(fresh_simulator, monkeypatch):
+    """ansible-rulebook stops a source by cancelling it and closing its loop: a read still under way then has no
+    loop to hand its verdict to, and must end without an error of its own."""
+    import threading  # pylint: disable=import-outside-toplevel
+    raised = []
+    monkeypatch.setattr(threading, 'excepthook', lambda args: raised.append(args.exc_value))
+
+    async def start_and_leave():
+        task = asyncio.create_task(_watch.watch(asyncio.Queue(), args_for(fresh_simulator, 'slow')))
+        await asyncio.sleep(0.3)  # the slow answer (1.5 s) is under way
+        task.cancel()
+    asyncio.run(start_and_leave())  # the loop closes here
+    for thread in [thread for thread in threading.enumerate() if thread.name == 'melissa-cicero-credits-read']:
+        thread.join(10)
+    assert raised == []
