@@ -214,3 +214,11 @@ def test_plain_http_against_a_tls_port_says_the_server_may_want_https(serve):
                                          '1 attempt)')
     assert caught.value.message.startswith('Cicero API could not reach {0}/v3.1/account/credits_remaining: '.format(
         server.origin))
+
+
+def test_a_redirects_reason_is_the_servers_text_cut_at_100_characters(serve):
+    server = serve(lambda sock: sock.sendall(b'HTTP/1.1 302 ' + b'R' * 150 + b'\r\nLocation: http://x.example/\r\n'
+                                             b'Content-Length: 0\r\n\r\n'))
+    with pytest.raises(CiceroApiError) as caught:
+        CiceroClient(server.origin + '/v3.1', license_key=KEY, retries=0).get('/account/credits_remaining')
+    assert ' with HTTP 302 {0}..., a redirect to host x.example '.format('R' * 100) in caught.value.message
