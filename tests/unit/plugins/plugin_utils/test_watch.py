@@ -485,3 +485,20 @@ def test_a_read_that_ends_after_its_watch_stopped_is_dropped_quietly(fresh_simul
     for thread in [thread for thread in threading.enumerate() if thread.name == 'melissa-cicero-credits-read']:
         thread.join(10)
     assert raised == []
+
+
+def test_emit_is_compared_by_value():
+    """A text of its own, as a rulebook's YAML gives it, not the interned literal of the code."""
+    first = dict(verdict(), status='ok', counted_credits=1, required_credits=1)
+    second = dict(first, figures={'credit_balance': 1})
+    assert _watch.should_emit(''.join('every'), first, dict(first)) is True
+    assert _watch.should_emit(''.join('status'), first, second) is False
+    assert _watch.should_emit(''.join('changes'), first, second) is True
+
+
+def test_a_connection_warning_is_logged_by_the_source(caplog):
+    caplog.set_level(logging.WARNING, logger=_watch.logger.name)
+    _watch.watch_options(dict(license_key=KEY, api_url='http://cicero.example/v3.1'))
+    said = [record.getMessage() for record in caplog.records if record.name == _watch.logger.name]
+    assert said == ['melissa.cicero.credits: api_url http://cicero.example/v3.1 is plain http: the credentials travel '
+                    'in clear text over the network.']
