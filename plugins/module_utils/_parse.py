@@ -16,13 +16,12 @@ __metaclass__ = type
 import json
 import re
 
+from importlib.util import find_spec
 from xml.parsers import expat
 
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import API_TEXT_CHARS, api_text, api_texts
 from ansible_collections.melissa.cicero.plugins.module_utils._api_address import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
-
-from importlib.util import find_spec
 
 # Looked up, not imported: a JSON call should not pay for importing an XML library (docs/performance.md).
 HAS_XMLTODICT = find_spec('xmltodict') is not None
