@@ -113,9 +113,9 @@ def module_loop(ansible, tmp_path):
         env = dict(env or {})
         playbook = tmp_path / 'loop.yml'
         playbook.write_text(LOOP_PLAYBOOK.format(module=module))
-        completed = ansible(['ansible-playbook', str(playbook), '-e', json.dumps(dict(urls=list(urls),
-                                                                                       common=extra or {}))]
-                            + (['-vvvv'] if env.pop('verbose', False) else []), env=env)
+        variables = json.dumps(dict(urls=list(urls), common=extra or {}))
+        loudness = ['-vvvv'] if env.pop('verbose', False) else []
+        completed = ansible(['ansible-playbook', str(playbook), '-e', variables] + loudness, env=env)
         result, = completed.task_results(task='Read each account')
         return completed, {item['item']: item for item in result['results']}
     return run
