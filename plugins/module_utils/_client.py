@@ -139,9 +139,8 @@ class CiceroClient:
         # credentials to the API host. Proxies are taken from the environment explicitly, per request.
         self._session.trust_env = False
         self._session.headers['User-Agent'] = USER_AGENT
+        # Every request goes through this adapter (see _attempt), never through the session's own.
         self._adapter = DeadlineAdapter()
-        for prefix in ('http://', 'https://'):
-            self._session.mount(prefix, self._adapter)
         self._sleep = sleep or _sleep
         self._spell = spell  # names an option in a hint, in the words of the entry point called
 
@@ -232,9 +231,9 @@ class CiceroClient:
                 # validate_certs=false is warned about once, by the option check, in the caller's words; urllib3's
                 # own InsecureRequestWarning would repeat it on every request, on stderr.
                 warnings.simplefilter('ignore', requests.urllib3.exceptions.InsecureRequestWarning)
-                response = self._adapter.send(
-                    prepared, stream=True, timeout=(self.timeout, self.timeout), verify=self._verify,
-                    proxies=requests.utils.get_environ_proxies(url))
+                # The body is left unread (an adapter never reads it): _read_body reads it within the size cap.
+                response = self._adapter.send(prepared, timeout=(self.timeout, self.timeout), verify=self._verify,
+                                              proxies=requests.utils.get_environ_proxies(url))
         # `from None` throughout: the requests exception quotes the URL with the key, and a chained
         # exception would carry it into any traceback that prints the cause.
         except requests.exceptions.SSLError as exc:

@@ -324,7 +324,7 @@ def test_three_retries_by_default(cicero_api):
     assert (reply.status, reply.attempts, len(sleeps), len(cicero_api.mock.calls)) == (503, 4, 3, 4)
 
 
-@pytest.mark.parametrize('status', [401, 400])
+@pytest.mark.parametrize('status', [400, 401, 404, 500])
 def test_a_token_account_logs_in_again_on_403_only(status, cicero_api):
     cicero_api.login('u', 'p4ss', token=TOKEN)
     cicero_api.credits(token=TOKEN, status=status, body=b'{}')
@@ -347,6 +347,10 @@ def test_the_innermost_reason_of_a_chain_of_reasons_is_described():
     described = _client._describe(chained)
     assert described.startswith('NewConnectionError: ') and 'refused' in described, described
     assert _client._describe(requests.exceptions.ConnectionError(chained)) == described
+
+
+def test_with_requests_installed_nothing_is_missing():
+    assert (_client.HAS_REQUESTS, _client.REQUESTS_IMPORT_ERROR) == (True, None)
 
 
 def test_without_requests_the_client_loads_and_the_library_is_named():

@@ -264,6 +264,7 @@ def test_choices_are_compared_by_value():
     assert needs_usage(policy(min_runway_days=1, burn_rate_from=usage_text)) is True
     verdict = evaluate(figures(), policy(min_runway_days=1, burn_rate_from=usage_text), None, observed(500.0), NOW)
     assert verdict['runway_days'] is None and verdict['daily_burn'] is None, verdict
+    assert verdict['not_judged'] == 'min_runway_days 1 (no pace was read (burn_rate_from usage with no readings kept))'
 
 
 @pytest.mark.parametrize('source, said', [

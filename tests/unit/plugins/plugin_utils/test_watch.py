@@ -502,3 +502,19 @@ def test_a_connection_warning_is_logged_by_the_source(caplog):
     said = [record.getMessage() for record in caplog.records if record.name == _watch.logger.name]
     assert said == ['melissa.cicero.credits: api_url http://cicero.example/v3.1 is plain http: the credentials travel '
                     'in clear text over the network.']
+
+
+def test_a_first_read_that_fails_is_the_first_failure_in_a_row(fresh_simulator, caplog):
+    caplog.set_level(logging.WARNING, logger=_watch.logger.name)
+    run_watch(args_for(fresh_simulator, 'unavailable', emit='every'), until=lambda events: len(events) >= 1)
+    first = [record.getMessage() for record in caplog.records if record.name == _watch.logger.name][0]
+    assert first.startswith('melissa.cicero.credits: read failed (1 in a row): Cicero credits could not be read: '
+                            'Cicero API answered HTTP 503'), first
+
+
+def test_a_missing_library_is_named_with_what_to_install(monkeypatch):
+    monkeypatch.setattr(_watch, 'missing_library', lambda params: ('xmltodict', 'No module named xmltodict'))
+    with pytest.raises(CiceroOptionError) as raised:
+        _watch.watch_options(dict(license_key=KEY))
+    assert raised.value.message == ('melissa.cicero.credits needs the Python library xmltodict in the Python that runs '
+                                    'ansible-rulebook: pip install xmltodict')
