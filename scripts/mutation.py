@@ -3,6 +3,7 @@
     python3 scripts/mutation.py                 # every target file in full (make mutation)
     python3 scripts/mutation.py --sample 40     # a fixed sample of each sampled file's mutants (make test)
     python3 scripts/mutation.py plugins/module_utils/_pace.py ...
+    python3 scripts/mutation.py --report       # the verdict of the runs kept, against the equivalents as they are
 
 cosmic-ray changes a file in place, one mutant at a time, and runs the unit tests that cover that file (TARGETS
 below): a test that fails kills the mutant, a mutant under which every test passes survives. The run happens in a
@@ -116,6 +117,15 @@ def run_target(module_path, sample):
     if sample:
         keep_sample(session, sample)
     subprocess.run([COSMIC_RAY, 'exec', config, session], cwd=work, env=env, check=True, capture_output=True)
+    return session_results(module_path)
+
+
+def session_results(module_path):
+    """[(key, outcome, diff)] of the mutants of the last run of `module_path`, as its session under WORK keeps them
+    (an empty list when none is kept)."""
+    session = os.path.join(WORK, module_path.replace('/', '_'), 'session.sqlite')
+    if not os.path.exists(session):
+        return []
     with sqlite3.connect(session) as db:
         rows = db.execute('SELECT s.module_path, s.operator_name, r.test_outcome, r.diff FROM mutation_specs s '
                           'JOIN work_results r ON r.job_id = s.job_id').fetchall()
@@ -138,6 +148,9 @@ def main(argv=None):
     parser.add_argument('files', nargs='*', help='target files (default: all, or the sampled ones with --sample)')
     parser.add_argument('--sample', type=int, default=0, help='mutants per file, a fixed sample (0: all)')
     parser.add_argument('--jobs', type=int, default=JOBS, help='files run side by side (default {0})'.format(JOBS))
+    parser.add_argument('--report', action='store_true',
+                        help='run nothing: judge the last run of each file kept under .build/mutation against the '
+                             'list of equivalents as it is now (after listing the survivors of a long run)')
     args = parser.parse_args(argv)
     files = args.files or (list(SAMPLED) if args.sample else sorted(TARGETS))
     unknown = [name for name in files if name not in TARGETS]
@@ -145,8 +158,14 @@ def main(argv=None):
         parser.error('no tests are listed for {0}; the targets are {1}'.format(', '.join(unknown), ', '.join(TARGETS)))
     with open(EQUIVALENT) as handle:
         equivalent = {entry['mutant']: entry['why'] for entry in yaml.safe_load(handle) or []}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        results = dict(zip(files, pool.map(lambda name: run_target(name, args.sample), files)))
+    if args.report:
+        results = {name: session_results(name) for name in files}
+        missing = [name for name in files if not results[name]]
+        if missing:
+            parser.error('no run of {0} is kept under {1}'.format(', '.join(missing), os.path.relpath(WORK, REPO)))
+    else:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            results = dict(zip(files, pool.map(lambda name: run_target(name, args.sample), files)))
     problems, total, killed_total, listed_total = [], 0, 0, 0
     print('{0:<42} {1:>7} {2:>7} {3:>10} {4:>7}'.format('file', 'mutants', 'killed', 'equivalent', 'ratio'))
     for name in files:
