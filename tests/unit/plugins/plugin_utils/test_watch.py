@@ -518,3 +518,18 @@ def test_a_missing_library_is_named_with_what_to_install(monkeypatch):
         _watch.watch_options(dict(license_key=KEY))
     assert raised.value.message == ('melissa.cicero.credits needs the Python library xmltodict in the Python that runs '
                                     'ansible-rulebook: pip install xmltodict')
+
+
+def test_a_state_path_that_is_someone_elses_file_is_left_alone_and_the_watch_reads_on(fresh_simulator, tmp_path,
+                                                                                      caplog):
+    """Not a reason to stop watching: the readings are kept in memory, the file stays as it was, and it is said."""
+    caplog.set_level(logging.WARNING, logger=_watch.logger.name)
+    notes = tmp_path / 'notes.txt'
+    notes.write_text('my notes: buy more credits\n')
+    events = run_watch(args_for(fresh_simulator, 'healthy', state_path=str(notes), emit='every'),
+                       until=lambda events: len(events) >= 2)
+    assert [event['status'] for event in events[:2]] == ['ok', 'ok']
+    assert notes.read_text() == 'my notes: buy more credits\n'
+    said = {record.getMessage() for record in caplog.records if record.name == _watch.logger.name}
+    assert said == {'melissa.cicero.credits: {0} is not a readings file of this collection; it is left as it is: give '
+                    'the history a file of its own; the readings are kept in memory only'.format(notes)}
