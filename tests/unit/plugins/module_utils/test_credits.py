@@ -244,3 +244,9 @@ def test_the_next_expiration_is_of_a_batch_that_still_holds_credits():
     assert summarise_credits(results, [], NOW, 30)['next_expiration'] == stamp(9)
     results['usable_batches'][2]['credits_remaining'] = 0
     assert summarise_credits(results, [], NOW, 30)['next_expiration'] == stamp(12)
+
+
+@pytest.mark.parametrize('purchased, read', [(5.5, 5.5), ('7', 7), ('', None), (2.0, 2)])
+def test_a_batch_purchase_of_any_wire_spelling(purchased, read):
+    results = {'credit_balance': 1, 'overdraft_limit': 0, 'usable_batches': [dict(batch(1, 5), credits_purchased=purchased)]}
+    assert summarise_credits(results, [], NOW, 30)['usable_batches'][0]['credits_purchased'] == read

@@ -173,3 +173,12 @@ def test_expiring_within_days_is_30_by_default_and_0_or_more():
         check_credits_options(dict(expiring_within_days=fine))
     with pytest.raises(CiceroOptionError, match=r'^expiring_within_days must be 0 or more, got -1$'):
         check_credits_options(dict(expiring_within_days=-1))
+
+
+def test_activity_types_are_listed_by_the_credits_they_spent_first():
+    from ansible_collections.melissa.cicero.plugins.module_utils._usage import summarise_usage, Period  # pylint: disable=import-outside-toplevel
+    month = {'year': 2026, 'month': 10, 'count': 3, 'credits_used': 65, 'activity_types': [
+        {'type': 'alpha', 'count': 1, 'credits_used': 5}, {'type': 'zeta', 'count': 1, 'credits_used': 50},
+        {'type': 'mid', 'count': 1, 'credits_used': 10}]}
+    usage = summarise_usage([month], Period(2026, 10), Period(2026, 10))
+    assert [entry['type'] for entry in usage['credits_used_by_type']] == ['zeta', 'mid', 'alpha']

@@ -57,3 +57,14 @@ def test_the_family_is_the_prefix_with_or_without_its_plural_s():
         role.arguments({'assert_credit_min_credits': 5}, str)  # the singular is the family's too: refused by name
     assert role.arguments({'assert_credix_min_credits': 5, 'assert_credits_min_credits': 1}, lambda value: value) == {
         'min_credits': 1}  # one letter more off is no longer the family's
+
+
+def test_ansibles_own_messages_are_said_in_the_callers_words():
+    spec = dict(SPEC, username=dict(type='str'), password=dict(type='str', no_log=True))
+    role = RoleVariables('assert_credits', tuple(spec))
+    with pytest.raises(CiceroOptionError) as raised:
+        validated(dict(username='deploy'), spec, role.spell, connection=False)
+    assert 'assert_credits_username' in raised.value.message and 'assert_credits_password' in raised.value.message
+    with pytest.raises(CiceroOptionError) as raised:
+        validated(dict(username='deploy'), spec, connection=False)
+    assert 'username' in raised.value.message and 'assert_credits' not in raised.value.message
