@@ -271,3 +271,7 @@ def test_a_lock_that_cannot_be_opened_names_why(tmp_path, monkeypatch):
     with pytest.raises(ReadingsError) as raised:
         Readings(DAY, path, 'production').add(NOW, 700)
     assert str(raised.value) == '{0} cannot be locked: no reason of its own ({0}.lock)'.format(path)
+
+
+def test_a_run_waits_for_the_lock_30_seconds_as_documented():
+    assert Readings(DAY, None, 'production').lock_wait == 30.0  # as docs/security-and-failures.md states

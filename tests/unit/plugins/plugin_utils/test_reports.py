@@ -165,8 +165,15 @@ def test_markdown_shows_api_text_as_text_whatever_it_holds():
     # The message is there, whole, as the literal text of one code block, and the label as literal text.
     assert '<pre><code class="language-text">Cicero credits could not be read: Failed [click here](https://evil.example/x)' in html
     assert '<h3>Cicero credits of [prod](https://evil.example) @team &lt;b&gt;: failed</h3>' in html
-    # The fence is longer than any run of backticks in the text, so the text cannot close it.
-    assert '`````text\n' in text
+    # The fence is one backtick longer than the longest run of backticks in the text, so the text cannot close it.
+    assert '`````text' in text.splitlines()
+
+
+@pytest.mark.parametrize('ticks, fence', [(0, 3), (2, 3), (3, 4), (4, 5)])
+def test_a_code_fence_is_one_backtick_longer_than_the_longest_run_inside(ticks, fence):
+    text = _reports.render_markdown(unreadable('a ' + '`' * ticks + ' b', dict(POLICY_DEFAULTS)), 'prod', READ_AT)
+    assert '`' * fence + 'text' in text.splitlines()
+    assert 'a {0} b'.format('`' * ticks) in rendered_html(text)  # the text, whole and literal
 
 
 def test_junit_stays_well_formed_xml_whatever_a_message_holds():
@@ -186,8 +193,10 @@ def test_no_message_line_breaks_a_dotenv_or_github_output_line(tmp_path):
 
 
 def test_json_is_the_verdict_with_the_account_and_the_time_of_the_read():
-    assert json.loads(_reports.render_json(verdict('fail'), 'prod', READ_AT)) == dict(
-        verdict('fail'), account='prod', read_at='2026-11-25T08:30:00Z')
+    text = _reports.render_json(verdict('fail'), 'prod', READ_AT)
+    assert json.loads(text) == dict(verdict('fail'), account='prod', read_at='2026-11-25T08:30:00Z')
+    # Indented by two, keys sorted, one line at the end: the same verdict gives the same bytes, which diff well.
+    assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + '\n'
 
 
 def test_unknown_formats_are_named():
