@@ -182,3 +182,18 @@ def test_activity_types_are_listed_by_the_credits_they_spent_first():
         {'type': 'mid', 'count': 1, 'credits_used': 10}]}
     usage = summarise_usage([month], Period(2026, 10), Period(2026, 10))
     assert [entry['type'] for entry in usage['credits_used_by_type']] == ['zeta', 'mid', 'alpha']
+
+
+@pytest.mark.parametrize('today, expected', [
+    (date(2026, 12, 15), ('2026-09', '2026-11')),
+    (date(2026, 2, 1), ('2025-11', '2026-01')),
+    (date(2026, 7, 31), ('2026-04', '2026-06')),
+])
+def test_the_last_three_full_months_from_any_month(today, expected):
+    assert periods(None, today=today) == expected
+
+
+def test_the_average_is_given_to_four_decimals():
+    from ansible_collections.melissa.cicero.plugins.module_utils._usage import summarise_usage, Period  # pylint: disable=import-outside-toplevel
+    month = {'year': 2026, 'month': 10, 'count': 1, 'credits_used': 100, 'activity_types': []}
+    assert summarise_usage([month], Period(2026, 10), Period(2026, 10))['average_daily_credits'] == 3.2258  # 100 / 31

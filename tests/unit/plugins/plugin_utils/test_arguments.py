@@ -68,3 +68,8 @@ def test_ansibles_own_messages_are_said_in_the_callers_words():
     with pytest.raises(CiceroOptionError) as raised:
         validated(dict(username='deploy'), spec, connection=False)
     assert 'username' in raised.value.message and 'assert_credits' not in raised.value.message
+
+
+def test_a_dictionary_may_be_given_as_json_text_and_a_number_where_text_is_taken():
+    params = validated(dict(reports='{"junit": "/tmp/j.xml"}', api_url=5), SPEC, connection=False)[0]
+    assert (params['reports'], params['api_url']) == ({'junit': '/tmp/j.xml'}, '5')
