@@ -222,3 +222,18 @@ def test_a_redirects_reason_is_the_servers_text_cut_at_100_characters(serve):
     with pytest.raises(CiceroApiError) as caught:
         CiceroClient(server.origin + '/v3.1', license_key=KEY, retries=0).get('/account/credits_remaining')
     assert ' with HTTP 302 {0}..., a redirect to host x.example '.format('R' * 100) in caught.value.message
+
+
+@pytest.mark.parametrize('environment, verify', [
+    (dict(REQUESTS_CA_BUNDLE='/etc/ssl/requests.pem', CURL_CA_BUNDLE='/etc/ssl/curl.pem'), '/etc/ssl/requests.pem'),
+    (dict(CURL_CA_BUNDLE='/etc/ssl/curl.pem'), '/etc/ssl/curl.pem'),
+    ({}, True),
+])
+def test_the_environments_ca_bundles_are_taken_as_requests_takes_them(monkeypatch, cicero_api, environment, verify):
+    cicero_api.credits(body=OK_BODY)
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    CiceroClient('https://cicero.example/v3.1', license_key=KEY).get('/account/credits_remaining')
+    assert cicero_api.mock.calls[0].request.req_kwargs['verify'] == verify

@@ -251,3 +251,15 @@ def test_without_xmltodict_the_parser_loads_and_names_it(monkeypatch):
         monkeypatch.undo()
         importlib.reload(_parse)
     assert _parse.HAS_XMLTODICT is True
+
+
+def test_an_empty_object_where_a_list_belongs_is_a_list_of_that_object():
+    assert object_list({}, ('credits_remaining',)) == [{}]
+
+
+@pytest.mark.parametrize('attempts, said', [(1, ''), (2, ' after 2 attempts')])
+def test_a_failure_says_how_many_attempts_it_took(attempts, said):
+    reply = Reply(502, 'Bad Gateway', 'text/html', b'<html>down</html>', attempts=attempts)
+    with pytest.raises(CiceroApiError) as raised:
+        decode_envelope(reply, 'json')
+    assert raised.value.message == 'Cicero API answered HTTP 502 Bad Gateway{0} (text/html): down'.format(said)

@@ -373,3 +373,17 @@ def test_markdown_says_which_runway_rules_were_not_judged():
     text = _reports.render_markdown(judged, 'prod', READ_AT)
     assert '\n\nNot judged:\n```text\n{0}\n```\n'.format(judged['not_judged']) in text, text
     assert 'Not judged:' not in _reports.render_markdown(verdict('pass'), 'prod', READ_AT)
+
+
+def test_a_folder_that_cannot_be_entered_is_named_before_anything_is_written(tmp_path, monkeypatch):
+    """As root, permissions never refuse: the check's answer is stood in for (a folder writable, not searchable)."""
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _report_files  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(_report_files.os, 'access', lambda path, mode: not mode & os.X_OK)
+    with pytest.raises(ReportError, match='permission denied: the folder .* is not writable'):
+        write_reports([('json', str(tmp_path / 'r.json'))], verdict('pass'), 'a', READ_AT)
+    assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_partial_file_already_gone_is_no_error(tmp_path):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import _remove_quietly  # pylint: disable=import-outside-toplevel
+    _remove_quietly(str(tmp_path / 'never-written.partial'))
