@@ -37,6 +37,7 @@ def test_start_alone_and_ranges():
     ('2026', '2025-12', 'must come before end'),
     ('26', None, r"start must be a year \(YYYY\) or a month \(YYYY-MM\), got '26'"),
     ('2026-13', None, 'start must be a year'),
+    ('2026-00', None, 'start must be a year'),
     ('2026-01', '2026/02', r"end must be a year .* got '2026/02'"),
     (None, '2026-01', 'end needs start'),
 ])

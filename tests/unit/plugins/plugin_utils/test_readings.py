@@ -275,3 +275,23 @@ def test_a_lock_that_cannot_be_opened_names_why(tmp_path, monkeypatch):
 
 def test_a_run_waits_for_the_lock_30_seconds_as_documented():
     assert Readings(DAY, None, 'production').lock_wait == 30.0  # as docs/security-and-failures.md states
+
+
+def test_the_same_key_at_another_host_or_port_is_another_account():
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import readings_owner  # pylint: disable=import-outside-toplevel
+    params = dict(api_url='https://app.cicerodata.com/v3.1', license_key='k', username=None)
+    owners = {readings_owner(dict(params, api_url=url)) for url in (
+        'https://app.cicerodata.com/v3.1', 'https://cicero.azavea.com/v3.1', 'https://app.cicerodata.com:8443/v3.1',
+        'http://app.cicerodata.com/v3.1')}
+    assert len(owners) == 4
+
+
+@pytest.mark.parametrize('account, api_url, label', [
+    ('production', 'https://app.cicerodata.com/v3.1', 'production'),
+    (None, 'https://app.cicerodata.com/v3.1', 'app.cicerodata.com'),
+    ('', 'https://user:pw@gw.example:8443/v3.1?x=1', 'gw.example'),
+    (None, 'not a url', 'cicero'),
+])
+def test_an_accounts_label_is_its_option_or_the_host_of_its_url(account, api_url, label):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label  # pylint: disable=import-outside-toplevel
+    assert account_label(dict(account=account, api_url=api_url)) == label
