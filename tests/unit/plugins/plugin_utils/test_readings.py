@@ -295,3 +295,15 @@ def test_the_same_key_at_another_host_or_port_is_another_account():
 def test_an_accounts_label_is_its_option_or_the_host_of_its_url(account, api_url, label):
     from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label  # pylint: disable=import-outside-toplevel
     assert account_label(dict(account=account, api_url=api_url)) == label
+
+
+@pytest.mark.parametrize('api_url, where', [
+    ('https://h.example:8443/v3.1/', 'https://h.example:8443/v3.1'),
+    ('https://h.example/v3.1', 'https://h.example/v3.1'),
+    ('https://h.example:99999/v3.1', 'https://h.example/v3.1'),  # a port out of range: the address without it
+])
+def test_the_owner_is_a_fingerprint_of_the_address_and_the_credential(api_url, where):
+    import hashlib  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import readings_owner  # pylint: disable=import-outside-toplevel
+    expected = hashlib.sha256('\0'.join(('melissa.cicero readings', where, 'key:k')).encode()).hexdigest()
+    assert readings_owner(dict(api_url=api_url, license_key='k')) == 'sha256:' + expected

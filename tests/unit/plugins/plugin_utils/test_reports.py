@@ -387,3 +387,38 @@ def test_a_folder_that_cannot_be_entered_is_named_before_anything_is_written(tmp
 def test_a_partial_file_already_gone_is_no_error(tmp_path):
     from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import _remove_quietly  # pylint: disable=import-outside-toplevel
     _remove_quietly(str(tmp_path / 'never-written.partial'))
+
+
+def test_more_than_a_pipe_holds_is_written_whole_to_a_slow_reader(tmp_path):
+    """A pipe holds 64 KiB: the rest is written as the reader reads, however slowly (the write blocks, it does not
+    give up half way)."""
+    import threading  # pylint: disable=import-outside-toplevel
+    import time  # pylint: disable=import-outside-toplevel
+    fifo = str(tmp_path / 'metrics.fifo')
+    os.mkfifo(fifo)
+    text = 'x' * 300000 + '\n'
+    received = []
+
+    def read_slowly():
+        with open(fifo) as handle:
+            time.sleep(0.3)  # the writer fills the pipe meanwhile
+            received.append(handle.read())
+    reader = threading.Thread(target=read_slowly)
+    reader.start()
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            replace_file(fifo, text)
+            break
+        except ReportError as exc:
+            assert 'nothing reads' in str(exc) and time.monotonic() < deadline, str(exc)
+    reader.join(10)
+    assert received == [text]
+
+
+def test_a_failed_verdict_with_a_warning_is_failed_and_the_observed_pace_is_a_row():
+    failed = dict(verdict('fail'), warning='Cicero credits running low: something')
+    assert _reports.render_markdown(failed, 'prod', READ_AT).startswith('### Cicero credits of prod: failed\n')
+    paced = dict(verdict('pass'), observed_daily_burn=1234.5)
+    assert '| observed daily burn | 1,234.5 |' in _reports.render_markdown(paced, 'prod', READ_AT)
+    assert 'observed daily burn' not in _reports.render_markdown(verdict('pass'), 'prod', READ_AT)
