@@ -422,3 +422,12 @@ def test_a_failed_verdict_with_a_warning_is_failed_and_the_observed_pace_is_a_ro
     paced = dict(verdict('pass'), observed_daily_burn=1234.5)
     assert '| observed daily burn | 1,234.5 |' in _reports.render_markdown(paced, 'prod', READ_AT)
     assert 'observed daily burn' not in _reports.render_markdown(verdict('pass'), 'prod', READ_AT)
+
+
+def test_a_report_that_exists_in_a_folder_that_cannot_be_entered_is_named_too(tmp_path, monkeypatch):
+    from ansible_collections.melissa.cicero.plugins.plugin_utils import _report_files  # pylint: disable=import-outside-toplevel
+    (tmp_path / 'r.json').write_text('old')
+    monkeypatch.setattr(_report_files.os, 'access', lambda path, mode: not mode & os.X_OK)
+    with pytest.raises(ReportError, match='permission denied: the folder .* is not writable'):
+        write_reports([('json', str(tmp_path / 'r.json'))], verdict('pass'), 'a', READ_AT)
+    assert (tmp_path / 'r.json').read_text() == 'old'
