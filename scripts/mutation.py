@@ -172,8 +172,8 @@ def main(argv=None):
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = dict(zip(files, pool.map(lambda name: run_target(name, args.sample), files)))
     problems, total, killed_total, listed_total = [], 0, 0, 0
-    print('{0:<48} {1:>7} {2:>7} {3:>9} {4:>10} {5:>7}'.format('file', 'mutants', 'killed', 'timed out', 'equivalent',
-                                                                 'ratio'))
+    row = '{0:<48} {1:>7} {2:>7} {3:>9} {4:>10} {5:>7}'
+    print(row.format('file', 'mutants', 'killed', 'timed out', 'equivalent', 'ratio'))
     for name in files:
         mutants = results[name]
         killed = [key for key, outcome, diff in mutants if outcome in ('KILLED', TIMED_OUT)]
@@ -182,8 +182,7 @@ def main(argv=None):
         listed = [key for key, diff in survivors if key in equivalent]
         judged = len(mutants) - len(listed)
         ratio = len(killed) / judged if judged else 1.0
-        print('{0:<48} {1:>7} {2:>7} {3:>9} {4:>10} {5:>6.1%}'.format(name, len(mutants), len(killed), len(timed_out),
-                                                                     len(listed), ratio))
+        print(row.format(name, len(mutants), len(killed), len(timed_out), len(listed), '{0:.1%}'.format(ratio)))
         total, killed_total, listed_total = total + judged, killed_total + len(killed), listed_total + len(listed)
         for key, diff in survivors:
             if key not in equivalent:

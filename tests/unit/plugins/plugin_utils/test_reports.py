@@ -368,8 +368,8 @@ def test_promtool_accepts_every_metrics_file_the_gate_writes(case, tmp_path):
 
 
 def test_markdown_says_which_runway_rules_were_not_judged():
-    judged = dict(verdict('pass'), not_judged='min_runway_days 3 (the pace is unknown: 1 reading of the last 24 hours, '
-                                             '2 needed)')
+    why = 'min_runway_days 3 (the pace is unknown: 1 reading of the last 24 hours, 2 needed)'
+    judged = dict(verdict('pass'), not_judged=why)
     text = _reports.render_markdown(judged, 'prod', READ_AT)
     assert '\n\nNot judged:\n```text\n{0}\n```\n'.format(judged['not_judged']) in text, text
     assert 'Not judged:' not in _reports.render_markdown(verdict('pass'), 'prod', READ_AT)
