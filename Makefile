@@ -93,7 +93,7 @@ sanity: venv  ## ansible-test sanity (all tests on 3.11, compile and import on e
 UNITS_TARGET_PYTHONS := $(filter-out 3.10 3.13,$(SANITY_TARGET_PYTHONS))
 units: venv  ## ansible-test units of the module code on the target Pythons the other checks leave out (3.8, 3.9, 3.12)
 	PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) units --color no \
-	  $(foreach v,$(UNITS_TARGET_PYTHONS),--target-python venv/$(v)) tests/unit/plugins/module_utils tests/unit/plugins/modules
+	  $(foreach v,$(UNITS_TARGET_PYTHONS),--target-python venv/$(v)) tests/unit/plugins/module_utils/ tests/unit/plugins/modules/
 
 docs: collection  ## every plugin and the role render; antsibull-docs lint
 	scripts/check-docs.sh $(BIN) $(COLLECTIONS)
