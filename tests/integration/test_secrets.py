@@ -60,7 +60,7 @@ def test_key_never_shown_by_the_module(credits_loop, fresh_simulator, fmt, tmp_p
                                 env=dict(verbose=True, ANSIBLE_LOG_PATH=str(log)))
     reached = {key.split(' ')[0] for key in fresh_simulator.requests()}
     assert reached == set(scenarios), 'a scenario never reached the simulator: it proves nothing'
-    failed = {urls[url] for url, result in results.items() if result.get('failed')}
+    failed = {urls[url] for url, result in results.items() if 'credit_balance' not in result}
     assert failed == set(scenarios) - {'healthy', 'flaky', 'rate_limited'}, run.output
     key_echo, = [result for url, result in results.items() if urls[url] == 'key_echo']
     assert key_echo['msg'] == ECHOED, 'the echo was not read: the scenario proves nothing'
@@ -78,7 +78,8 @@ def test_password_and_tokens_never_shown(credits_loop, fresh_simulator, tmp_path
     run, results = credits_loop(urls, dict(retries=1), env=dict(
         verbose=True, ANSIBLE_LOG_PATH=str(log), MELISSA_LICENSE_KEY='', MELISSA_CICERO_USERNAME='demo-user',
         MELISSA_CICERO_PASSWORD=PASSWORD))
-    assert {urls[url] for url, result in results.items() if not result.get('failed')} == {'healthy', 'token_expired'}, \
+    # A read that worked has figures (ansible-core 2.21 no longer marks an ignored item's failure the same way).
+    assert {urls[url] for url, result in results.items() if 'credit_balance' in result} == {'healthy', 'token_expired'}, \
         run.output
     tokens = fresh_simulator.stats()['tokens_issued']
     assert len(tokens) >= len(scenarios), 'each module run logs in: {0} tokens'.format(len(tokens))
@@ -164,7 +165,7 @@ def test_key_never_shown_by_the_usage_module(module_loop, fresh_simulator, tmp_p
     run, results = module_loop('melissa.cicero.melissa_usage_info', urls, dict(format='xml', retries=1),
                                env=dict(verbose=True, ANSIBLE_LOG_PATH=str(log)))
     assert {key.split(' ')[0] for key in fresh_simulator.requests()} == set(scenarios), 'a scenario proves nothing'
-    assert {urls[url] for url, result in results.items() if not result.get('failed')} == {'healthy'}, run.output
+    assert {urls[url] for url, result in results.items() if 'average_daily_credits' in result} == {'healthy'}, run.output
     assert 'melissa' in log.read_text(), 'the log file was not written'
     assert occurrences(run.output + log.read_text() + repr(run.records), [LICENSE_KEY]) == {}
 
