@@ -108,14 +108,12 @@ LOOP_PLAYBOOK = """- hosts: localhost
 def module_loop(ansible, tmp_path):
     """A module once per URL, in one ansible-playbook run (a loop, each item its own module run, as ad hoc runs
     are): returns (Run, {url: the item's result}). One process for many reads keeps the suite's time down.
-    env may hold verbose=True: -vvvv."""
-    def run(module, urls, extra=None, env=None):
-        env = dict(env or {})
+    `loudness` is added to the command line (-vvvv)."""
+    def run(module, urls, extra=None, env=None, loudness=()):
         playbook = tmp_path / 'loop.yml'
         playbook.write_text(LOOP_PLAYBOOK.format(module=module))
         variables = json.dumps(dict(urls=list(urls), common=extra or {}))
-        loudness = ['-vvvv'] if env.pop('verbose', False) else []
-        completed = ansible(['ansible-playbook', str(playbook), '-e', variables] + loudness, env=env)
+        completed = ansible(['ansible-playbook', str(playbook), '-e', variables] + list(loudness), env=env)
         result, = completed.task_results(task='Read each account')
         return completed, {item['item']: item for item in result['results']}
     return run

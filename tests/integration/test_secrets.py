@@ -32,15 +32,31 @@ def test_the_counter_finds_what_it_looks_for():
     assert sum(occurrences(text, [LICENSE_KEY]).values()) == 3
 
 
+def everything_shown(completed, log):
+    """What a run printed, logged to ANSIBLE_LOG_PATH and gave its callbacks, in one text to search."""
+    logged = log.read_text()
+    assert 'melissa' in logged, 'the log file was not written'
+    return completed.output + logged + repr(completed.records)
+
+
 @pytest.fixture
 def verbose(ansible, tmp_path):
     """Run at -vvvv with ANSIBLE_LOG_PATH; returns (run, everything printed and logged)."""
     def run(argv, env=None):
         log = tmp_path / 'ansible.log'
         completed = ansible(argv + ['-vvvv'], env=dict(env or {}, ANSIBLE_LOG_PATH=str(log)))
-        logged = log.read_text()
-        assert 'melissa' in logged, 'the log file was not written'
-        return completed, completed.output + logged + repr(completed.records)
+        return completed, everything_shown(completed, log)
+    return run
+
+
+@pytest.fixture
+def verbose_loop(module_loop, tmp_path):
+    """module_loop at -vvvv with ANSIBLE_LOG_PATH; returns (run, {url: result}, everything printed and logged)."""
+    def run(module, urls, extra, env=None):
+        log = tmp_path / 'ansible-loop.log'
+        completed, results = module_loop(module, urls, extra, env=dict(env or {}, ANSIBLE_LOG_PATH=str(log)),
+                                         loudness=['-vvvv'])
+        return completed, results, everything_shown(completed, log)
     return run
 
 
@@ -51,39 +67,34 @@ IN_THE_FORMAT = ('healthy', 'bad_request', 'error_in_200', 'unauthorized', 'malf
 
 
 @pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_key_never_shown_by_the_module(credits_loop, fresh_simulator, fmt, tmp_path):
+def test_key_never_shown_by_the_module(verbose_loop, fresh_simulator, fmt):
     """Every fault, each a module run of its own at -vvvv with a log file (in one ansible-playbook run)."""
     scenarios = [scenario for scenario in FAULTS if fmt == 'json' or scenario in IN_THE_FORMAT]
     urls = {fresh_simulator.url(scenario): scenario for scenario in scenarios}
-    log = tmp_path / 'ansible.log'
-    run, results = credits_loop(urls, dict(format=fmt, timeout=1, retries=1),
-                                env=dict(verbose=True, ANSIBLE_LOG_PATH=str(log)))
+    run, results, seen = verbose_loop('melissa.cicero.melissa_credits_info', urls,
+                                      dict(format=fmt, timeout=1, retries=1))
     reached = {key.split(' ')[0] for key in fresh_simulator.requests()}
     assert reached == set(scenarios), 'a scenario never reached the simulator: it proves nothing'
     failed = {urls[url] for url, result in results.items() if 'credit_balance' not in result}
     assert failed == set(scenarios) - {'healthy', 'flaky', 'rate_limited'}, run.output
     key_echo, = [result for url, result in results.items() if urls[url] == 'key_echo']
     assert key_echo['msg'] == ECHOED, 'the echo was not read: the scenario proves nothing'
-    seen = run.output + log.read_text() + repr(run.records)
-    assert 'melissa' in log.read_text(), 'the log file was not written'
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
 @pytest.mark.matrix
-def test_password_and_tokens_never_shown(credits_loop, fresh_simulator, tmp_path):
+def test_password_and_tokens_never_shown(verbose_loop, fresh_simulator):
     """A token account through every kind of answer, each a module run (and a login) of its own, at -vvvv."""
     scenarios = ['healthy', 'token_expired', 'bad_request', 'html_502', 'key_echo']
     urls = {fresh_simulator.url(scenario): scenario for scenario in scenarios}
-    log = tmp_path / 'ansible.log'
-    run, results = credits_loop(urls, dict(retries=1), env=dict(
-        verbose=True, ANSIBLE_LOG_PATH=str(log), MELISSA_LICENSE_KEY='', MELISSA_CICERO_USERNAME='demo-user',
-        MELISSA_CICERO_PASSWORD=PASSWORD))
+    run, results, seen = verbose_loop('melissa.cicero.melissa_credits_info', urls, dict(retries=1), env=dict(
+        MELISSA_LICENSE_KEY='', MELISSA_CICERO_USERNAME='demo-user', MELISSA_CICERO_PASSWORD=PASSWORD))
     # A read that worked has figures (ansible-core 2.21 no longer marks an ignored item's failure the same way).
     assert {urls[url] for url, result in results.items() if 'credit_balance' in result} == {'healthy', 'token_expired'}, \
         run.output
     tokens = fresh_simulator.stats()['tokens_issued']
     assert len(tokens) >= len(scenarios), 'each module run logs in: {0} tokens'.format(len(tokens))
-    assert occurrences(run.output + log.read_text() + repr(run.records), [PASSWORD] + tokens) == {}
+    assert occurrences(seen, [PASSWORD] + tokens) == {}
 
 
 # The gate's outcomes: pass, warn (passes), low, and failed reads of every kind.
@@ -158,16 +169,13 @@ def test_key_given_as_a_role_variable_never_shown(verbose, fresh_simulator, tmp_
     assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
-def test_key_never_shown_by_the_usage_module(module_loop, fresh_simulator, tmp_path):
+def test_key_never_shown_by_the_usage_module(verbose_loop, fresh_simulator):
     scenarios = ['healthy', 'bad_request', 'html_502', 'malformed', 'xml_bomb', 'key_echo']
     urls = {fresh_simulator.url(scenario): scenario for scenario in scenarios}
-    log = tmp_path / 'ansible.log'
-    run, results = module_loop('melissa.cicero.melissa_usage_info', urls, dict(format='xml', retries=1),
-                               env=dict(verbose=True, ANSIBLE_LOG_PATH=str(log)))
+    run, results, seen = verbose_loop('melissa.cicero.melissa_usage_info', urls, dict(format='xml', retries=1))
     assert {key.split(' ')[0] for key in fresh_simulator.requests()} == set(scenarios), 'a scenario proves nothing'
     assert {urls[url] for url, result in results.items() if 'average_daily_credits' in result} == {'healthy'}, run.output
-    assert 'melissa' in log.read_text(), 'the log file was not written'
-    assert occurrences(run.output + log.read_text() + repr(run.records), [LICENSE_KEY]) == {}
+    assert occurrences(seen, [LICENSE_KEY]) == {}
 
 
 @pytest.mark.parametrize('scenario', [pytest.param('healthy', marks=pytest.mark.matrix), 'error_in_200',

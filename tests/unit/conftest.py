@@ -29,6 +29,18 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
+def new_python():
+    """Run a Python script in a new interpreter that imports the collection as the tests do (a clean sys.modules,
+    for what an import loads or what a missing library does); returns (exit code, standard output, standard error)."""
+    def run(script):
+        import subprocess  # pylint: disable=import-outside-toplevel
+        shown = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=False,
+                               env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
+        return shown.returncode, shown.stdout, shown.stderr
+    return run
+
+
+@pytest.fixture
 def no_sleep(monkeypatch):
     """The seconds every client back-off asked to sleep, none of them slept."""
     slept = []

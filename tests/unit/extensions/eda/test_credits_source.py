@@ -17,14 +17,19 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.d
 SOURCE_FILE = os.path.join(REPO, 'extensions', 'eda', 'plugins', 'event_source', 'credits.py')
 
 
-@pytest.fixture(scope='module')
-def source():
-    """The file's namespace, as runpy.run_path(SOURCE_FILE) gives ansible-rulebook. Executed by hand here:
-    under ansible-test the collection loader's path hook claims the path, and run_path looks for __main__."""
-    namespace = {'__name__': '<run_path>', '__file__': SOURCE_FILE}
+def run_source_at(path, name='<run_path>'):
+    """The source's namespace, executed as if its file were at `path` under the module name `name`: what
+    runpy.run_path gives ansible-rulebook. Executed by hand here: under ansible-test the collection loader's path
+    hook claims the path, and run_path looks for __main__."""
+    namespace = {'__name__': name, '__file__': path}
     with open(SOURCE_FILE) as handle:
         exec(compile(handle.read(), SOURCE_FILE, 'exec'), namespace)  # pylint: disable=exec-used
     return namespace
+
+
+@pytest.fixture(scope='module')
+def source():
+    return run_source_at(SOURCE_FILE)
 
 
 def test_documentation_lists_every_argument_as_the_spec_declares_it(source):
@@ -64,14 +69,6 @@ def test_a_misspelled_argument_or_a_missing_ca_path_stops_main_with_one_line(sou
     assert str(raised.value) == 'melissa.cicero.credits: ' + message
 
 
-def run_source_at(path):
-    """Execute the source as if its file were at `path` (what ansible-rulebook's run_path gives it)."""
-    namespace = {'__name__': '<run_path>', '__file__': path}
-    with open(SOURCE_FILE) as handle:
-        exec(compile(handle.read(), SOURCE_FILE, 'exec'), namespace)  # pylint: disable=exec-used
-    return namespace
-
-
 COLLECTION_PART = os.path.join('ansible_collections', 'melissa', 'cicero', 'extensions', 'eda', 'plugins',
                                'event_source', 'credits.py')
 
@@ -99,10 +96,7 @@ def test_a_source_outside_an_installed_collection_leaves_the_path_alone(monkeypa
 
 
 def test_imported_by_its_name_it_starts_nothing(capsys):
-    namespace = {'__name__': 'ansible_collections.melissa.cicero.extensions.eda.plugins.event_source.credits',
-                 '__file__': SOURCE_FILE}
-    with open(SOURCE_FILE) as handle:
-        exec(compile(handle.read(), SOURCE_FILE, 'exec'), namespace)  # pylint: disable=exec-used
+    namespace = run_source_at(SOURCE_FILE, 'ansible_collections.melissa.cicero.extensions.eda.plugins.event_source.credits')
     assert callable(namespace['main']) and capsys.readouterr() == ('', '')
 
 

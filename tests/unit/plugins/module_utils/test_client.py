@@ -353,17 +353,14 @@ def test_with_requests_installed_nothing_is_missing():
     assert (_client.HAS_REQUESTS, _client.REQUESTS_IMPORT_ERROR) == (True, None)
 
 
-def test_without_requests_the_client_loads_and_the_library_is_named():
+def test_without_requests_the_client_loads_and_the_library_is_named(new_python):
     """A controller or host without requests: the modules load and fail naming it (missing_required_lib)."""
-    import subprocess  # pylint: disable=import-outside-toplevel
-    import sys  # pylint: disable=import-outside-toplevel
-    script = ("import sys; sys.modules['requests'] = None\n"
-              "from ansible_collections.melissa.cicero.plugins.module_utils import _client, _connection\n"
-              "print(_client.HAS_REQUESTS, 'requests' in _client.REQUESTS_IMPORT_ERROR, "
-              "_connection.missing_library(dict(format='json'))[0])\n")
-    shown = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=False,
-                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
-    assert (shown.returncode, shown.stdout) == (0, 'False True requests\n'), shown.stderr
+    code, out, err = new_python(
+        "import sys; sys.modules['requests'] = None\n"
+        "from ansible_collections.melissa.cicero.plugins.module_utils import _client, _connection\n"
+        "print(_client.HAS_REQUESTS, 'requests' in _client.REQUESTS_IMPORT_ERROR, "
+        "_connection.missing_library(dict(format='json'))[0])\n")
+    assert (code, out) == (0, 'False True requests\n'), err
 
 
 @pytest.mark.parametrize('status, ok', [(199, False), (200, True), (299, True), (300, False)])

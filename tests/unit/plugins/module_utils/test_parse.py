@@ -1,7 +1,6 @@
 """Envelope decoding and the tolerant XML reading (pure functions, no Ansible)."""
 
 import json
-import os
 
 import pytest
 
@@ -192,17 +191,14 @@ def test_an_excerpt_of_any_body_is_linear_bounded_and_one_line():
     assert excerpt(b'<p>a\x1b]0;t\x07</p>' + b'x' * 10000) == 'a ]0;t ' + 'x' * 193 + '...'
 
 
-def test_parsing_does_not_load_the_http_client():
+def test_parsing_does_not_load_the_http_client(new_python):
     """A parser is pure: importing it loads neither the client nor requests (a module that only parses, and the
     parsing benchmarks, do not pay for them)."""
-    import subprocess  # pylint: disable=import-outside-toplevel
-    import sys  # pylint: disable=import-outside-toplevel
-    script = ("import sys\nfrom ansible_collections.melissa.cicero.plugins.module_utils import _parse, _credits, _usage\n"
-              "print(sorted(name for name in ('requests', 'ansible_collections.melissa.cicero.plugins.module_utils._client')"
-              " if name in sys.modules))\n")
-    shown = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, check=False,
-                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
-    assert (shown.returncode, shown.stdout) == (0, '[]\n'), shown.stderr
+    code, out, err = new_python(
+        "import sys\nfrom ansible_collections.melissa.cicero.plugins.module_utils import _parse, _credits, _usage\n"
+        "print(sorted(name for name in ('requests', 'ansible_collections.melissa.cicero.plugins.module_utils._client')"
+        " if name in sys.modules))\n")
+    assert (code, out) == (0, '[]\n'), err
 
 
 @pytest.mark.parametrize('levels, found', [(0, True), (1, True), (3, True), (4, False)])

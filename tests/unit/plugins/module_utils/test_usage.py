@@ -145,13 +145,16 @@ def test_a_period_that_has_not_begun_warns_instead_of_averaging_zero(clock):
     assert begun['average_daily_credits'] == 0.0 and 'warnings' not in begun
 
 
-def test_activity_types_that_spent_alike_are_listed_by_name():
+@pytest.mark.parametrize('spent, listed', [
+    ((('zeta', 10), ('alpha', 10), ('mid', 10)), ['alpha', 'mid', 'zeta']),  # spent alike: by name
+    ((('alpha', 5), ('zeta', 50), ('mid', 10)), ['zeta', 'mid', 'alpha']),   # by the credits they spent first
+])
+def test_activity_types_are_listed_by_credits_spent_then_by_name(spent, listed):
     from ansible_collections.melissa.cicero.plugins.module_utils._usage import summarise_usage, Period  # pylint: disable=import-outside-toplevel
-    month = {'year': 2026, 'month': 10, 'count': 3, 'credits_used': 30, 'activity_types': [
-        {'type': 'zeta', 'count': 1, 'credits_used': 10}, {'type': 'alpha', 'count': 1, 'credits_used': 10},
-        {'type': 'mid', 'count': 1, 'credits_used': 10}]}
+    month = {'year': 2026, 'month': 10, 'count': len(spent), 'credits_used': sum(used for dummy, used in spent),
+             'activity_types': [{'type': name, 'count': 1, 'credits_used': used} for name, used in spent]}
     usage = summarise_usage([month], Period(2026, 10), Period(2026, 10))
-    assert [entry['type'] for entry in usage['credits_used_by_type']] == ['alpha', 'mid', 'zeta']
+    assert [entry['type'] for entry in usage['credits_used_by_type']] == listed
 
 
 def test_a_period_that_starts_today_has_begun(monkeypatch):
@@ -174,15 +177,6 @@ def test_expiring_within_days_is_30_by_default_and_0_or_more():
         check_credits_options(dict(expiring_within_days=fine))
     with pytest.raises(CiceroOptionError, match=r'^expiring_within_days must be 0 or more, got -1$'):
         check_credits_options(dict(expiring_within_days=-1))
-
-
-def test_activity_types_are_listed_by_the_credits_they_spent_first():
-    from ansible_collections.melissa.cicero.plugins.module_utils._usage import summarise_usage, Period  # pylint: disable=import-outside-toplevel
-    month = {'year': 2026, 'month': 10, 'count': 3, 'credits_used': 65, 'activity_types': [
-        {'type': 'alpha', 'count': 1, 'credits_used': 5}, {'type': 'zeta', 'count': 1, 'credits_used': 50},
-        {'type': 'mid', 'count': 1, 'credits_used': 10}]}
-    usage = summarise_usage([month], Period(2026, 10), Period(2026, 10))
-    assert [entry['type'] for entry in usage['credits_used_by_type']] == ['zeta', 'mid', 'alpha']
 
 
 @pytest.mark.parametrize('today, expected', [
