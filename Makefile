@@ -126,7 +126,7 @@ mutation: venv  ## mutation testing in full: the kill ratio per file and every s
 	$(BIN)/python scripts/mutation.py
 
 mutation-sample: venv  ## mutation testing of a fixed sample (make test): the gate's rules and the forecast's arithmetic
-	$(BIN)/python scripts/mutation.py --sample 4
+	$(BIN)/python scripts/mutation.py --sample 6
 
 bench: venv  ## benchmarks, full mode; writes docs/performance.md
 	$(BIN)/python tests/bench/run.py --full

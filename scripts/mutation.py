@@ -2,7 +2,7 @@
 
     python3 scripts/mutation.py                 # every target file in full (make mutation)
     python3 scripts/mutation.py --sample 40     # a fixed sample of each sampled file's mutants (make test)
-    python3 scripts/mutation.py plugins/module_utils/_pace.py ...
+    python3 scripts/mutation.py plugins/plugin_utils/_forecast.py ...
     python3 scripts/mutation.py --report       # the verdict of the runs kept, against the equivalents as they are
 
 cosmic-ray changes a file in place, one mutant at a time, and runs the unit tests that cover that file (TARGETS
@@ -38,24 +38,24 @@ EDA = 'tests/unit/extensions/eda/test_credits_source.py'
 TARGETS = {
     'plugins/module_utils/_api_text.py': [MU + 'test_api_text.py'],
     'plugins/module_utils/_client.py': [MU + 'test_client.py', MU + 'test_parse.py', MU + 'test_usage.py',
-                                        MU + 'test_edges.py', MU + 'test_client_hostile.py'],
+                                        PU + 'test_edges.py', MU + 'test_client_hostile.py'],
     'plugins/module_utils/_connection.py': [MU + 'test_connection.py', MODULES, LOOKUP, ACTION,
                                             'tests/unit/test_awx_credential_type.py'],
-    'plugins/module_utils/_credits.py': [MU + 'test_credits.py', MU + 'test_edges.py', MU + 'test_policy.py',
-                                         MU + 'test_usage.py', MU + 'test_runway.py', MODULES, LOOKUP, ACTION],
+    'plugins/module_utils/_credits.py': [MU + 'test_credits.py', PU + 'test_edges.py', PU + 'test_policy.py',
+                                         MU + 'test_usage.py', PU + 'test_forecast_runway.py', MODULES, LOOKUP, ACTION],
     'plugins/module_utils/_deadline.py': [MU + 'test_client_hostile.py'],
-    'plugins/module_utils/_pace.py': [MU + 'test_pace.py', MU + 'test_edges.py'],
-    'plugins/module_utils/_parse.py': [MU + 'test_parse.py', MU + 'test_usage.py', MU + 'test_edges.py',
+    'plugins/module_utils/_parse.py': [MU + 'test_parse.py', MU + 'test_usage.py', PU + 'test_edges.py',
                                        MU + 'test_credits.py', MODULES],
-    'plugins/module_utils/_policy.py': [MU + 'test_policy.py', MU + 'test_edges.py', ACTION, PU + 'test_reports.py'],
     'plugins/module_utils/_reads.py': [MU + 'test_usage.py', MU + 'test_api_text.py', MODULES],
     'plugins/module_utils/_redact.py': [MU + 'test_redact.py', MU + 'test_connection.py', MU + 'test_client.py'],
-    'plugins/module_utils/_runway.py': [MU + 'test_runway.py', MU + 'test_edges.py'],
-    'plugins/module_utils/_usage.py': [MU + 'test_usage.py', MU + 'test_edges.py', MU + 'test_policy.py',
+    'plugins/module_utils/_usage.py': [MU + 'test_usage.py', PU + 'test_edges.py', PU + 'test_policy.py',
                                        MODULES + 'test_melissa_usage_info.py'],
     'plugins/plugin_utils/_arguments.py': [PU + 'test_arguments.py', ACTION, EDA, PU + 'test_watch.py'],
     'plugins/plugin_utils/_gate.py': [PU + 'test_readings.py', ACTION, PU + 'test_watch.py'],
+    'plugins/plugin_utils/_forecast.py': [PU + 'test_forecast_pace.py', PU + 'test_forecast_runway.py',
+                                          PU + 'test_edges.py'],
     'plugins/plugin_utils/_github.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],
+    'plugins/plugin_utils/_policy.py': [PU + 'test_policy.py', PU + 'test_edges.py', ACTION, PU + 'test_reports.py'],
     'plugins/plugin_utils/_readings.py': [PU + 'test_readings.py'],
     'plugins/plugin_utils/_report_files.py': [PU + 'test_reports.py', PU + 'test_readings.py'],
     'plugins/plugin_utils/_reports.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],
@@ -65,7 +65,7 @@ TARGETS = {
     'extensions/eda/plugins/event_source/credits.py': [EDA],
 }
 # The files `make test` samples (--sample): the gate's rules and the forecast's arithmetic, small and pure.
-SAMPLED = ('plugins/module_utils/_policy.py', 'plugins/module_utils/_pace.py', 'plugins/module_utils/_runway.py')
+SAMPLED = ('plugins/plugin_utils/_policy.py', 'plugins/plugin_utils/_forecast.py')
 # Files run side by side: the unit tests of the watch and the client wait on loopback servers much of the time, so
 # twice the cores keeps a 2-core machine busy.
 JOBS = 2 * (os.cpu_count() or 1)

@@ -27,7 +27,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     call_api, connection_argument_spec, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import (
     FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_argument_spec, policy_from, runway_rules,
     unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options

@@ -26,7 +26,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor, spelled_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import MAX_NUMBER_CHARS, NUMBER_TEXT
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, check_policy, policy_from
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
 
 

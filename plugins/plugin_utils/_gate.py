@@ -20,8 +20,8 @@ from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import redacted
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
-from ansible_collections.melissa.cicero.plugins.module_utils._pace import observed_daily_burn
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import evaluate, needs_usage, unreadable
+from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import observed_daily_burn
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import evaluate, needs_usage, unreadable
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits, read_usage
 from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import ReadingsError
 

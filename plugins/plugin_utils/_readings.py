@@ -28,7 +28,7 @@ import json
 import os
 import time
 
-from ansible_collections.melissa.cicero.plugins.module_utils._pace import in_window
+from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import in_window
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import write_atomically
 
 FILE_FORMAT = 'melissa.cicero readings 2'

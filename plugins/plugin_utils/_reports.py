@@ -5,7 +5,7 @@
 
 """The gate's verdict as the files CI systems and monitoring read: one pure renderer per format.
 
-Each renderer takes the verdict (plugins/module_utils/_policy.py evaluate() or unreadable()), the account's
+Each renderer takes the verdict (plugins/plugin_utils/_policy.py evaluate() or unreadable()), the account's
 label and the time of the read, and returns the file's text. The verdict never holds a credential, so no
 report can. Writing the files is _report_files.py's job; running on the controller only, this is plugin_utils.
 """
@@ -22,7 +22,7 @@ from datetime import datetime
 from shlex import quote as shell_quote
 
 from ansible_collections.melissa.cicero.plugins.module_utils._clock import ISO_UTC, iso_utc
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import number
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import number
 
 SUITE = 'melissa.cicero.assert_credits'
 DAY_SECONDS = 86400.0

@@ -8,7 +8,7 @@ import subprocess
 
 import yaml
 
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, evaluate
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, evaluate
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),

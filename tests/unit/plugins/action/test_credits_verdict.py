@@ -11,7 +11,7 @@ from ansible.errors import AnsibleActionFail
 
 from ansible_collections.melissa.cicero.plugins.action import credits_verdict
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables
 
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')

@@ -12,7 +12,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from support import read_dotenv  # tests/integration/support.py, put on the path by conftest.py
 
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, evaluate, unreadable
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, evaluate, unreadable
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import (
     ReportError, replace_file, write_reports)

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch
 from support import WATCH_KEY as KEY  # tests/integration/support.py, on the path by tests/unit/conftest.py

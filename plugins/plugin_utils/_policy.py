@@ -18,9 +18,8 @@ from fractions import Fraction
 
 from ansible_collections.melissa.cicero.plugins.module_utils._clock import iso_utc
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
-from ansible_collections.melissa.cicero.plugins.module_utils._pace import (
-    DEFAULT_BURN_WINDOW, PACE_SOURCES, chosen_daily_burn, runs_out_at)
-from ansible_collections.melissa.cicero.plugins.module_utils._runway import credits_expiring_unused, runway_days
+from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import (
+    DEFAULT_BURN_WINDOW, PACE_SOURCES, chosen_daily_burn, credits_expiring_unused, runs_out_at, runway_days)
 
 POLICY_DEFAULTS = dict(
     min_credits=1,

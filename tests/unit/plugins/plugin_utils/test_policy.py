@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import (
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import (
     POLICY_DEFAULTS, check_policy, evaluate, needs_usage, number, required_credits, unreadable)
 
 
@@ -213,7 +213,7 @@ def test_a_runway_rule_that_cannot_be_judged_is_said_never_skipped():
     (0.02, 'less than an hour'), (0.0, 'less than an hour'),
 ])
 def test_a_runway_under_a_day_reads_in_hours(days, text):
-    from ansible_collections.melissa.cicero.plugins.module_utils._policy import duration_text  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import duration_text  # pylint: disable=import-outside-toplevel
     assert duration_text(days) == text
 
 
@@ -253,7 +253,7 @@ def test_the_faster_observed_pace_is_named_as_such_not_as_the_usage_period():
     (3599, '3,599 seconds'), (3600, '1 hour'), (5400, '90 minutes'), (86400, '24 hours'),
 ])
 def test_the_burn_window_is_said_in_its_largest_whole_unit(seconds, text):
-    from ansible_collections.melissa.cicero.plugins.module_utils._policy import window_text  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import window_text  # pylint: disable=import-outside-toplevel
     assert window_text(seconds) == text
 
 

@@ -10,11 +10,10 @@ import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import (
     credits_expiring_within, credits_valid_for, summarise_credits)
-from ansible_collections.melissa.cicero.plugins.module_utils._pace import (
-    MAX_READINGS, in_window, observed_daily_burn)
-from ansible_collections.melissa.cicero.plugins.module_utils._policy import POLICY_DEFAULTS, evaluate
-from ansible_collections.melissa.cicero.plugins.module_utils._runway import credits_expiring_unused
 from ansible_collections.melissa.cicero.plugins.module_utils._usage import Period, resolve_period
+from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import (
+    MAX_READINGS, credits_expiring_unused, in_window, observed_daily_burn)
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, evaluate
 
 NOW = datetime(2026, 11, 27, 12, 0, 0, tzinfo=timezone.utc)
 DAY = 86400.0

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from ansible_collections.melissa.cicero.plugins.module_utils._pace import (
+from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import (
     MAX_READINGS, chosen_daily_burn, in_window, observed_daily_burn, runs_out_at)
 
 HOUR = 3600.0

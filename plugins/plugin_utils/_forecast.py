@@ -3,8 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""The pace the account is actually spending, from successive readings of its balance. Pure functions.
+"""The forecast: the pace the account is spending, how long its credits last at that pace, and what expires
+before it is spent. Pure functions, on the controller.
 
+The observed pace comes from successive readings of the balance.
 Like Prometheus' increase() over a counter, only the falls of the balance count: a purchase raises it, and is
 not negative spending (it neither hides the pace nor makes it negative). Unlike predict_linear(), nothing is
 extrapolated: the pace is what was spent between the first and the last reading of the window, per day of
@@ -13,6 +15,8 @@ that span. Fewer than two readings in the window, or no time between them, give 
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
+
+import math
 
 from datetime import timedelta
 
@@ -57,3 +61,37 @@ def runs_out_at(counted, daily_burn, now):
         return now + timedelta(days=max(0, counted) / daily_burn)
     except OverflowError:
         return None  # after the year 9999, or more days than a timedelta holds: no date, an unbounded runway
+
+
+def runway_days(credits, daily_burn):
+    """Days until `credits` run out at `daily_burn` a day; None (unbounded) when nothing is spent."""
+    if daily_burn <= 0:
+        return None
+    days = credits / daily_burn
+    # A pace so slow that the days pass what a float holds is no end either.
+    return max(0.0, days) if math.isfinite(days) else None
+
+
+def credits_expiring_unused(batches, daily_burn):
+    """Credits that expire before they can be spent at `daily_burn` a day.
+
+    Spending takes the batch that expires first, first; batches without a known expiry never expire and
+    are spent last, so they cannot push dated credits past their expiry. Returns whole credits.
+    """
+    dated = sorted((batch for batch in batches if batch.get('expires_in_days') is not None),
+                   key=lambda batch: batch['expires_in_days'])
+    clock = 0.0      # days from now at which spending reaches the next batch
+    unused = 0.0
+    for batch in dated:
+        amount = max(0, batch['credits_remaining'])
+        expires = max(0.0, float(batch['expires_in_days']))
+        if daily_burn <= 0 or clock >= expires:
+            unused += amount
+            continue
+        spendable = (expires - clock) * daily_burn
+        if amount <= spendable:
+            clock += amount / daily_burn
+        else:
+            unused += amount - spendable
+            clock = expires
+    return int(round(unused))

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ansible_collections.melissa.cicero.plugins.module_utils._runway import credits_expiring_unused, runway_days
+from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import credits_expiring_unused, runway_days
 
 
 def batch(remaining, days):
