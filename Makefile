@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick mutation mutation-sample clean
+.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick mutation mutation-sample option-docs clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -94,6 +94,11 @@ UNITS_TARGET_PYTHONS := $(filter-out 3.10 3.13,$(SANITY_TARGET_PYTHONS))
 units: venv  ## ansible-test units of the module code on the target Pythons the other checks leave out (3.8, 3.9, 3.12)
 	PATH=$(PYENV_PATH):$$PATH scripts/ansible-test.sh $(BIN) units --color no \
 	  $(foreach v,$(UNITS_TARGET_PYTHONS),--target-python venv/$(v)) tests/unit/plugins/module_utils/ tests/unit/plugins/modules/
+
+# Every documented copy of an option is written from its one declaration (plugins/module_utils/_options.py,
+# plugins/plugin_utils/_gate_options.py); the unit tests fail while a copy differs (tests/unit/test_option_docs.py).
+option-docs: venv  ## write the options' documented copies (fragments, action and source docs, role specs and defaults)
+	$(BIN)/python scripts/update-option-docs.py
 
 docs: collection  ## every plugin and the role render; antsibull-docs lint
 	scripts/check-docs.sh $(BIN) $(COLLECTIONS)

@@ -25,12 +25,11 @@ from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    call_api, connection_argument_spec, credential_redactor, missing_library)
+    call_api, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import ROLE_OPTIONS, gate_argument_spec
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import (
-    FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_argument_spec, policy_from, runway_rules,
-    unreadable)
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+    FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_from, runway_rules, unreadable)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
     RoleVariables, known_names, refuse_unknown, sourced_spell, unset, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict, readings_owner
@@ -42,35 +41,9 @@ from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import accoun
 
 display = Display()
 
-# The assert_credits role's variables are the action's options with this prefix; the role passes the prefix
-# (from_variables), not the values, so that no secret is ever a task argument.
-ROLE_PREFIX = 'assert_credits'
-# The action's own options that are not the role's: registered results and where to put the verdict.
-NOT_ROLE_OPTIONS = ('credits', 'usage', 'fact_name', 'from_variables', 'fail', 'near_names')
-
-
-def _argument_spec():
-    spec = connection_argument_spec()
-    spec.update(credits_options())
-    spec.update(policy_argument_spec())
-    spec.update(
-        credits=dict(type='dict'),
-        usage=dict(type='dict'),
-        fact_name=dict(type='str'),
-        report_path=dict(type='path'),
-        reports=dict(type='dict', default={}),
-        account=dict(type='str'),
-        github=dict(type='bool', default=True),
-        history_path=dict(type='path'),
-        from_variables=dict(type='str'),
-        near_names=dict(type='str', default='warn', choices=['warn', 'fail']),
-        fail=dict(type='bool', default=False),
-    )
-    return spec
-
-
-ARGUMENT_SPEC = _argument_spec()
-ROLE_OPTIONS = tuple(option for option in ARGUMENT_SPEC if option not in NOT_ROLE_OPTIONS)
+# Declared in plugin_utils/_gate_options.py with the role's variables (ROLE_OPTIONS, with the assert_credits
+# prefix: the role passes the prefix, from_variables, not the values, so that no secret is a task argument).
+ARGUMENT_SPEC = gate_argument_spec()
 
 
 class ActionModule(ActionBase):
@@ -98,7 +71,7 @@ class ActionModule(ActionBase):
         if not prefix:
             return args, str
         # Other arguments come from module_defaults (the cicero action group): a variable that is set wins.
-        refuse_unknown(args, known_names(ARGUMENT_SPEC), 'argument')
+        refuse_unknown(args, known_names(ARGUMENT_SPEC.argument_spec), 'argument')
         role = RoleVariables(prefix, ROLE_OPTIONS)
         variables = role.arguments(task_vars, self._templar.template)
         near = ['variable {0} is not one of the role\'s: did you mean {1}?'.format(name, meant)
@@ -107,13 +80,13 @@ class ActionModule(ActionBase):
             raise CiceroOptionError('; '.join(near))
         for warning in near:
             display.warning(warning)
-        args.update((option, value) for option, value in variables.items() if not unset(value, ARGUMENT_SPEC[option]))
+        args.update((option, value) for option, value in variables.items() if not unset(value, ARGUMENT_SPEC.argument_spec[option]))
         return args, role.spell
 
     def _judge(self, task_vars):
         args, spell = self._arguments(task_vars)
         params, dummy = validated(args, ARGUMENT_SPEC, spell, connection=False)
-        spell = sourced_spell(args, ARGUMENT_SPEC, spell)
+        spell = sourced_spell(args, ARGUMENT_SPEC.argument_spec, spell)
         policy = policy_from(params)
         reports = requested_reports(params['reports'], params['report_path'], spell)
         account = account_label(params)

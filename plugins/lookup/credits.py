@@ -47,9 +47,10 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    call_api, connection_argument_spec, credential_redactor, missing_library)
+    call_api, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._options import LOOKUP, credits_argument_spec
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import sourced_spell, validated
 
 display = Display()
@@ -62,8 +63,7 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError('melissa.cicero.credits takes no terms, only keyword options')
         # The module's own argument spec validates the keywords: same aliases, types, environment
         # fallbacks and defaults, declared once; a value of the wrong shape (true, '20%', null) is named.
-        spec = connection_argument_spec()
-        spec.update(credits_options())
+        spec = credits_argument_spec(LOOKUP)
         try:
             params, dummy = validated(kwargs, spec, kind='option', connection=False)
         except CiceroOptionError as exc:
@@ -73,6 +73,6 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(missing_required_lib(missing[0]))
         try:
             return [call_api(params, read_credits, display.warning, credential_redactor(params),
-                             sourced_spell(kwargs, spec))]
+                             sourced_spell(kwargs, spec.argument_spec))]
         except CiceroError as exc:
             raise AnsibleLookupError(exc.message) from None

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
 
-"""Connection and authentication options, declared once for every module and plugin.
+"""The connection and authentication options' checks, the redactor of their secrets, and the client they make.
 
-Documented by the doc fragment melissa.cicero._connection; keep the two in step.
+The options are declared in module_utils/_options.py (CONNECTION_OPTIONS), documented by the generated doc
+fragment melissa.cicero._connection.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,53 +17,19 @@ import ssl
 
 from urllib.parse import urlsplit
 
-from ansible.module_utils.errors import AnsibleFallbackNotFound
-
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._api_address import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._options import (
+    CONNECTION_OPTIONS, LICENSE_KEY_ENV, PASSWORD_ENV, USERNAME_ENV)
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor, userinfo_secrets
 
-LICENSE_KEY_ENV = 'MELISSA_LICENSE_KEY'
-API_URL_ENV = 'MELISSA_CICERO_API_URL'
-USERNAME_ENV = 'MELISSA_CICERO_USERNAME'
-PASSWORD_ENV = 'MELISSA_CICERO_PASSWORD'
 # The environment variable each option falls back to.
-ENVIRONMENT_OF = dict(license_key=LICENSE_KEY_ENV, api_url=API_URL_ENV, username=USERNAME_ENV, password=PASSWORD_ENV)
+ENVIRONMENT_OF = dict((option.name, option.env) for option in CONNECTION_OPTIONS if option.env)
 _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
 # Where requests finds proxies; a proxy URL may carry a password in its userinfo.
 PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
-
-
-def env_fallback_unless_empty(*names):
-    """Ansible's env_fallback, except that an empty variable counts as unset: AWX injects "" for a field of
-    a credential left blank (the Melissa Cicero credential type's optional API URL, say)."""
-    for name in names:
-        if os.environ.get(name):
-            return os.environ[name]
-    raise AnsibleFallbackNotFound
-
-
-def connection_argument_spec():
-    """A fresh copy of the shared options, for AnsibleModule(argument_spec=...)."""
-    return dict(
-        license_key=dict(type='str', no_log=True, aliases=['customer_id', 'key'],
-                         fallback=(env_fallback_unless_empty, [LICENSE_KEY_ENV])),
-        username=dict(type='str', fallback=(env_fallback_unless_empty, [USERNAME_ENV])),
-        password=dict(type='str', no_log=True, fallback=(env_fallback_unless_empty, [PASSWORD_ENV])),
-        api_url=dict(type='str', default=DEFAULT_API_URL, fallback=(env_fallback_unless_empty, [API_URL_ENV])),
-        format=dict(type='str', default='json', choices=['json', 'xml']),
-        timeout=dict(type='float', default=30.0),
-        retries=dict(type='int', default=3),
-        validate_certs=dict(type='bool', default=True),
-        ca_path=dict(type='path'),
-    )
-
-
-# Not declared as mutually_exclusive in the spec: that would count an empty environment variable
-# (MELISSA_LICENSE_KEY="") as set. check_connection_options() decides on non-empty values.
-CONNECTION_REQUIRED_TOGETHER = [('username', 'password')]
 
 
 def spelled_by_source(spell, given):

@@ -17,13 +17,9 @@ from ansible_collections.melissa.cicero.plugins.module_utils._usage import resol
 CREDITS_PATH = '/account/credits_remaining'
 
 
-def credits_options():
-    """read_credits' own options beside the connection ones, for the module and the lookup alike."""
-    return dict(expiring_within_days=dict(type='int', default=30))
-
-
 def check_credits_options(params, spell=str):
-    """Refuse a credits_options() value the argument spec cannot, before any request."""
+    """Refuse a value of the credits read's options (module_utils/_options.py CREDITS_OPTIONS) that the argument
+    spec cannot, before any request."""
     if params['expiring_within_days'] < 0:
         raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(
             spell('expiring_within_days'), params['expiring_within_days']))

@@ -11,24 +11,16 @@ __metaclass__ = type
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER,
     call_api,
-    connection_argument_spec,
     credential_redactor,
     missing_library,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
 
 
-def create_module(extra_spec):
-    """AnsibleModule with the shared connection options plus a module's own."""
-    spec = connection_argument_spec()
-    spec.update(extra_spec)
-    module = AnsibleModule(
-        argument_spec=spec,
-        required_together=CONNECTION_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
+def create_module(spec):
+    """AnsibleModule of an ArgumentSpec (module_utils/_options.py): the connection options and a module's own."""
+    module = AnsibleModule(supports_check_mode=True, **spec.to_kwargs())
     missing = missing_library(module.params)
     if missing:
         module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])

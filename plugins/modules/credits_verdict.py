@@ -47,23 +47,14 @@ attributes:
     support: full
     description: Runs as an action plugin on the controller.
 options:
-  credits:
-    description:
-      - A registered result of M(melissa.cicero.melissa_credits_info) to judge instead of reading the figures.
-      - If that result holds no figures (the read failed), the verdict fails with the read's own message.
-    type: dict
-  usage:
-    description:
-      - With O(credits), a registered result of M(melissa.cicero.melissa_usage_info) for O(min_runway_days)
-        and O(max_expiring_unused). Ignored without O(credits) (the usage is then read when needed) and when
-        no runway rule is set.
-    type: dict
   min_credits:
     description: Fail when the counted credits are below this.
     type: int
     default: 1
   warn_credits:
-    description: Warn when the counted credits are below this; V(0) turns the warning off.
+    description:
+      - Raise an Ansible warning (the play goes on) when the counted credits are below this but the verdict passes.
+        V(0) is off.
     type: int
     default: 0
   include_overdraft:
@@ -77,51 +68,57 @@ options:
     type: int
     default: 0
   expected_spend:
-    description: Credits the coming job will spend.
+    description: Credits the coming work will spend; the verdict requires this plus O(margin_percent).
     type: float
     default: 0
   margin_percent:
     description: Safety margin added to O(expected_spend), in percent.
     type: float
     default: 0
-  fact_name:
-    description: Also publish the verdict as a fact of this name (for every host when the task runs once).
-    type: str
-  from_variables:
+  min_runway_days:
     description:
-      - Read every option (but O(credits), O(usage), O(fact_name)) from the variables named
-        C(<from_variables>_<option>) instead of from the task's arguments, templated by the action itself, so
-        that no secret is ever a task argument and the task needs no C(no_log). An empty text variable counts
-        as unset; an empty number, switch, choice or dictionary fails the task naming it, rather than falling
-        back to the default. Messages name the variables, not the options.
-      - A variable whose name begins with this prefix (or with it less a final C(s)), in any case, that is not
-        an option nor C(<from_variables>_result) fails the task before any request, naming the closest real
-        one, so that a misspelled threshold never falls back to its default.
-      - Arguments given besides (by C(module_defaults) of the C(melissa.cicero.cicero) group) serve where the
-        variable is unset.
-      - The C(melissa.cicero.assert_credits) role passes V(assert_credits).
-    type: str
+      - Fail when the counted credits would run out sooner than this many days at the pace O(burn_rate_from) names.
+        V(0) is off. No spending means an unbounded runway.
+    type: int
+    default: 0
+  max_expiring_unused:
+    description:
+      - Fail when more credits than this would expire before they can be spent at the pace O(burn_rate_from) names,
+        spending the batch that expires first, first.
+      - Unset is off; V(0) allows none to expire unused.
+    type: int
+  warn_runway_days:
+    description:
+      - Raise an Ansible warning (the play goes on) when the credits would run out sooner than this many days at
+        the pace O(burn_rate_from) names but the verdict passes. V(0) is off.
+    type: int
+    default: 0
     version_added: 2.0.0
-  near_names:
+  burn_rate_from:
     description:
-      - With O(from_variables), what a variable outside that family that looks meant for it does - an option's
-        own name (C(min_credits), the event source's spelling) or a misspelled prefix
-        (C(asert_credits_min_credits)). V(warn) names it and the variable meant; V(fail) fails the task before
-        any request (the C(melissa.cicero.check_credits) playbook, whose extra variables are all meant for the
-        gate).
+      - The pace of the runway rules and of the verdict's C(daily_burn), C(runway_days) and C(runs_out_at).
+      - V(usage) - the average daily spend of the last three full months of the usage resource.
+      - V(observed) - the falls of the balance recorded in O(history_path) over O(burn_window); a purchase raises
+        the balance and is not negative spending. Fewer than two readings give an unknown pace, which the verdict
+        says rather than guess. The usage resource is not read.
+      - V(both) - the faster of the two, the cautious choice.
     type: str
-    choices: [warn, fail]
-    default: warn
+    choices: [usage, observed, both]
+    default: usage
     version_added: 2.0.0
-  fail:
+  burn_window:
+    description: Seconds of readings the observed pace looks back over. Must be greater than 0.
+    type: float
+    default: 86400
+    version_added: 2.0.0
+  history_path:
     description:
-      - Print RV(message) as the task's one line and fail the task when RV(passed=false) (too few credits, or
-        the figures could not be read), or when a report cannot be written (naming the path and why, after
-        the verdict).
-      - With V(false), the task fails only for a report that cannot be written or an argument that cannot be
-        right; a later task decides on RV(passed).
-    type: bool
-    default: false
+      - A file on the controller where each read's balance is recorded and from which the observed pace is judged
+        (cron jobs, scheduled AWX jobs, CI with a cache). Written atomically under a lock, so that runs that
+        overlap take turns; pruned to O(burn_window); mode 0600; times and balances only, never a credential. A
+        missing file starts a history; a corrupt or foreign one is a warning and a fresh start. One that cannot be
+        written fails the task.
+    type: path
     version_added: 2.0.0
   report_path:
     description:
@@ -134,80 +131,86 @@ options:
         format to path. Each file is replaced atomically; one that cannot be written fails the task, naming the
         path. An unknown format is refused before any request. No report holds a credential.
       - V(json) - the verdict and figures, as returned, with C(account) and C(read_at) (ISO 8601, UTC).
-      - V(junit) - one test suite with one test case naming O(account); a C(failure) whose message is the
-        verdict's when the credits are not enough, an C(error) when they could not be read (the check could not
-        run); the one-line summary in C(system-out).
+      - V(junit) - one test suite with one test case naming O(account); a C(failure) whose message is the verdict's
+        when the credits are not enough, an C(error) when they could not be read (the check could not run); the
+        one-line summary in C(system-out).
       - V(openmetrics) - Prometheus gauges (C(melissa_cicero_up), C(melissa_cicero_gate_passed),
-        C(melissa_cicero_gate_warning), C(melissa_cicero_credit_balance), C(melissa_cicero_available_credits),
-        ... labelled with O(account)) in the text format node_exporter's textfile collector and GitLab metrics
-        reports read. Needs the Python library C(prometheus_client) on the controller.
+        C(melissa_cicero_gate_warning), C(melissa_cicero_credit_balance), C(melissa_cicero_available_credits), ...
+        labelled with O(account)) in the text format node_exporter's textfile collector and GitLab metrics reports
+        read. Needs the Python library C(prometheus_client) on the controller.
       - V(dotenv) - C(CICERO_PASSED), C(CICERO_WARNING) (V(true) when the gate passed below O(warn_credits)),
         C(CICERO_MESSAGE) (the one-line summary, single-quoted for the shell), C(CICERO_CREDIT_BALANCE),
-        C(CICERO_AVAILABLE_CREDITS), C(CICERO_COUNTED_CREDITS), C(CICERO_REQUIRED_CREDITS),
-        C(CICERO_RUNWAY_DAYS) (empty when unknown or without a runway rule).
+        C(CICERO_AVAILABLE_CREDITS), C(CICERO_COUNTED_CREDITS), C(CICERO_REQUIRED_CREDITS), C(CICERO_RUNWAY_DAYS)
+        (empty when unknown or without a runway rule).
       - V(markdown) - a heading with the outcome, the message and a table of the figures.
-      - A runway that never ends (nothing spent) is V(unbounded) in dotenv, GitHub outputs and Markdown, C(+Inf)
-        in the metrics, and RV(runway_days=null) with RV(daily_burn=0) in JSON.
+      - A runway that never ends (nothing spent) is V(unbounded) in dotenv, GitHub outputs and Markdown, C(+Inf) in
+        the metrics, and C(runway_days=null) with C(daily_burn=0) in JSON.
     type: dict
-    version_added: 1.1.0
     default: {}
+    version_added: 1.1.0
   account:
     description:
-      - A label naming the account in the reports. Default is the host name of O(api_url).
+      - A label naming the account in the reports (the JUnit test case, the C(account) label of the metrics, the
+        Markdown heading). Default is the host name of O(api_url).
     type: str
     version_added: 1.1.0
   github:
     description:
-      - When the controller's environment has E(GITHUB_ACTIONS=true), append the Markdown summary to the file
-        named by E(GITHUB_STEP_SUMMARY), C(passed), C(warning), C(message), C(credit_balance),
-        C(available_credits), C(counted_credits), C(required_credits) and C(runway_days) to the file named by
-        E(GITHUB_OUTPUT), and print
+      - When the controller's environment has E(GITHUB_ACTIONS=true), append the Markdown summary to the file named
+        by E(GITHUB_STEP_SUMMARY), C(passed), C(warning), C(message), C(credit_balance), C(available_credits),
+        C(counted_credits), C(required_credits) and C(runway_days) to the file named by E(GITHUB_OUTPUT), and print
         C(::error::) (the gate fails) or C(::warning::) (it warns) with the message, for an annotation.
     type: bool
-    version_added: 1.1.0
     default: true
-  min_runway_days:
+    version_added: 1.1.0
+  credits:
     description:
-      - Fail when the counted credits would run out sooner than this many days at the pace O(burn_rate_from)
-        names. V(0) is off. No spending means an unbounded runway.
-    type: int
-    default: 0
-  max_expiring_unused:
+      - A registered result of M(melissa.cicero.melissa_credits_info) to judge instead of reading the figures.
+      - If that result holds no figures (the read failed), the verdict fails with the read's own message.
+    type: dict
+  usage:
     description:
-      - Fail when more credits than this would expire before they can be spent at the pace O(burn_rate_from)
-        names, spending the batch that expires first, first. Unset is off.
-    type: int
-  warn_runway_days:
-    description:
-      - Warn when the credits would run out sooner than this many days at the pace O(burn_rate_from) names but the
-        verdict passes. V(0) is off.
-    type: int
-    default: 0
-    version_added: 2.0.0
-  burn_rate_from:
-    description:
-      - The pace of the runway rules and of RV(daily_burn), RV(runway_days) and RV(runs_out_at).
-      - V(usage) - the average daily spend of the last three full months of the usage resource (or of O(usage)).
-      - V(observed) - the falls of the balance in O(history_path) over O(burn_window); a purchase raises the
-        balance and is not negative spending. Fewer than two readings give an unknown pace, which the verdict
-        says rather than guess. The usage resource is not read.
-      - V(both) - the faster of the two, the cautious choice.
+      - With O(credits), a registered result of M(melissa.cicero.melissa_usage_info) for O(min_runway_days) and
+        O(max_expiring_unused). Ignored without O(credits) (the usage is then read when needed) and when no runway
+        rule is set.
+    type: dict
+  fact_name:
+    description: Also publish the verdict as a fact of this name (for every host when the task runs once).
     type: str
-    choices: [usage, observed, both]
-    default: usage
-    version_added: 2.0.0
-  burn_window:
-    description: Seconds of readings the observed pace looks back over.
-    type: float
-    default: 86400
-    version_added: 2.0.0
-  history_path:
+  from_variables:
     description:
-      - A file on the controller where each read's balance is recorded and from which the observed pace is judged
-        (RV(observed_daily_burn)). Written atomically under a lock, so that runs that overlap take turns; pruned to
-        O(burn_window); mode 0600; times and balances only, never a credential. A missing file starts a history,
-        a corrupt or foreign one is a warning and a fresh start; one that cannot be written fails the task.
-    type: path
+      - Read every option (but O(credits), O(usage), O(fact_name)) from the variables named
+        C(<from_variables>_<option>) instead of from the task's arguments, templated by the action itself, so that
+        no secret is ever a task argument and the task needs no C(no_log). An empty text variable counts as unset;
+        an empty number, switch, choice or dictionary fails the task naming it, rather than falling back to the
+        default. Messages name the variables, not the options.
+      - A variable whose name begins with this prefix (or with it less a final C(s)), in any case, that is not an
+        option nor C(<from_variables>_result) fails the task before any request, naming the closest real one, so
+        that a misspelled threshold never falls back to its default.
+      - Arguments given besides (by C(module_defaults) of the C(melissa.cicero.cicero) group) serve where the
+        variable is unset.
+      - The C(melissa.cicero.assert_credits) role passes V(assert_credits).
+    type: str
+    version_added: 2.0.0
+  near_names:
+    description:
+      - With O(from_variables), what a variable outside that family that looks meant for it does - an option's own
+        name (C(min_credits), the event source's spelling) or a misspelled prefix (C(asert_credits_min_credits)).
+        V(warn) names it and the variable meant; V(fail) fails the task before any request (the
+        C(melissa.cicero.check_credits) playbook, whose extra variables are all meant for the gate).
+    type: str
+    choices: [warn, fail]
+    default: warn
+    version_added: 2.0.0
+  fail:
+    description:
+      - Print RV(message) as the task's one line and fail the task when RV(passed=false) (too few credits, or the
+        figures could not be read), or when a report cannot be written (naming the path and why, after the
+        verdict).
+      - With V(false), the task fails only for a report that cannot be written or an argument that cannot be right;
+        a later task decides on RV(passed).
+    type: bool
+    default: false
     version_added: 2.0.0
 '''
 

@@ -139,12 +139,13 @@ api_errors:
   sample: ["This account has reached its overdraft limit. Please purchase more credits."]
 '''
 
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options, read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._options import MODULE, credits_argument_spec
+from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
 from ansible_collections.melissa.cicero.plugins.module_utils._runner import create_module, run
 
 
 def main():
-    module = create_module(credits_options())
+    module = create_module(credits_argument_spec(MODULE))
     run(module, read_credits)
 
 

@@ -147,11 +147,12 @@ messages:
 '''
 
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_usage
+from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec, connection_argument_spec
 from ansible_collections.melissa.cicero.plugins.module_utils._runner import create_module, run
 
 
 def main():
-    module = create_module(dict(start=dict(type='str'), end=dict(type='str')))
+    module = create_module(connection_argument_spec().merge(ArgumentSpec(dict(start=dict(type='str'), end=dict(type='str')))))
     run(module, read_usage)
 
 

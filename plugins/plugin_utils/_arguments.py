@@ -23,15 +23,17 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    CONNECTION_REQUIRED_TOGETHER, check_connection_options, credential_redactor, spelled_by_source)
+    check_connection_options, credential_redactor, spelled_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import MAX_NUMBER_CHARS, NUMBER_TEXT
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, check_policy, policy_from
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
 
 
 def known_names(spec):
-    """Every name an argument spec accepts: its options and their aliases."""
+    """Every name an argument spec (a dict, as ArgumentSpec.argument_spec) accepts: its options and their
+    aliases."""
     return set(_specs_by_name(spec))
 
 
@@ -146,13 +148,15 @@ def _specs_by_name(spec):
     return specs
 
 
-def validated(args, spec, spell=str, kind='argument', connection=True):
-    """(parameters, warnings) of gate arguments, or CiceroOptionError naming the first that cannot be right,
-    in spell's words. No request is made. An empty text is an absent one (see unset()).
+def validated(args, argument_spec, spell=str, kind='argument', connection=True):
+    """(parameters, warnings) of gate arguments checked against an ArgumentSpec (module_utils/_options.py), or
+    CiceroOptionError naming the first that cannot be right, in spell's words. No request is made. An empty text
+    is an absent one (see unset()).
 
     connection=False leaves the connection options to the read (call_api checks them), which turns their
     faults into a failed verdict with reports, as a failed read is.
     """
+    spec = argument_spec.argument_spec
     refuse_unknown(args, known_names(spec), kind)
     specs = _specs_by_name(spec)
     present = {}
@@ -168,7 +172,7 @@ def validated(args, spec, spell=str, kind='argument', connection=True):
         except (TypeError, ValueError):
             raise CiceroOptionError('{0} must be {1}, got {2}'.format(
                 spell(name), _expected(option), _redacted_value(name, value, args))) from None
-    result = ArgumentSpecValidator(spec, required_together=CONNECTION_REQUIRED_TOGETHER).validate(present)
+    result = ArgumentSpecValidator(spec, required_together=argument_spec.required_together).validate(present)
     if result.error_messages:
         # A value that fails its type is quoted in the message: the key and the password are masked.
         raise CiceroOptionError(_arguments_redactor(present)(respelled('; '.join(result.error_messages), spec, spell)))

@@ -19,38 +19,8 @@ from fractions import Fraction
 from ansible_collections.melissa.cicero.plugins.module_utils._clock import iso_utc
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import (
-    DEFAULT_BURN_WINDOW, PACE_SOURCES, chosen_daily_burn, credits_expiring_unused, runs_out_at, runway_days)
-
-POLICY_DEFAULTS = dict(
-    min_credits=1,
-    warn_credits=0,
-    include_overdraft=False,
-    valid_for_days=0,
-    expected_spend=0,
-    margin_percent=0,
-    min_runway_days=0,
-    max_expiring_unused=None,
-    warn_runway_days=0,
-    burn_rate_from='usage',
-    burn_window=DEFAULT_BURN_WINDOW,
-)
-
-
-def policy_argument_spec():
-    """The policy options (role variables without the assert_credits_ prefix), for every judge of credits."""
-    return dict(
-        min_credits=dict(type='int', default=POLICY_DEFAULTS['min_credits']),
-        warn_credits=dict(type='int', default=POLICY_DEFAULTS['warn_credits']),
-        include_overdraft=dict(type='bool', default=POLICY_DEFAULTS['include_overdraft']),
-        valid_for_days=dict(type='int', default=POLICY_DEFAULTS['valid_for_days']),
-        expected_spend=dict(type='float', default=POLICY_DEFAULTS['expected_spend']),
-        margin_percent=dict(type='float', default=POLICY_DEFAULTS['margin_percent']),
-        min_runway_days=dict(type='int', default=POLICY_DEFAULTS['min_runway_days']),
-        max_expiring_unused=dict(type='int'),
-        warn_runway_days=dict(type='int', default=POLICY_DEFAULTS['warn_runway_days']),
-        burn_rate_from=dict(type='str', default=POLICY_DEFAULTS['burn_rate_from'], choices=list(PACE_SOURCES)),
-        burn_window=dict(type='float', default=POLICY_DEFAULTS['burn_window']),
-    )
+    chosen_daily_burn, credits_expiring_unused, runs_out_at, runway_days)
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
 
 
 def policy_from(params):

@@ -20,41 +20,22 @@ import threading
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    client_from_params, connection_argument_spec, credential_redactor, missing_library)
+    client_from_params, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import policy_argument_spec, policy_from
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import credits_options
+from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import watch_argument_spec
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import policy_from
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict, readings_owner
 from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
 
 SOURCE = 'melissa.cicero.credits'
 EVENT_KEY = 'cicero_credits'
-EMIT_MODES = ('status', 'changes', 'every')
 STATUSES = ('ok', 'warn', 'low', 'error')
-DEFAULT_INTERVAL = 3600.0
 # While reads keep failing, the next read comes sooner than `interval` so a recovery is seen early, but
 # no sooner than this after the first failure, doubling after each further one, up to `interval`.
 ERROR_RETRY_FIRST = 60.0
 
 logger = logging.getLogger('melissa.cicero.credits')
-
-
-def watch_argument_spec():
-    """The source's arguments: the module's connection options, the gate's policy, and the watch's own."""
-    spec = connection_argument_spec()
-    spec.update(credits_options())
-    spec.update(policy_argument_spec())
-    # The watch reads the balance every interval: its own readings give the pace, and the usage resource
-    # is not read at all unless burn_rate_from asks for it.
-    spec['burn_rate_from']['default'] = 'observed'
-    spec.update(
-        interval=dict(type='float', default=DEFAULT_INTERVAL),
-        emit=dict(type='str', default='status', choices=list(EMIT_MODES)),
-        account=dict(type='str'),
-        state_path=dict(type='path'),
-    )
-    return spec
 
 
 def watch_options(args):

@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from ansible_collections.melissa.cicero.plugins.module_utils import _connection
+from ansible_collections.melissa.cicero.plugins.module_utils import _options
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CREDENTIAL_TYPE = os.path.join(REPO, 'docs', 'awx', 'melissa_cicero_credential_type.yml')
@@ -19,10 +19,10 @@ def credential_type():
 def variables_the_plugins_read():
     """The env variables named by the fallbacks of the shared connection spec (modules, lookup, gate, source)."""
     names = set()
-    for option in _connection.connection_argument_spec().values():
+    for option in _options.connection_argument_spec().argument_spec.values():
         fallback = option.get('fallback')
         if fallback:
-            assert fallback[0] is _connection.env_fallback_unless_empty
+            assert fallback[0] is _options.env_fallback_unless_empty
             names.update(fallback[1])
     return names
 
@@ -39,7 +39,7 @@ def test_each_injector_fills_its_variable_from_the_matching_field():
     for variable, template in kind['injectors']['env'].items():
         field_id = template.strip('{} ')
         assert field_id in fields, variable
-        option = _connection.connection_argument_spec()[field_id]
+        option = _options.connection_argument_spec().argument_spec[field_id]
         assert option['fallback'][1] == [variable]
         # What the module hides, the credential stores encrypted.
         assert bool(fields[field_id].get('secret')) == bool(option.get('no_log')), field_id
@@ -58,8 +58,8 @@ def test_an_empty_injected_variable_counts_as_unset(monkeypatch):
     monkeypatch.setenv('MELISSA_CICERO_API_URL', '')
     monkeypatch.setenv('MELISSA_LICENSE_KEY', 'awx-key')
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-    params = ArgumentSpecValidator(_connection.connection_argument_spec()).validate({}).validated_parameters
-    assert (params['api_url'], params['license_key']) == (_connection.DEFAULT_API_URL, 'awx-key')
+    params = ArgumentSpecValidator(_options.connection_argument_spec().argument_spec).validate({}).validated_parameters
+    assert (params['api_url'], params['license_key']) == (_options.DEFAULT_API_URL, 'awx-key')
 
 
 def _version_key(text):

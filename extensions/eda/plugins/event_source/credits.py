@@ -43,42 +43,65 @@ description:
 options:
   license_key:
     description:
-      - The Melissa license key. If not set, the E(MELISSA_LICENSE_KEY) environment variable is used.
+      - The Melissa license key of the Cicero account.
+      - Sent as both the C(key) and the C(customer_id) query parameters, as the API documentation asks.
+      - If not set, the value of the E(MELISSA_LICENSE_KEY) environment variable is used.
+      - Never shown in results, messages or logs, in any spelling (plain or URL-encoded).
       - Either this or O(username) and O(password) is required.
     type: str
     aliases: [customer_id, key]
   username:
-    description: User name for Cicero's older token authentication; E(MELISSA_CICERO_USERNAME) if not set.
+    description:
+      - User name of an account that uses Cicero's older token authentication.
+      - A token is asked of C(POST /token/new.json), and asked again once if the API answers 403.
+      - If not set, the value of the E(MELISSA_CICERO_USERNAME) environment variable is used.
+      - Mutually exclusive with O(license_key); requires O(password).
     type: str
   password:
-    description: Password for O(username); E(MELISSA_CICERO_PASSWORD) if not set.
+    description:
+      - Password for O(username).
+      - If not set, the value of the E(MELISSA_CICERO_PASSWORD) environment variable is used.
     type: str
   api_url:
-    description: Base URL of the Cicero API; E(MELISSA_CICERO_API_URL) if not set, then the default.
+    description:
+      - Base URL of the Cicero API, with or without a trailing slash.
+      - If not set, the value of the E(MELISSA_CICERO_API_URL) environment variable is used, then the default.
+      - A plain C(http://) URL to a host other than the loopback gets a warning, since the credentials would travel
+        in clear text.
     type: str
     default: https://app.cicerodata.com/v3.1
   format:
-    description: Wire format to ask for; both give the same events.
+    description:
+      - Wire format to ask for. Both give the same result.
+      - V(xml) needs the C(xmltodict) Python library where the read runs.
     type: str
     choices: [json, xml]
     default: json
   timeout:
-    description: Seconds for the connection and each read of one attempt.
+    description:
+      - Seconds to wait for the connection and for each read; an attempt that is still receiving the answer this
+        long after it was sent is cut off.
+      - One call takes at most (O(retries) + 1) x 2 x O(timeout) + O(retries) x 60 seconds in the worst case.
     type: float
     default: 30
   retries:
-    description: Retries within one read after a connection error, a timeout, or HTTP 429, 502, 503, 504.
+    description:
+      - How many times to retry after a connection error, a timeout, or an HTTP 429, 502, 503 or 504 answer.
+      - Retries wait with capped exponential backoff and jitter (0.5 to 16 seconds), or as long as the server's
+        C(Retry-After) header asks, up to 60 seconds. Other answers are not retried.
     type: int
     default: 3
   validate_certs:
-    description: Whether to verify the server's TLS certificate.
+    description: Whether to verify the server's TLS certificate. Only turn this off against a test server.
     type: bool
     default: true
   ca_path:
-    description: A PEM file of CA certificates to verify the server with.
+    description:
+      - A PEM file of CA certificates to verify the server with, for example behind a TLS-inspecting proxy.
+      - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
     type: path
   expiring_within_days:
-    description: Window for C(figures.credits_expiring_soon), in whole days.
+    description: Window for C(credits_expiring_soon) - batches that expire in fewer than this many whole days.
     type: int
     default: 30
   min_credits:
@@ -94,7 +117,9 @@ options:
     type: bool
     default: false
   valid_for_days:
-    description: Count only credits in batches still valid this many days from now. V(0) counts the whole balance.
+    description:
+      - Count only credits in batches still valid this many days from now (batches without expiry count).
+      - V(0) counts the whole balance.
     type: int
     default: 0
   expected_spend:
@@ -102,20 +127,24 @@ options:
     type: float
     default: 0
   margin_percent:
-    description: Safety margin on O(expected_spend), in percent.
+    description: Safety margin added to O(expected_spend), in percent.
     type: float
     default: 0
   min_runway_days:
-    description: V(low) when the counted credits would run out sooner than this many days at the pace O(burn_rate_from) names.
+    description:
+      - V(low) when the counted credits would run out sooner than this many days at the pace O(burn_rate_from)
+        names. V(0) is off.
     type: int
     default: 0
   max_expiring_unused:
-    description: V(low) when more credits than this would expire before they can be spent at that pace. Unset is off.
+    description:
+      - V(low) when more credits than this would expire before they can be spent at the pace O(burn_rate_from)
+        names. Unset is off.
     type: int
   warn_runway_days:
     description:
-      - V(warn) when the credits would run out sooner than this many days at that pace, but the verdict passes.
-        V(0) is off.
+      - V(warn) when the credits would run out sooner than this many days at the pace O(burn_rate_from) names, but
+        the verdict passes. V(0) is off.
     type: int
     default: 0
     version_added: 2.0.0
@@ -133,6 +162,12 @@ options:
     type: float
     default: 86400
     version_added: 2.0.0
+  account:
+    description:
+      - A free label copied into every event as C(account), so one rulebook can watch several accounts. Default is
+        the host name of O(api_url).
+    type: str
+    version_added: 1.1.0
   state_path:
     description:
       - A file that keeps the readings of O(burn_window), so that a restarted activation keeps its pace. Written
@@ -152,9 +187,6 @@ options:
     type: str
     choices: [status, changes, every]
     default: status
-  account:
-    description: A free label copied into every event as C(account), so one rulebook can watch several accounts.
-    type: str
 '''
 
 EXAMPLES = r'''

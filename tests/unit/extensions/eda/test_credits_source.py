@@ -34,7 +34,7 @@ def source():
 
 def test_documentation_lists_every_argument_as_the_spec_declares_it(source):
     documented = yaml.safe_load(source['DOCUMENTATION'])['options']
-    spec = watch_argument_spec()
+    spec = watch_argument_spec().argument_spec
     assert sorted(documented) == sorted(spec)
     for name, declared in spec.items():
         shown = documented[name]

@@ -105,7 +105,7 @@ def test_the_action_checks_every_role_variable_as_strictly_as_the_role_argument_
     with open(os.path.join(REPO, 'roles', 'assert_credits', 'defaults', 'main.yml')) as handle:
         defaults = yaml.safe_load(handle)
     for name, role_option in sorted(declared.items()):
-        option = credits_verdict.ARGUMENT_SPEC[name[len('assert_credits_'):]]
+        option = credits_verdict.ARGUMENT_SPEC.argument_spec[name[len('assert_credits_'):]]
         action_type = 'str' if option.get('type', 'str') == 'path' else option.get('type', 'str')
         assert (name, role_option.get('type', 'str'), role_option.get('choices'), role_option.get('elements')) == (
             name, action_type, option.get('choices'), option.get('elements'))
@@ -168,13 +168,13 @@ def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_fa
     from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import sourced_spell  # pylint: disable=import-outside-toplevel
     monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
-    spell = sourced_spell({'license_key': KEY}, credits_verdict.ARGUMENT_SPEC, role.spell)
+    spell = sourced_spell({'license_key': KEY}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.spell)
     verdict = credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)
     assert verdict['message'] == (
         "Cicero credits not read, a setting is wrong: MELISSA_CICERO_API_URL must be an absolute http:// or https:// "
         "URL such as https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
     assert verdict['passed'] is False and verdict['figures'] is None
-    spell = sourced_spell({'api_url': 'cicero.example/v3.1'}, credits_verdict.ARGUMENT_SPEC, role.spell)
+    spell = sourced_spell({'api_url': 'cicero.example/v3.1'}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.spell)
     assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)['message'].startswith(
         'Cicero credits not read, a setting is wrong: assert_credits_api_url must be')
     assert len(responses.calls) == 0

@@ -170,9 +170,11 @@ def test_a_period_that_starts_today_has_begun(monkeypatch):
 
 
 def test_expiring_within_days_is_30_by_default_and_0_or_more():
+    from ansible_collections.melissa.cicero.plugins.module_utils._options import (  # pylint: disable=import-outside-toplevel
+        MODULE, credits_argument_spec)
     from ansible_collections.melissa.cicero.plugins.module_utils._reads import (  # pylint: disable=import-outside-toplevel
-        check_credits_options, credits_options)
-    assert credits_options() == {'expiring_within_days': {'type': 'int', 'default': 30}}  # as the docs state
+        check_credits_options)
+    assert credits_argument_spec(MODULE).argument_spec['expiring_within_days'] == {'type': 'int', 'default': 30}
     for fine in (0, 1, 30):
         check_credits_options(dict(expiring_within_days=fine))
     with pytest.raises(CiceroOptionError, match=r'^expiring_within_days must be 0 or more, got -1$'):

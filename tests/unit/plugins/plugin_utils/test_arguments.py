@@ -3,11 +3,13 @@
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables, shown, validated
 
-SPEC = dict(license_key=dict(type='str', no_log=True), api_url=dict(type='str'), burn_window=dict(type='float'),
-            retries=dict(type='int'), github=dict(type='bool'), reports=dict(type='dict'),
-            expiring_within_days=dict(type='int', default=30))
+OPTIONS = dict(license_key=dict(type='str', no_log=True), api_url=dict(type='str'), burn_window=dict(type='float'),
+               retries=dict(type='int'), github=dict(type='bool'), reports=dict(type='dict'),
+               expiring_within_days=dict(type='int', default=30))
+SPEC = ArgumentSpec(OPTIONS)
 
 
 @pytest.mark.parametrize('value, text', [
@@ -41,7 +43,7 @@ def test_a_prefix_exactly_80_percent_like_the_roles_is_near_and_its_separator_is
 
 
 def test_an_alias_is_read_as_its_option():
-    spec = dict(SPEC, license_key=dict(type='str', no_log=True, aliases=['customer_id', 'key']))
+    spec = ArgumentSpec(dict(OPTIONS, license_key=dict(type='str', no_log=True, aliases=['customer_id', 'key'])))
     assert validated(dict(key='k'), spec, connection=False)[0]['license_key'] == 'k'
 
 
@@ -60,8 +62,9 @@ def test_the_family_is_the_prefix_with_or_without_its_plural_s():
 
 
 def test_ansibles_own_messages_are_said_in_the_callers_words():
-    spec = dict(SPEC, username=dict(type='str'), password=dict(type='str', no_log=True))
-    role = RoleVariables('assert_credits', tuple(spec))
+    spec = ArgumentSpec(dict(OPTIONS, username=dict(type='str'), password=dict(type='str', no_log=True)),
+                        required_together=[('username', 'password')])
+    role = RoleVariables('assert_credits', tuple(spec.argument_spec))
     with pytest.raises(CiceroOptionError) as raised:
         validated(dict(username='deploy'), spec, role.spell, connection=False)
     assert 'assert_credits_username' in raised.value.message and 'assert_credits_password' in raised.value.message
