@@ -133,7 +133,8 @@ def _option_block(name, entries, indent):
                                                 for sub, subentries in value)
         elif key in ('env', 'ini', 'vars'):
             out += pad + key + ':\n' + ''.join(
-                ' ' * (indent + 4) + '- ' + ', '.join('{0}: {1}'.format(k, v) for k, v in item.items()) + '\n'
+                ' ' * (indent + 4) + '- ' + ('\n' + ' ' * (indent + 6)).join(
+                    '{0}: {1}'.format(name, _scalar(entry)) for name, entry in item.items()) + '\n'
                 for item in value)
         else:
             out += pad + key + ': ' + _scalar(value) + '\n'
@@ -183,6 +184,9 @@ def doc_entries(option, entry_point, known, spell=str):
         entries.append(('no_log', True))
     if option.version_added:
         entries.append(('version_added', option.version_added))
+    if entry_point == OPTIONS.LOOKUP:
+        sources = option.lookup_sources()
+        entries.extend((key, sources[key]) for key in ('env', 'ini', 'vars') if key in sources)
     if option.suboptions and role:
         entries.append(('options', [(name, [('description', [text]), ('type', 'str')])
                                     for name, text in option.suboptions.items()]))
@@ -261,7 +265,9 @@ def copies():
     wanted['plugins/doc_fragments/_connection.py'] = fragment(OPTIONS.CONNECTION_OPTIONS, declared + ' CONNECTION_OPTIONS',
                                                               CONNECTION_TAIL)
     wanted['plugins/doc_fragments/_credits.py'] = fragment(OPTIONS.CREDITS_OPTIONS, declared + ' CREDITS_OPTIONS')
-    for path, options in (('plugins/modules/credits_verdict.py', action_options()),
+    lookup = OPTIONS.CONNECTION_OPTIONS + OPTIONS.CREDITS_OPTIONS
+    for path, options in (('plugins/lookup/credits.py', options_text(lookup, OPTIONS.LOOKUP, 2)),
+                          ('plugins/modules/credits_verdict.py', action_options()),
                           ('extensions/eda/plugins/event_source/credits.py', source_options())):
         with open(os.path.join(REPO, path), encoding='utf-8') as handle:
             wanted[path] = _replace_options(handle.read(), options, path, "'''")

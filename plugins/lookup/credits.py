@@ -13,14 +13,133 @@ version_added: 1.0.0
 description:
   - Returns the same dictionary as M(melissa.cicero.melissa_credits_info), read on the controller when the
     lookup is templated, so templates and C(when) conditions can use the figures without a task.
-  - Options are keyword arguments, with the same environment variables and defaults as the module.
+  - Each option is read, first found first, from the lookup's keyword, a C(melissa_cicero_<option>) variable, its
+    environment variable (the same as the module's), the C([melissa_cicero]) section of C(ansible.cfg) (but the key
+    and the password), then its default - as other lookups read theirs. A value that cannot be right is refused
+    naming where it came from.
   - Errors raise an Ansible error with the module's messages; the key is redacted the same way.
   - Each templating calls the API; register the module's result instead where a play uses the figures often.
 author:
   - melissa.cicero maintainers (@melissa-cicero)
-extends_documentation_fragment:
-  - melissa.cicero._connection
-  - melissa.cicero._credits
+requirements:
+  - requests
+  - xmltodict (only for O(format=xml))
+options:
+  license_key:
+    description:
+      - The Melissa license key of the Cicero account.
+      - Sent as both the C(key) and the C(customer_id) query parameters, as the API documentation asks.
+      - If not set, the value of the E(MELISSA_LICENSE_KEY) environment variable is used.
+      - Never shown in results, messages or logs, in any spelling (plain or URL-encoded).
+      - Either this or O(username) and O(password) is required.
+    type: str
+    aliases: [customer_id, key]
+    env:
+      - name: MELISSA_LICENSE_KEY
+    vars:
+      - name: melissa_cicero_license_key
+  username:
+    description:
+      - User name of an account that uses Cicero's older token authentication.
+      - A token is asked of C(POST /token/new.json), and asked again once if the API answers 403.
+      - If not set, the value of the E(MELISSA_CICERO_USERNAME) environment variable is used.
+      - Mutually exclusive with O(license_key); requires O(password).
+    type: str
+    env:
+      - name: MELISSA_CICERO_USERNAME
+    ini:
+      - section: melissa_cicero
+        key: username
+    vars:
+      - name: melissa_cicero_username
+  password:
+    description:
+      - Password for O(username).
+      - If not set, the value of the E(MELISSA_CICERO_PASSWORD) environment variable is used.
+    type: str
+    env:
+      - name: MELISSA_CICERO_PASSWORD
+    vars:
+      - name: melissa_cicero_password
+  api_url:
+    description:
+      - Base URL of the Cicero API, with or without a trailing slash.
+      - If not set, the value of the E(MELISSA_CICERO_API_URL) environment variable is used, then the default.
+      - A plain C(http://) URL to a host other than the loopback gets a warning, since the credentials would travel
+        in clear text.
+    type: str
+    default: https://app.cicerodata.com/v3.1
+    env:
+      - name: MELISSA_CICERO_API_URL
+    ini:
+      - section: melissa_cicero
+        key: api_url
+    vars:
+      - name: melissa_cicero_api_url
+  format:
+    description:
+      - Wire format to ask for. Both give the same result.
+      - V(xml) needs the C(xmltodict) Python library where the read runs.
+    type: str
+    choices: [json, xml]
+    default: json
+    ini:
+      - section: melissa_cicero
+        key: format
+    vars:
+      - name: melissa_cicero_format
+  timeout:
+    description:
+      - Seconds to wait for the connection and for each read; an attempt that is still receiving the answer this
+        long after it was sent is cut off.
+      - One call takes at most (O(retries) + 1) x 2 x O(timeout) + O(retries) x 60 seconds in the worst case.
+    type: float
+    default: 30
+    ini:
+      - section: melissa_cicero
+        key: timeout
+    vars:
+      - name: melissa_cicero_timeout
+  retries:
+    description:
+      - How many times to retry after a connection error, a timeout, or an HTTP 429, 502, 503 or 504 answer.
+      - Retries wait with capped exponential backoff and jitter (0.5 to 16 seconds), or as long as the server's
+        C(Retry-After) header asks, up to 60 seconds. Other answers are not retried.
+    type: int
+    default: 3
+    ini:
+      - section: melissa_cicero
+        key: retries
+    vars:
+      - name: melissa_cicero_retries
+  validate_certs:
+    description: Whether to verify the server's TLS certificate. Only turn this off against a test server.
+    type: bool
+    default: true
+    ini:
+      - section: melissa_cicero
+        key: validate_certs
+    vars:
+      - name: melissa_cicero_validate_certs
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the server with, for example behind a TLS-inspecting proxy.
+      - Proxies are taken from the standard E(HTTPS_PROXY), E(HTTP_PROXY) and E(NO_PROXY) environment variables.
+    type: path
+    ini:
+      - section: melissa_cicero
+        key: ca_path
+    vars:
+      - name: melissa_cicero_ca_path
+  expiring_within_days:
+    description: Window for C(credits_expiring_soon) - batches that expire in fewer than this many whole days.
+    type: int
+    default: 30
+    ini:
+      - section: melissa_cicero
+        key: expiring_within_days
+    vars:
+      - name: melissa_cicero_expiring_within_days
 '''
 
 EXAMPLES = r'''
@@ -32,6 +151,13 @@ EXAMPLES = r'''
 - name: Figures in XML with a vaulted key
   ansible.builtin.debug:
     msg: "{{ lookup('melissa.cicero.credits', license_key=vault_cicero_key, format='xml').credit_balance }}"
+
+- name: The options as variables, for every lookup of the play (or in ansible.cfg's [melissa_cicero] section)
+  ansible.builtin.debug:
+    msg: "{{ lookup('melissa.cicero.credits').credit_balance }}"
+  vars:
+    melissa_cicero_license_key: "{{ vault_cicero_key }}"
+    melissa_cicero_timeout: 10
 '''
 
 RETURN = r'''
@@ -41,7 +167,10 @@ _raw:
   elements: dict
 '''
 
-from ansible.errors import AnsibleLookupError
+import os
+
+from ansible import constants as C
+from ansible.errors import AnsibleError, AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -49,30 +178,75 @@ from ansible.utils.display import Display
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     call_api, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._options import LOOKUP, credits_argument_spec
+from ansible_collections.melissa.cicero.plugins.module_utils._options import (
+    LOOKUP, LOOKUP_INI_SECTION, LOOKUP_VARIABLE_PREFIX, credits_argument_spec)
 from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
-from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import sourced_spell, validated
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
 
 display = Display()
+NAME = 'melissa.cicero.credits'
 
 
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         if terms:
-            raise AnsibleLookupError('melissa.cicero.credits takes no terms, only keyword options')
-        # The module's own argument spec validates the keywords: same aliases, types, environment
-        # fallbacks and defaults, declared once; a value of the wrong shape (true, '20%', null) is named.
+            raise AnsibleLookupError(NAME + ' takes no terms, only keyword options')
+        # The module's own argument spec validates every value, wherever it came from: same aliases, types,
+        # environment fallbacks and defaults, declared once; a value of the wrong shape (true, '20%', null) is
+        # named as the user gave it (the keyword, the variable, the environment variable or ansible.cfg's key).
         spec = credits_argument_spec(LOOKUP)
         try:
-            params, dummy = validated(kwargs, spec, kind='option', connection=False)
+            validated(kwargs, spec, kind='option', connection=False)  # before Ansible's looser conversions
+            args, spell = self._given(kwargs, variables or {}, spec)
+            params, dummy = validated(args, spec, spell, kind='option', connection=False)
         except CiceroOptionError as exc:
-            raise AnsibleLookupError('melissa.cicero.credits: ' + exc.message) from None
+            raise AnsibleLookupError('{0}: {1}'.format(NAME, exc.message)) from None
         missing = missing_library(params)
         if missing:
             raise AnsibleLookupError(missing_required_lib(missing[0]))
         try:
-            return [call_api(params, read_credits, display.warning, credential_redactor(params),
-                             sourced_spell(kwargs, spec.argument_spec))]
+            return [call_api(params, read_credits, display.warning, credential_redactor(params), spell)]
         except CiceroError as exc:
             raise AnsibleLookupError(exc.message) from None
+
+    def _given(self, kwargs, variables, spec):
+        """(arguments, spell): each option's value as it was given, wherever Ansible's configuration found it first
+        (keyword, melissa_cicero_* variable, environment, ansible.cfg), and spell(option) naming that place."""
+        # The variables that serve (no keyword wins over them) are checked as given first: Ansible's own
+        # conversion would read a variable's `true` as the number 1.
+        keywords = dict((alias, name) for name, option in spec.argument_spec.items()
+                        for alias in [name] + option.get('aliases', []))
+        given = set(keywords[keyword] for keyword in kwargs)
+        given_variables = dict((name, self._templar.template(variables[LOOKUP_VARIABLE_PREFIX + name]))
+                               for name in spec.argument_spec
+                               if name not in given and LOOKUP_VARIABLE_PREFIX + name in variables)
+        validated(given_variables, spec, lambda name: LOOKUP_VARIABLE_PREFIX + name, kind='variable',
+                  connection=False)
+        try:
+            self.set_options(var_options=variables, direct=kwargs)
+        except AnsibleError as exc:
+            # Only an ansible.cfg value Ansible cannot read gets here (its message names the setting).
+            raise CiceroOptionError(str(exc.message)) from None
+        args, places = {}, {}
+        for name in spec.argument_spec:
+            # Where the value came from (self.get_option_and_origin() forgets the keywords before ansible-core 2.19)
+            value, origin = C.config.get_config_value_and_origin(
+                name, plugin_type='lookup', plugin_name=self._load_name, variables=variables, direct=kwargs)
+            if origin == 'default':
+                continue
+            if origin == 'Direct':
+                value = next(kwargs[alias] for alias in [name] + spec.argument_spec[name].get('aliases', [])
+                             if alias in kwargs)
+            elif origin.startswith('var: '):
+                value, places[name] = given_variables[name], origin[len('var: '):]
+            elif origin.startswith('env: '):
+                places[name] = origin[len('env: '):]
+                value = os.environ[places[name]]
+            else:
+                places[name] = '{0} in the [{1}] section of {2}'.format(name, LOOKUP_INI_SECTION, origin)
+            args[name] = value
+
+        def spell(name):
+            return places.get(name, name)
+        return args, spell

@@ -29,6 +29,11 @@ from ansible_collections.melissa.cicero.plugins.module_utils._api_address import
 MODULE, LOOKUP, ACTION, ROLE, SOURCE = 'module', 'lookup', 'action', 'role', 'source'
 ENTRY_POINTS = (MODULE, LOOKUP, ACTION, ROLE, SOURCE)
 
+# Where the credits lookup also finds its options, as other lookups do: variables melissa_cicero_<option>, and
+# ansible.cfg's [melissa_cicero] section (but the secrets, which belong in a vault or the environment).
+LOOKUP_VARIABLE_PREFIX = 'melissa_cicero_'
+LOOKUP_INI_SECTION = 'melissa_cicero'
+
 LICENSE_KEY_ENV = 'MELISSA_LICENSE_KEY'
 API_URL_ENV = 'MELISSA_CICERO_API_URL'
 USERNAME_ENV = 'MELISSA_CICERO_USERNAME'
@@ -76,6 +81,15 @@ class Option:
 
     def description_at(self, entry_point):
         return list(self.described_for.get(entry_point, self.description))
+
+    def lookup_sources(self):
+        """Where the lookup finds this option besides its keyword: env, ini and vars entries of its docs."""
+        sources = dict(vars=[dict(name=LOOKUP_VARIABLE_PREFIX + self.name)])
+        if self.env:
+            sources['env'] = [dict(name=self.env)]
+        if not self.secret:
+            sources['ini'] = [dict(section=LOOKUP_INI_SECTION, key=self.name)]
+        return sources
 
     def argument_spec(self, entry_point=None):
         """This option's entry of an argument spec (AnsibleModule, ArgumentSpecValidator)."""

@@ -138,3 +138,33 @@ def test_a_period_that_has_not_begun_warns_through_no_deprecated_call(usage_adho
     assert '[WARNING]: the usage period {0} has not begun yet'.format(future) in run.flat_output
     # exit_json(warnings=...) is deprecated (removed in ansible-core 2.23); every leg of the matrix runs this.
     assert 'DEPRECATION' not in run.output, run.output
+
+
+LOOKUP_PLAYBOOK = """- hosts: localhost
+  gather_facts: false
+  vars:
+    cicero_url: {url}
+    melissa_cicero_api_url: "{{{{ cicero_url }}}}"
+    melissa_cicero_timeout: {timeout}
+  tasks:
+    - name: Figures
+      ansible.builtin.debug:
+        msg: "{{{{ lookup('melissa.cicero.credits') }}}}"
+"""
+
+
+@pytest.mark.matrix
+@pytest.mark.parametrize('timeout, error', [(10, None), ('true', 'melissa_cicero_timeout must be a number, got true')])
+def test_lookup_reads_its_options_from_variables_then_ansible_cfg(ansible, simulator, tmp_path, timeout, error):
+    """As other lookups: a melissa_cicero_* variable (templated), the [melissa_cicero] section of ansible.cfg."""
+    config = tmp_path / 'ansible.cfg'
+    config.write_text('[melissa_cicero]\nexpiring_within_days = 7\napi_url = http://127.0.0.1:9/not-this\n')
+    playbook = tmp_path / 'lookup.yml'
+    playbook.write_text(LOOKUP_PLAYBOOK.format(url=simulator.url('healthy'), timeout=timeout))
+    run = ansible(['ansible-playbook', str(playbook)], env={'ANSIBLE_CONFIG': str(config)})
+    result, = run.task_results(task='Figures')
+    if error:
+        assert run.rc != 0 and 'melissa.cicero.credits: ' + error in run.flat_output, run.output
+        return
+    assert run.rc == 0, run.output
+    assert (result['msg']['expiring_within_days'], result['msg']['credit_balance']) == (7, 12500), result

@@ -60,11 +60,15 @@ def test_the_modules_document_their_argument_spec(module, fragments, spec):
     assert summary(fragment_options(*fragments)) == spec_summary(spec)
 
 
-def test_the_lookup_documents_its_argument_spec():
-    extends = documentation('plugins/lookup/credits.py')['extends_documentation_fragment']
-    assert {'melissa.cicero._connection', 'melissa.cicero._credits'} <= set(extends)
-    assert summary(fragment_options('_connection', '_credits')) == spec_summary(
-        _options.credits_argument_spec(_options.LOOKUP))
+def test_the_lookup_documents_its_argument_spec_and_where_each_option_comes_from():
+    documented = documentation('plugins/lookup/credits.py')['options']
+    assert summary(documented) == spec_summary(_options.credits_argument_spec(_options.LOOKUP))
+    assert documented['license_key']['env'] == [{'name': 'MELISSA_LICENSE_KEY'}]
+    for name, option in documented.items():
+        assert option['vars'] == [{'name': 'melissa_cicero_' + name}], name
+        # A secret is never read from ansible.cfg: it belongs in a vault or the environment.
+        assert option.get('ini') == (None if name in ('license_key', 'password') else
+                                     [{'section': 'melissa_cicero', 'key': name}]), name
 
 
 def test_the_action_documents_its_argument_spec():

@@ -1,8 +1,18 @@
 """The credits lookup in-process, with strict stubs of the API: its figures, its options and its errors."""
 
 import pytest
+import yaml
 
+from ansible import constants as C
 from ansible.errors import AnsibleLookupError
+from ansible.parsing.dataloader import DataLoader
+from ansible.template import Templar
+
+try:
+    from ansible.template import trust_as_template
+except ImportError:  # before ansible-core 2.19, every text was a template
+    def trust_as_template(value):
+        return value
 
 from ansible_collections.melissa.cicero.plugins.lookup import credits as credits_lookup
 from ansible_collections.melissa.cicero.plugins.lookup.credits import LookupModule
@@ -19,8 +29,17 @@ def offline(clock, no_sleep, monkeypatch):  # pylint: disable=unused-argument
         monkeypatch.delenv(name, raising=False)
 
 
-def lookup(**options):
-    return LookupModule().run([], {}, **options)
+def configured(variables=None):
+    """The lookup as Ansible's plugin loader gives it: its documented options known to Ansible's configuration."""
+    C.config.initialize_plugin_configuration_definitions(
+        'lookup', credits_lookup.NAME, yaml.safe_load(credits_lookup.DOCUMENTATION)['options'])
+    plugin = LookupModule(loader=DataLoader(), templar=Templar(loader=DataLoader(), variables=variables or {}))
+    plugin._load_name = credits_lookup.NAME  # pylint: disable=protected-access
+    return plugin
+
+
+def lookup(variables=None, **options):
+    return configured(variables).run([], variables or {}, **options)
 
 
 def test_the_lookup_returns_the_modules_figures_in_a_list_of_one(cicero_api):
@@ -56,7 +75,7 @@ def test_a_wrong_option_is_named_before_any_request(options, message):
 
 def test_terms_are_refused():
     with pytest.raises(AnsibleLookupError, match='takes no terms, only keyword options'):
-        LookupModule().run(['balance'], {})
+        configured().run(['balance'], {})
 
 
 def test_an_api_error_is_the_lookups_error_without_the_key(cicero_api):
@@ -79,3 +98,54 @@ def test_the_first_missing_library_is_named(monkeypatch):
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY)
     assert 'requests' in str(raised.value) and 'xmltodict' not in str(raised.value)
+
+
+def test_the_options_come_from_variables_the_keyword_first(cicero_api):
+    cicero_api.credits(json=CREDITS)
+    variables = {'melissa_cicero_license_key': KEY, 'melissa_cicero_api_url': BASE, 'melissa_cicero_timeout': 'x',
+                 'melissa_cicero_expiring_within_days': 7}
+    figures, = lookup(variables, timeout=5)  # the keyword wins over the variable, which is never read
+    assert figures['expiring_within_days'] == 7
+
+
+def test_a_variable_is_templated_before_it_is_read(cicero_api):
+    cicero_api.credits(json=CREDITS)
+    variables = {'vault_key': KEY, 'melissa_cicero_license_key': trust_as_template('{{ vault_key }}'), 'melissa_cicero_api_url': BASE}
+    assert lookup(variables)[0]['credit_balance'] == 1200
+
+
+@pytest.mark.parametrize('name, value, message', [
+    ('timeout', True, 'melissa_cicero_timeout must be a number, got true'),
+    ('validate_certs', 'maybe', "melissa_cicero_validate_certs must be true or false, got 'maybe'"),
+    ('expiring_within_days', '20%', "melissa_cicero_expiring_within_days must be a whole number, got '20%'"),
+    ('expiring_within_days', -1, 'melissa_cicero_expiring_within_days must be 0 or more, got -1'),
+    ('retries', -1, 'melissa_cicero_retries must be 0 or more, got -1'),  # the read's own check: no prefix
+])
+def test_a_wrong_variable_is_named_as_the_variable(name, value, message):
+    import responses  # pylint: disable=import-outside-toplevel
+    with responses.RequestsMock() as mocked:
+        with pytest.raises(AnsibleLookupError) as raised:
+            lookup({'melissa_cicero_' + name: value}, license_key=KEY, api_url=BASE)
+        assert len(mocked.calls) == 0
+    assert raised.value.message in ('melissa.cicero.credits: ' + message, message)
+    assert raised.value.message.endswith(message)
+
+
+def test_a_variable_key_is_never_shown(cicero_api):
+    cicero_api.credits(status=401, json={'response': {'errors': ['Invalid license key ' + KEY], 'messages': [],
+                                                      'results': {}}})
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup({'melissa_cicero_license_key': KEY}, api_url=BASE)
+    assert raised.value.message == 'Cicero API error (HTTP 401): Invalid license key ********'
+
+
+def test_the_options_come_from_ansible_cfg_named_by_section(monkeypatch, tmp_path):
+    config = tmp_path / 'ansible.cfg'
+    config.write_text('[melissa_cicero]\nretries = -2\n')
+    monkeypatch.setattr(C.config, '_parsers', {})
+    monkeypatch.setattr(C.config, '_config_file', str(config))
+    C.config._parse_config_file(str(config))  # pylint: disable=protected-access
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY, api_url=BASE)
+    assert raised.value.message == (
+        'retries in the [melissa_cicero] section of {0} must be 0 or more, got -2'.format(config))
