@@ -143,7 +143,7 @@ def _option_block(name, entries, indent):
 
 # --- each entry point's words ----------------------------------------------------------------------------------
 
-def _spelled(text, known, spell, where):
+def _spelled(text, known, in_callers_words, where):
     """`text` with each O(name) named as the entry point names its options; a reference to an option the entry
     point does not take, or to a return value where there are none, stops the script."""
     def name(match):
@@ -156,7 +156,7 @@ def _spelled(text, known, spell, where):
         if option not in known:
             raise SystemExit('the {0} docs refer to O({1}), which the {0} does not take: {2!r}'.format(
                 where, option, text[:80]))
-        return 'O({0}{1})'.format(spell(option), rest)
+        return 'O({0}{1})'.format(in_callers_words(option), rest)
     return _REFERENCE.sub(name, text)
 
 
@@ -164,10 +164,10 @@ def _is_text(option):
     return option.kind in ('str', 'path') and not option.choices
 
 
-def doc_entries(option, entry_point, known, spell=str):
+def doc_entries(option, entry_point, known, in_callers_words=str):
     """(key, value) of an option's documentation as `entry_point` shows it."""
     role = entry_point == OPTIONS.ROLE
-    entries = [('description', [_spelled(text, known, spell, entry_point)
+    entries = [('description', [_spelled(text, known, in_callers_words, entry_point)
                                 for text in option.description_at(entry_point)])]
     kind = 'str' if role and option.kind == 'path' else option.kind
     entries.append(('type', kind))
@@ -193,10 +193,10 @@ def doc_entries(option, entry_point, known, spell=str):
     return entries
 
 
-def options_text(options, entry_point, indent, known=None, spell=str, names=None):
+def options_text(options, entry_point, indent, known=None, in_callers_words=str, names=None):
     known = set(option.name for option in options) if known is None else known
     return ''.join(_option_block(names(option.name) if names else option.name,
-                                 doc_entries(option, entry_point, known, spell), indent)
+                                 doc_entries(option, entry_point, known, in_callers_words), indent)
                    for option in options)
 
 
@@ -225,9 +225,9 @@ def source_options():
 def role_options():
     options = GATE_OPTIONS.options_of(OPTIONS.ROLE)
 
-    def spell(name):
+    def in_callers_words(name):
         return '{0}_{1}'.format(ROLE_PREFIX, name)
-    return options_text(options, OPTIONS.ROLE, 6, spell=spell, names=spell)
+    return options_text(options, OPTIONS.ROLE, 6, in_callers_words=in_callers_words, names=in_callers_words)
 
 
 def role_defaults():

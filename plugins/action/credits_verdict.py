@@ -31,7 +31,7 @@ from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options impor
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import (
     FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, policy_from, runway_rules, unreadable)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
-    RoleVariables, known_names, refuse_unknown, sourced_spell, unset, validated)
+    RoleVariables, known_names, refuse_unknown, words_by_source, unset, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict, readings_owner
 
 # The reports, the GitHub Actions files and the history file are imported where they are used, only when a
@@ -64,7 +64,7 @@ class ActionModule(ActionBase):
         return result
 
     def _arguments(self, task_vars):
-        """(arguments, spell): the task's own, or with from_variables the role's variables, named as the
+        """(arguments, in_callers_words): the task's own, or with from_variables the role's variables, named as the
         user named them."""
         args = dict(self._task.args)
         prefix = args.pop('from_variables', None)
@@ -81,23 +81,23 @@ class ActionModule(ActionBase):
         for warning in near:
             display.warning(warning)
         args.update((option, value) for option, value in variables.items() if not unset(value, ARGUMENT_SPEC.argument_spec[option]))
-        return args, role.spell
+        return args, role.in_callers_words
 
     def _judge(self, task_vars):
-        args, spell = self._arguments(task_vars)
-        params, dummy = validated(args, ARGUMENT_SPEC, spell, connection=False)
-        spell = sourced_spell(args, ARGUMENT_SPEC.argument_spec, spell)
+        args, in_callers_words = self._arguments(task_vars)
+        params, dummy = validated(args, ARGUMENT_SPEC, in_callers_words, connection=False)
+        in_callers_words = words_by_source(args, ARGUMENT_SPEC.argument_spec, in_callers_words)
         policy = policy_from(params)
-        reports = requested_reports(params['reports'], params['report_path'], spell)
+        reports = requested_reports(params['reports'], params['report_path'], in_callers_words)
         account = account_label(params)
         read_at = _clock.utc_now()
-        refuse_unjudgeable(params, policy, spell)
+        refuse_unjudgeable(params, policy, in_callers_words)
         if params['credits'] is not None:
             verdict = judge_registered(params['credits'], params['usage'], policy)
         elif params['history_path']:
-            verdict = read_with_history(params, policy, account, spell)
+            verdict = read_with_history(params, policy, account, in_callers_words)
         else:
-            verdict = read_and_judge(params, policy, spell)
+            verdict = read_and_judge(params, policy, in_callers_words)
         if verdict['warning']:
             display.warning(verdict['warning'])
         if verdict['not_judged']:
@@ -144,7 +144,7 @@ def publish(verdict, reports, github, account, read_at):
     return result
 
 
-def requested_reports(reports, report_path, spell=str):
+def requested_reports(reports, report_path, in_callers_words=str):
     """[(format, path)] of the reports option plus report_path (a JSON report); unknown formats refused."""
     if not reports and not report_path:
         return []
@@ -152,7 +152,7 @@ def requested_reports(reports, report_path, spell=str):
     unknown = unknown_formats(reports)
     if unknown:
         raise AnsibleActionFail('{0}: unknown format {1}; the formats are {2}'.format(
-            spell('reports'), ', '.join(unknown), ', '.join(FORMATS)))
+            in_callers_words('reports'), ', '.join(unknown), ', '.join(FORMATS)))
     requested = [('json', report_path)] if report_path else []
     for fmt in FORMATS:
         if reports.get(fmt):
@@ -161,7 +161,7 @@ def requested_reports(reports, report_path, spell=str):
     return requested
 
 
-def refuse_unjudgeable(params, policy, spell=str):
+def refuse_unjudgeable(params, policy, in_callers_words=str):
     """A runway rule at the observed pace with nowhere to keep readings can never be judged: refused before any
     request, naming where readings are kept, rather than passing every time in silence."""
     if not has_runway_rule(policy) or policy['burn_rate_from'] != 'observed' or params['history_path']:
@@ -169,13 +169,13 @@ def refuse_unjudgeable(params, policy, spell=str):
     raise AnsibleActionFail(
         '{0} at {1}=observed can never be judged without {2}: the observed pace needs the readings of earlier runs. '
         'Give {2} (a file the runs share), or {1}=usage or both'.format(
-            ', '.join(spell(name) for name, dummy in runway_rules(policy)), spell('burn_rate_from'),
-            spell('history_path')))
+            ', '.join(in_callers_words(name) for name, dummy in runway_rules(policy)), in_callers_words('burn_rate_from'),
+            in_callers_words('history_path')))
 
 
-def read_and_judge(params, policy, spell=str, readings=None):
+def read_and_judge(params, policy, in_callers_words=str, readings=None):
     """Read with one client and judge (plugin_utils/_gate.py); a connection option that cannot be right
-    fails the verdict with its message (options named as spell says), as a failed read does. A read's balance
+    fails the verdict with its message (options named as in_callers_words says), as a failed read does. A read's balance
     joins `readings` (the history file), whose observed pace the verdict reports."""
     missing = missing_library(params)
     if missing:
@@ -183,7 +183,7 @@ def read_and_judge(params, policy, spell=str, readings=None):
     redactor = credential_redactor(params)
     try:
         return call_api(params, lambda client, params: read_verdict(client, params, policy, redactor, readings),
-                        display.warning, redactor, spell)
+                        display.warning, redactor, in_callers_words)
     except CiceroOptionError as exc:
         # A setting, not the account: said as such, and still a failed verdict with its reports.
         return misconfigured(exc.message, policy)
@@ -191,7 +191,7 @@ def read_and_judge(params, policy, spell=str, readings=None):
         return unreadable(exc.message, policy)
 
 
-def read_with_history(params, policy, account, spell=str):
+def read_with_history(params, policy, account, in_callers_words=str):
     """read_and_judge with history_path: the read's balance joins the file's readings, whose observed pace
     the verdict reports; a file that cannot be locked or written fails the task, naming the option."""
     from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
@@ -200,9 +200,9 @@ def read_with_history(params, policy, account, spell=str):
         # is a warning and the verdict stands.
         readings = Readings(policy['burn_window'], params['history_path'], account, warn=display.warning,
                             strict=has_runway_rule(policy), owner=readings_owner(params))
-        return read_and_judge(params, policy, spell, readings)
+        return read_and_judge(params, policy, in_callers_words, readings)
     except ReadingsError as exc:
-        raise AnsibleActionFail('{0}: {1}'.format(spell('history_path'), exc))
+        raise AnsibleActionFail('{0}: {1}'.format(in_callers_words('history_path'), exc))
 
 
 def judge_registered(credits, usage, policy):

@@ -180,7 +180,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import (
     LOOKUP, LOOKUP_INI_SECTION, LOOKUP_VARIABLE_PREFIX, credits_argument_spec)
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_credits
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
 
 display = Display()
@@ -198,21 +198,21 @@ class LookupModule(LookupBase):
         spec = credits_argument_spec(LOOKUP)
         try:
             validated(kwargs, spec, kind='option', connection=False)  # before Ansible's looser conversions
-            args, spell = self._given(kwargs, variables or {}, spec)
-            params, dummy = validated(args, spec, spell, kind='option', connection=False)
+            args, in_callers_words = self._given(kwargs, variables or {}, spec)
+            params, dummy = validated(args, spec, in_callers_words, kind='option', connection=False)
         except CiceroOptionError as exc:
             raise AnsibleLookupError('{0}: {1}'.format(NAME, exc.message)) from None
         missing = missing_library(params)
         if missing:
             raise AnsibleLookupError(missing_required_lib(missing[0]))
         try:
-            return [call_api(params, read_credits, display.warning, credential_redactor(params), spell)]
+            return [call_api(params, read_credits, display.warning, credential_redactor(params), in_callers_words)]
         except CiceroError as exc:
             raise AnsibleLookupError(exc.message) from None
 
     def _given(self, kwargs, variables, spec):
-        """(arguments, spell): each option's value as it was given, wherever Ansible's configuration found it first
-        (keyword, melissa_cicero_* variable, environment, ansible.cfg), and spell(option) naming that place."""
+        """(arguments, in_callers_words): each option's value as it was given, wherever Ansible's configuration found it first
+        (keyword, melissa_cicero_* variable, environment, ansible.cfg), and in_callers_words(option) naming that place."""
         # The variables that serve (no keyword wins over them) are checked as given first: Ansible's own
         # conversion would read a variable's `true` as the number 1.
         keywords = dict((alias, name) for name, option in spec.argument_spec.items()
@@ -247,6 +247,6 @@ class LookupModule(LookupBase):
                 places[name] = '{0} in the [{1}] section of {2}'.format(name, LOOKUP_INI_SECTION, origin)
             args[name] = value
 
-        def spell(name):
+        def in_callers_words(name):
             return places.get(name, name)
-        return args, spell
+        return args, in_callers_words

@@ -120,7 +120,7 @@ class CiceroClient:
 
     def __init__(self, api_url, fmt='json', license_key=None, username=None, password=None,
                  timeout=30.0, retries=3, validate_certs=True, ca_path=None, redactor=None,
-                 session=None, sleep=None, spell=str):
+                 session=None, sleep=None, in_callers_words=str):
         self.api_url = api_url.rstrip('/')
         self.fmt = fmt
         self.timeout = timeout
@@ -142,7 +142,7 @@ class CiceroClient:
         # Every request goes through this adapter (see _attempt), never through the session's own.
         self._adapter = DeadlineAdapter()
         self._sleep = sleep or _sleep
-        self._spell = spell  # names an option in a hint, in the words of the entry point called
+        self._spell = in_callers_words  # names an option in a hint, in the words of the entry point called
 
     # -- public ---------------------------------------------------------------------------------------
 

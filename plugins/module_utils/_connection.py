@@ -32,14 +32,14 @@ _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
 PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
 
 
-def spelled_by_source(spell, given):
-    """spell(option), except that an option the caller did not give, whose value came from its environment variable,
+def named_by_source(in_callers_words, given):
+    """in_callers_words(option), except that an option the caller did not give, whose value came from its environment variable,
     is named as that variable: a wrong MELISSA_CICERO_API_URL is not reported as the api_url nobody wrote."""
     def spelled(option):
         variable = ENVIRONMENT_OF.get(option)
         if option not in given and variable and os.environ.get(variable):
             return variable
-        return spell(option)
+        return in_callers_words(option)
     return spelled
 
 
@@ -52,53 +52,53 @@ def missing_library(params):
     return None
 
 
-def check_connection_options(params, spell=str):
+def check_connection_options(params, in_callers_words=str):
     """Reject what the argument spec cannot express; return warnings a person should see.
 
-    spell(option) names an option in the words of the entry point the user called: a module, the lookup and
+    in_callers_words(option) names an option in the words of the entry point the user called: a module, the lookup and
     the event source by its own name (str), the gate role by its variable (plugin_utils/_arguments.py).
     The error and the warnings quote the API URL with its userinfo password masked, as every message is.
     """
     redactor = credential_redactor(params)
     try:
-        return [redactor(warning) for warning in _connection_problems(params, spell)]
+        return [redactor(warning) for warning in _connection_problems(params, in_callers_words)]
     except CiceroOptionError as exc:
         raise redacted(exc, redactor)
 
 
-def _connection_problems(params, spell):
+def _connection_problems(params, in_callers_words):
     if not params.get('license_key') and not params.get('username'):
-        key = spell('license_key')
+        key = in_callers_words('license_key')
         raise CiceroOptionError(
             'No Cicero credentials: set {0}{1} or the {2} environment variable; token accounts set {3} and {4} '
             '(or {5} and {6}).'.format(key, ' (aliases customer_id, key)' if key == 'license_key' else '',
-                                       LICENSE_KEY_ENV, spell('username'), spell('password'), USERNAME_ENV,
+                                       LICENSE_KEY_ENV, in_callers_words('username'), in_callers_words('password'), USERNAME_ENV,
                                        PASSWORD_ENV))
     if params.get('license_key') and params.get('username'):
         raise CiceroOptionError('{0} and {1} are mutually exclusive: use the license key, or username and '
                                 'password for token authentication, not both.'.format(
-                                    spell('license_key'), spell('username')))
+                                    in_callers_words('license_key'), in_callers_words('username')))
     if params['timeout'] <= 0:
         raise CiceroOptionError('{0} must be a number of seconds greater than 0, got {1:g}'.format(
-            spell('timeout'), params['timeout']))
+            in_callers_words('timeout'), params['timeout']))
     if params['retries'] < 0:
-        raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(spell('retries'), params['retries']))
+        raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(in_callers_words('retries'), params['retries']))
     problem = ca_path_problem(params.get('ca_path')) if params['validate_certs'] else None
     if problem:
-        raise CiceroOptionError('{0} {1}'.format(spell('ca_path'), problem))
+        raise CiceroOptionError('{0} {1}'.format(in_callers_words('ca_path'), problem))
     url = urlsplit(params['api_url'])
     if url.scheme not in ('http', 'https') or not url.hostname:
         raise CiceroOptionError(
             '{0} must be an absolute http:// or https:// URL such as {1}, got {2!r}'.format(
-                spell('api_url'), DEFAULT_API_URL, params['api_url']))
+                in_callers_words('api_url'), DEFAULT_API_URL, params['api_url']))
     warnings = []
     if url.scheme == 'http' and url.hostname not in _LOOPBACK_HOSTS:
         warnings.append('{0} {1} is plain http: the credentials travel in clear text over the network.'.format(
-            spell('api_url'), params['api_url']))
+            in_callers_words('api_url'), params['api_url']))
     if not params['validate_certs'] and url.scheme == 'https':
         warnings.append("{0} is false: the API's certificate is not verified, so anyone in the path can read the "
                         'credentials; give {1} instead when a private CA signs it.'.format(
-                            spell('validate_certs'), spell('ca_path')))
+                            in_callers_words('validate_certs'), in_callers_words('ca_path')))
     return warnings
 
 
@@ -131,15 +131,15 @@ def credential_redactor(params):
     return Redactor(secrets)
 
 
-def call_api(params, read, warn, redactor, spell=str):
-    """read(client, params) with checked options (named as spell says); warnings go to warn(text).
+def call_api(params, read, warn, redactor, in_callers_words=str):
+    """read(client, params) with checked options (named as in_callers_words says); warnings go to warn(text).
 
     Any CiceroError leaves with its message and details redacted, whoever catches it.
     """
     try:
-        for warning in check_connection_options(params, spell):  # redacted there
+        for warning in check_connection_options(params, in_callers_words):  # redacted there
             warn(warning)
-        return read(client_from_params(params, redactor, spell), params)
+        return read(client_from_params(params, redactor, in_callers_words), params)
     except CiceroError as exc:
         raise redacted(exc, redactor)
 
@@ -152,9 +152,9 @@ def redacted(exc, redactor):
     return exc
 
 
-def client_from_params(params, redactor, spell=str):
+def client_from_params(params, redactor, in_callers_words=str):
     return CiceroClient(
         params['api_url'], fmt=params['format'], license_key=params.get('license_key'),
         username=params.get('username'), password=params.get('password'), timeout=params['timeout'],
         retries=params['retries'], validate_certs=params['validate_certs'], ca_path=params.get('ca_path'),
-        redactor=redactor, spell=spell)
+        redactor=redactor, in_callers_words=in_callers_words)

@@ -6,7 +6,7 @@
 """Typed errors raised by the client and the parsers.
 
 Nothing under module_utils calls fail_json: these errors travel up to the one place that turns them
-into a module failure (_runner.py) or an AnsibleError. Every message is built already redacted.
+into a module failure (_module_entry.py) or an AnsibleError. Every message is built already redacted.
 """
 
 from __future__ import absolute_import, division, print_function

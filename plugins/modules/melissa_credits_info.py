@@ -140,8 +140,8 @@ api_errors:
 '''
 
 from ansible_collections.melissa.cicero.plugins.module_utils._options import MODULE, credits_argument_spec
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits
-from ansible_collections.melissa.cicero.plugins.module_utils._runner import create_module, run
+from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_credits
+from ansible_collections.melissa.cicero.plugins.module_utils._module_entry import create_module, run
 
 
 def main():

@@ -146,9 +146,9 @@ messages:
   sample: []
 '''
 
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_usage
+from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_usage
 from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec, connection_argument_spec
-from ansible_collections.melissa.cicero.plugins.module_utils._runner import create_module, run
+from ansible_collections.melissa.cicero.plugins.module_utils._module_entry import create_module, run
 
 
 def main():

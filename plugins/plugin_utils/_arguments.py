@@ -23,12 +23,12 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.validation import check_type_dict
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    check_connection_options, credential_redactor, spelled_by_source)
+    check_connection_options, credential_redactor, named_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import MAX_NUMBER_CHARS, NUMBER_TEXT
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import check_policy, policy_from
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import check_credits_options
+from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import check_credits_options
 
 
 def known_names(spec):
@@ -52,12 +52,12 @@ def refuse_unknown(names, known, kind):
             raise CiceroOptionError(unknown_name(name, known, kind))
 
 
-def respelled(message, spec, spell):
-    """A message of Ansible's argument validation (which names options by their own name) in spell's words."""
-    if spell is str:
+def respelled(message, spec, in_callers_words):
+    """A message of Ansible's argument validation (which names options by their own name) in in_callers_words's words."""
+    if in_callers_words is str:
         return message
     names = sorted(known_names(spec), key=len, reverse=True)
-    return re.sub(r'\b({0})\b'.format('|'.join(map(re.escape, names))), lambda match: spell(match.group(1)), message)
+    return re.sub(r'\b({0})\b'.format('|'.join(map(re.escape, names))), lambda match: in_callers_words(match.group(1)), message)
 
 
 def unset(value, option):
@@ -148,9 +148,9 @@ def _specs_by_name(spec):
     return specs
 
 
-def validated(args, argument_spec, spell=str, kind='argument', connection=True):
+def validated(args, argument_spec, in_callers_words=str, kind='argument', connection=True):
     """(parameters, warnings) of gate arguments checked against an ArgumentSpec (module_utils/_options.py), or
-    CiceroOptionError naming the first that cannot be right, in spell's words. No request is made. An empty text
+    CiceroOptionError naming the first that cannot be right, in in_callers_words's words. No request is made. An empty text
     is an absent one (see unset()).
 
     connection=False leaves the connection options to the read (call_api checks them), which turns their
@@ -166,34 +166,34 @@ def validated(args, argument_spec, spell=str, kind='argument', connection=True):
             continue
         if value in (None, ''):
             raise CiceroOptionError('{0} is {1}; give {2}, or leave it unset for its default'.format(
-                spell(name), 'empty' if value == '' else 'null', _expected(option)))
+                in_callers_words(name), 'empty' if value == '' else 'null', _expected(option)))
         try:
             present[name] = _shaped(value, option)
         except (TypeError, ValueError):
             raise CiceroOptionError('{0} must be {1}, got {2}'.format(
-                spell(name), _expected(option), _redacted_value(name, value, args))) from None
+                in_callers_words(name), _expected(option), _redacted_value(name, value, args))) from None
     result = ArgumentSpecValidator(spec, required_together=argument_spec.required_together).validate(present)
     if result.error_messages:
         # A value that fails its type is quoted in the message: the key and the password are masked.
-        raise CiceroOptionError(_arguments_redactor(present)(respelled('; '.join(result.error_messages), spec, spell)))
+        raise CiceroOptionError(_arguments_redactor(present)(respelled('; '.join(result.error_messages), spec, in_callers_words)))
     params = result.validated_parameters
     # raises without credentials
-    warnings = check_connection_options(params, sourced_spell(args, spec, spell)) if connection else []
+    warnings = check_connection_options(params, words_by_source(args, spec, in_callers_words)) if connection else []
     if all(name in params for name in POLICY_DEFAULTS):  # the gate and the event source; not the lookup
-        problem = check_policy(policy_from(params), spell)
+        problem = check_policy(policy_from(params), in_callers_words)
         if problem:
             raise CiceroOptionError(problem)
-    check_credits_options(params, spell)
+    check_credits_options(params, in_callers_words)
     return params, warnings
 
 
-def sourced_spell(args, spec, spell=str):
-    """spell for the connection checks of `args`: an option left to its environment variable is named as it."""
+def words_by_source(args, spec, in_callers_words=str):
+    """in_callers_words for the connection checks of `args`: an option left to its environment variable is named as it."""
     given = set()
     for name, option in spec.items():
         if any(not unset(args.get(alias), option) for alias in [name] + list(option.get('aliases', ()))):
             given.add(name)
-    return spelled_by_source(spell, given)
+    return named_by_source(in_callers_words, given)
 
 
 def _arguments_redactor(args):
@@ -222,11 +222,11 @@ class RoleVariables:
         self.prefix = prefix
         self.options = options
         # Variables the role sets itself (its fact) are its own too.
-        self.names = set(self.spell(option) for option in tuple(options) + tuple(published))
+        self.names = set(self.in_callers_words(option) for option in tuple(options) + tuple(published))
         # A misspelling may drop the plural: assert_credit_min_credit is still the role's family.
         self.stem = prefix[:-1] if prefix.endswith('s') else prefix
 
-    def spell(self, option):
+    def in_callers_words(self, option):
         return '{0}_{1}'.format(self.prefix, option)
 
     def near_names(self, variables):
@@ -238,10 +238,10 @@ class RoleVariables:
                 continue
             for option in self.options:
                 if name == option and option in DISTINCT_OPTIONS:
-                    near.append((name, self.spell(option)))
+                    near.append((name, self.in_callers_words(option)))
                 elif name.endswith('_' + option) and difflib.SequenceMatcher(
                         None, name[:-len(option) - 1].lower(), self.prefix.lower()).ratio() >= 0.8:
-                    near.append((name, self.spell(option)))
+                    near.append((name, self.in_callers_words(option)))
         return near
 
     def arguments(self, variables, template):
@@ -249,5 +249,5 @@ class RoleVariables:
         of the family that is not one of the role's, before anything is templated or read."""
         family = [name for name in variables if str(name).lower().startswith(self.stem.lower())]
         refuse_unknown(family, self.names, 'variable')
-        return dict((option, template(variables[self.spell(option)])) for option in self.options
-                    if self.spell(option) in variables)
+        return dict((option, template(variables[self.in_callers_words(option)])) for option in self.options
+                    if self.in_callers_words(option) in variables)

@@ -22,7 +22,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import observed_daily_burn
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import evaluate, needs_usage, unreadable
-from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_credits, read_usage
+from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_credits, read_usage
 from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import ReadingsError
 
 

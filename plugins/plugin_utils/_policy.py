@@ -42,15 +42,15 @@ def needs_usage(policy):
     return has_runway_rule(policy) and policy['burn_rate_from'] != 'observed'
 
 
-def check_policy(policy, spell=str):
-    """Names the first policy value that cannot be right (as spell(option) spells it), or None."""
+def check_policy(policy, in_callers_words=str):
+    """Names the first policy value that cannot be right (as in_callers_words(option) spells it), or None."""
     for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent',
                  'min_runway_days', 'max_expiring_unused', 'warn_runway_days'):
         if policy[name] is not None and policy[name] < 0:
-            return '{0} must be 0 or more, got {1}'.format(spell(name), policy[name])
+            return '{0} must be 0 or more, got {1}'.format(in_callers_words(name), policy[name])
     if policy['burn_window'] <= 0:
         return '{0} must be a number of seconds greater than 0, got {1:g}'.format(
-            spell('burn_window'), policy['burn_window'])
+            in_callers_words('burn_window'), policy['burn_window'])
     return None
 
 
@@ -181,7 +181,7 @@ def _runway_figures(counted, figures, policy, usage, observed, now):
 
 
 def _no_usage_average(runway):
-    # A usage result read for a period that has not begun has no average (_reads.py): no pace, and no readings to
+    # A usage result read for a period that has not begun has no average (_account_reads.py): no pace, and no readings to
     # blame for it.
     return 'the usage of {0} gives no average daily spend'.format(runway['period'])
 

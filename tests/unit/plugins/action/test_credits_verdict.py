@@ -81,7 +81,7 @@ def test_missing_credentials_fail_the_verdict_before_any_request_in_the_callers_
         'the MELISSA_LICENSE_KEY environment variable; token accounts set username and password (or '
         'MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
-    verdict = credits_verdict.read_and_judge(params(license_key=None), policy(), role.spell)
+    verdict = credits_verdict.read_and_judge(params(license_key=None), policy(), role.in_callers_words)
     assert verdict['message'] == (
         'Cicero credits not read, a setting is wrong: No Cicero credentials: set assert_credits_license_key or the '
         'MELISSA_LICENSE_KEY environment variable; token accounts set assert_credits_username and '
@@ -165,17 +165,17 @@ def test_bad_arguments_are_returned_as_a_failure_not_raised(monkeypatch, args):
 
 @responses.activate
 def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_failed_read(monkeypatch):
-    from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import sourced_spell  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import words_by_source  # pylint: disable=import-outside-toplevel
     monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
-    spell = sourced_spell({'license_key': KEY}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.spell)
-    verdict = credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)
+    in_callers_words = words_by_source({'license_key': KEY}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.in_callers_words)
+    verdict = credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words)
     assert verdict['message'] == (
         "Cicero credits not read, a setting is wrong: MELISSA_CICERO_API_URL must be an absolute http:// or https:// "
         "URL such as https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
     assert verdict['passed'] is False and verdict['figures'] is None
-    spell = sourced_spell({'api_url': 'cicero.example/v3.1'}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.spell)
-    assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), spell)['message'].startswith(
+    in_callers_words = words_by_source({'api_url': 'cicero.example/v3.1'}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.in_callers_words)
+    assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words)['message'].startswith(
         'Cicero credits not read, a setting is wrong: assert_credits_api_url must be')
     assert len(responses.calls) == 0
 
@@ -184,7 +184,7 @@ def test_a_runway_rule_at_the_observed_pace_without_a_history_is_refused_before_
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
     with pytest.raises(AnsibleActionFail) as raised:
         credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='observed'),
-                                           role.spell)
+                                           role.in_callers_words)
     assert raised.value.message == (
         'assert_credits_min_runway_days at assert_credits_burn_rate_from=observed can never be judged without '
         'assert_credits_history_path: the observed pace needs the readings of earlier runs. Give '

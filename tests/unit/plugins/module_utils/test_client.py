@@ -141,7 +141,7 @@ def test_a_tls_failure_is_named_with_what_to_do_and_not_retried(cicero_api):
 def test_the_hint_names_the_option_as_the_caller_spells_it(cicero_api):
     cicero_api.credits(body=requests.exceptions.SSLError('certificate verify failed'))
     with pytest.raises(CiceroTransportError, match="give that CA's PEM bundle as assert_credits_ca_path$"):
-        make_client(spell=lambda option: 'assert_credits_' + option)[0].get('/account/credits_remaining')
+        make_client(in_callers_words=lambda option: 'assert_credits_' + option)[0].get('/account/credits_remaining')
 
 
 def test_https_to_a_plain_http_server_is_named_as_that(cicero_api):

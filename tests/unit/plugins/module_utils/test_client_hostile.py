@@ -152,7 +152,7 @@ def test_a_redirect_of_the_token_login_never_sends_the_password_on(serve):
     server = serve(lambda sock: sock.sendall('HTTP/1.1 307 Temporary Redirect\r\nLocation: {0}/token/new.json\r\n'
                                              'Content-Length: 0\r\n\r\n'.format(elsewhere.origin).encode()))
     client = CiceroClient(server.origin + '/v3.1', username='someone', password=PASSWORD, timeout=5,
-                          spell=lambda option: 'assert_credits_' + option)
+                          in_callers_words=lambda option: 'assert_credits_' + option)
     with pytest.raises(CiceroApiError, match=r'^Cicero API answered POST .*/v3.1/token/new.json with HTTP 307 '
                                              r'Temporary Redirect, a redirect to host 127.0.0.1 .*Set '
                                              r'assert_credits_api_url to'):

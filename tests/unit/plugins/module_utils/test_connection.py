@@ -33,7 +33,7 @@ def test_a_missing_ca_path_is_named_in_the_callers_words(tmp_path):
     assert raised.value.message == "ca_path {0!r} does not exist; give the path of a PEM file of CA " \
                                    "certificates".format(missing)
     with pytest.raises(CiceroOptionError) as raised:
-        check_connection_options(params(ca_path=missing), spell=lambda option: 'assert_credits_' + option)
+        check_connection_options(params(ca_path=missing), in_callers_words=lambda option: 'assert_credits_' + option)
     assert raised.value.message.startswith('assert_credits_ca_path {0!r} does not exist'.format(missing))
     # Not used then; what is said instead is that nothing is verified, once, in the caller's words.
     assert check_connection_options(params(ca_path=missing, validate_certs=False)) == [
@@ -66,7 +66,7 @@ def test_the_redactor_knows_userinfo_passwords_of_the_api_url_and_the_proxies(mo
 
 def test_the_plain_http_warning_and_the_scheme_error_never_show_a_userinfo_password():
     warnings = check_connection_options(params(api_url='http://gw:UserInfoPw@gw.example/v3.1', license_key='lk-1'),
-                                        spell=lambda option: 'assert_credits_' + option)
+                                        in_callers_words=lambda option: 'assert_credits_' + option)
     assert warnings == ['assert_credits_api_url http://gw:{0}@gw.example/v3.1 is plain http: the credentials '
                         'travel in clear text over the network.'.format(MASK)]
     with pytest.raises(CiceroOptionError) as raised:

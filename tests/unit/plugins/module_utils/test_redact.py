@@ -84,4 +84,4 @@ def test_the_spellings_come_longest_first_and_a_redactor_lists_them():
     forms = secret_forms('a b/c+d')
     assert [len(form) for form in forms] == sorted((len(form) for form in forms), reverse=True)
     redactor = Redactor(['a b/c+d', 'k'])
-    assert redactor.forms == forms + ['k']  # what a module adds to its no_log values (_runner.py)
+    assert redactor.forms == forms + ['k']  # what a module adds to its no_log values (_module_entry.py)

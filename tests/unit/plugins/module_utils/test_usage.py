@@ -135,7 +135,7 @@ class FakeClient:
 
 
 def test_a_period_that_has_not_begun_warns_instead_of_averaging_zero(clock):
-    from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_usage
+    from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_usage
     client = FakeClient()
     usage = read_usage(client, dict(start='2027-03', end=None))  # the clock says 2026-11-15
     assert usage['average_daily_credits'] is None and client.paths == ['/account/usage/2027-03']
@@ -160,7 +160,7 @@ def test_activity_types_are_listed_by_credits_spent_then_by_name(spent, listed):
 def test_a_period_that_starts_today_has_begun(monkeypatch):
     from datetime import datetime, timezone  # pylint: disable=import-outside-toplevel
     from ansible_collections.melissa.cicero.plugins.module_utils import _clock  # pylint: disable=import-outside-toplevel
-    from ansible_collections.melissa.cicero.plugins.module_utils._reads import read_usage  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_usage  # pylint: disable=import-outside-toplevel
     monkeypatch.setattr(_clock, 'utc_now', lambda: datetime(2026, 12, 1, 0, 0, 1, tzinfo=timezone.utc))
     usage = read_usage(FakeClient(), dict(start='2026-12', end=None))
     assert usage['average_daily_credits'] == 0.0 and 'warnings' not in usage
@@ -172,7 +172,7 @@ def test_a_period_that_starts_today_has_begun(monkeypatch):
 def test_expiring_within_days_is_30_by_default_and_0_or_more():
     from ansible_collections.melissa.cicero.plugins.module_utils._options import (  # pylint: disable=import-outside-toplevel
         MODULE, credits_argument_spec)
-    from ansible_collections.melissa.cicero.plugins.module_utils._reads import (  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import (  # pylint: disable=import-outside-toplevel
         check_credits_options)
     assert credits_argument_spec(MODULE).argument_spec['expiring_within_days'] == {'type': 'int', 'default': 30}
     for fine in (0, 1, 30):

@@ -66,7 +66,7 @@ def test_ansibles_own_messages_are_said_in_the_callers_words():
                         required_together=[('username', 'password')])
     role = RoleVariables('assert_credits', tuple(spec.argument_spec))
     with pytest.raises(CiceroOptionError) as raised:
-        validated(dict(username='deploy'), spec, role.spell, connection=False)
+        validated(dict(username='deploy'), spec, role.in_callers_words, connection=False)
     assert 'assert_credits_username' in raised.value.message and 'assert_credits_password' in raised.value.message
     with pytest.raises(CiceroOptionError) as raised:
         validated(dict(username='deploy'), spec, connection=False)

@@ -17,12 +17,12 @@ from ansible_collections.melissa.cicero.plugins.module_utils._usage import resol
 CREDITS_PATH = '/account/credits_remaining'
 
 
-def check_credits_options(params, spell=str):
+def check_credits_options(params, in_callers_words=str):
     """Refuse a value of the credits read's options (module_utils/_options.py CREDITS_OPTIONS) that the argument
     spec cannot, before any request."""
     if params['expiring_within_days'] < 0:
         raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(
-            spell('expiring_within_days'), params['expiring_within_days']))
+            in_callers_words('expiring_within_days'), params['expiring_within_days']))
 
 
 def read_credits(client, params, now=None):
