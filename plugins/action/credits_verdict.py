@@ -98,13 +98,13 @@ class ActionModule(ActionBase):
             verdict = read_with_history(params, policy, account, in_callers_words)
         else:
             verdict = read_and_judge(params, policy, in_callers_words)
-        if verdict['warning']:
-            display.warning(verdict['warning'])
-        if verdict['not_judged']:
-            display.warning('Cicero credits runway rules not judged: {0}'.format(verdict['not_judged']))
-        result = dict(verdict, msg=verdict['message'])
+        if verdict.warning:
+            display.warning(verdict.warning)
+        if verdict.not_judged:
+            display.warning('Cicero credits runway rules not judged: {0}'.format(verdict.not_judged))
+        result = dict(verdict.to_dict(), msg=verdict.message)
         if params['fact_name']:
-            result['ansible_facts'] = {params['fact_name']: verdict}
+            result['ansible_facts'] = {params['fact_name']: verdict.to_dict()}
         if params['report_path']:
             result['report_path'] = params['report_path']
         # Written here rather than by later tasks: one task less per play (docs/performance.md, B1 and B6).
@@ -112,8 +112,8 @@ class ActionModule(ActionBase):
         if reports or github:
             result.update(publish(verdict, reports, github, account, read_at))
         if params['fail']:
-            result['failed'] = result.get('failed', False) or not verdict['passed']
-            display.display(result['msg'], color=_colour(result['failed'], verdict['warning']))
+            result['failed'] = result.get('failed', False) or not verdict.passed
+            display.display(result['msg'], color=_colour(result['failed'], verdict.warning))
         return result
 
 
@@ -140,7 +140,7 @@ def publish(verdict, reports, github, account, read_at):
             _github.publish(verdict, account, read_at, os.environ, display.display)
     except ReportError as exc:
         # The verdict first: whether the credits are enough is said even when a report is not written.
-        result.update(failed=True, msg='{0}; {1}'.format(verdict['message'], exc))
+        result.update(failed=True, msg='{0}; {1}'.format(verdict.message, exc))
     return result
 
 

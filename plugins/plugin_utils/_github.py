@@ -19,10 +19,10 @@ TITLE = 'Cicero credits'
 
 def workflow_commands(verdict):
     """::error:: when the gate fails, ::warning:: when it warns: each becomes an annotation of the run."""
-    if not verdict['passed']:
-        return ['::error title={0}::{1}'.format(TITLE, escape_data(verdict['message']))]
-    if verdict['warning']:
-        return ['::warning title={0}::{1}'.format(TITLE, escape_data(verdict['warning']))]
+    if not verdict.passed:
+        return ['::error title={0}::{1}'.format(TITLE, escape_data(verdict.message))]
+    if verdict.warning:
+        return ['::warning title={0}::{1}'.format(TITLE, escape_data(verdict.warning))]
     return []
 
 

@@ -21,6 +21,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._credits import cre
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import (
     chosen_daily_burn, credits_expiring_unused, runs_out_at, runway_days)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 
 def policy_from(params):
@@ -79,7 +80,7 @@ def counted_credits(figures, policy):
 
 
 def evaluate(figures, policy, usage=None, observed=None, now=None):
-    """The verdict dict published as assert_credits_result (figures included for reports).
+    """The Verdict published as assert_credits_result (figures included for reports).
 
     `usage` is a melissa_usage_info result (the recent burn rate), or None when no rule needs it. `observed` is
     the pace of the readings kept (dict(daily_burn=credits a day or None, readings=count)), or None when none
@@ -111,7 +112,7 @@ def evaluate(figures, policy, usage=None, observed=None, now=None):
         warnings.append('Cicero credits running out: {0}, below the warning level of {1}'.format(
             _runway_text(runway), _days(policy['warn_runway_days'])))
     warning = '; '.join(warnings) or None
-    return dict(
+    return Verdict(
         passed=passed,
         message='; '.join(failures) if failures else 'Cicero credits OK: ' + basis,
         warning=warning,
@@ -257,16 +258,17 @@ def _plural(count, noun):
 
 def unreadable(message, policy, what='credits'):
     """The verdict when the figures (`what`: credits or usage) could not be read: fail with the read's message."""
-    return dict(passed=False, message='Cicero {0} could not be read: {1}'.format(what, message), warning=None,
-                counted_credits=None, required_credits=required_credits(policy), shortfall=None,
-                counted_from=None, daily_burn=None, runway_days=None, expiring_unused=None, usage_period=None,
-                burn_rate_from=policy['burn_rate_from'], observed_daily_burn=None, runs_out_at=None,
-                not_judged=None, policy=dict(policy), figures=None)
+    return Verdict(passed=False, message='Cicero {0} could not be read: {1}'.format(what, message), warning=None,
+                   counted_credits=None, required_credits=required_credits(policy), shortfall=None,
+                   counted_from=None, daily_burn=None, runway_days=None, expiring_unused=None, usage_period=None,
+                   burn_rate_from=policy['burn_rate_from'], observed_daily_burn=None, runs_out_at=None,
+                   not_judged=None, policy=dict(policy), figures=None)
 
 
 def misconfigured(message, policy):
     """The verdict when a setting keeps the gate from reading at all: it fails, and says it is the setting."""
-    return dict(unreadable(message, policy), message='Cicero credits not read, a setting is wrong: {0}'.format(message))
+    return unreadable(message, policy).replaced(
+        message='Cicero credits not read, a setting is wrong: {0}'.format(message))
 
 
 def number(value):

@@ -5,7 +5,7 @@
 
 """The gate's verdict as the files CI systems and monitoring read: one pure renderer per format.
 
-Each renderer takes the verdict (plugins/plugin_utils/_policy.py evaluate() or unreadable()), the account's
+Each renderer takes the Verdict (plugins/plugin_utils/_verdict.py, of _policy.py's evaluate() or unreadable()), the account's
 label and the time of the read, and returns the file's text. The verdict never holds a credential, so no
 report can. Writing the files is _report_files.py's job; running on the controller only, this is plugin_utils.
 """
@@ -29,13 +29,13 @@ DAY_SECONDS = 86400.0
 
 
 def _figure(verdict, name):
-    return None if verdict['figures'] is None else verdict['figures'][name]
+    return verdict.figures[name] if verdict.read else None
 
 
 def _runway(verdict):
-    if verdict['daily_burn'] is None:
+    if verdict.daily_burn is None:
         return None  # no runway rule: the usage was not read
-    return math.inf if verdict['runway_days'] is None else verdict['runway_days']
+    return math.inf if verdict.runway_days is None else verdict.runway_days
 
 
 # How every text report spells a runway that never ends (nothing spent): docs/gate-a-deployment.md. The metrics
@@ -56,24 +56,20 @@ def _runway_text(verdict):
 
 
 def _runs_out_seconds(verdict):
-    ends = verdict.get('runs_out_at')
+    ends = verdict.runs_out_at
     if not ends:
         return None
     return (datetime.strptime(ends, ISO_UTC) - datetime(1970, 1, 1)).total_seconds()
 
 
-def _warned(verdict):
-    return bool(verdict['passed'] and verdict['warning'])
-
-
 # name, HELP text, and how to get the value from the verdict (None: no sample written).
 GAUGES = (
     ('melissa_cicero_up', '1 when the Cicero credits could be read, 0 when the read failed.',
-     lambda verdict: 0 if verdict['figures'] is None else 1),
+     lambda verdict: 1 if verdict.read else 0),
     ('melissa_cicero_gate_passed', '1 when the credits gate passed, 0 when it failed (a failed read included).',
-     lambda verdict: 1 if verdict['passed'] else 0),
+     lambda verdict: 1 if verdict.passed else 0),
     ('melissa_cicero_gate_warning', '1 when the credits gate passed with a warning (below warn_credits), else 0.',
-     lambda verdict: 1 if _warned(verdict) else 0),
+     lambda verdict: 1 if verdict.warned else 0),
     ('melissa_cicero_credit_balance', 'Credits left on the Cicero account.',
      lambda verdict: _figure(verdict, 'credit_balance')),
     ('melissa_cicero_overdraft_limit', 'Credits the account may go below zero before calls stop.',
@@ -81,19 +77,19 @@ GAUGES = (
     ('melissa_cicero_available_credits', 'Credit balance plus overdraft limit.',
      lambda verdict: _figure(verdict, 'available_credits')),
     ('melissa_cicero_counted_credits', 'Credits the gate counted under its policy.',
-     lambda verdict: verdict['counted_credits']),
+     lambda verdict: verdict.counted_credits),
     ('melissa_cicero_required_credits', 'Credits the gate required under its policy.',
-     lambda verdict: verdict['required_credits']),
+     lambda verdict: verdict.required_credits),
     ('melissa_cicero_credits_expiring_soon', 'Credits in batches that expire within expiring_within_days.',
      lambda verdict: _figure(verdict, 'credits_expiring_soon')),
     # Seconds, Prometheus' base unit (promtool check metrics refuses a unit of days); the text reports keep days.
     ('melissa_cicero_runway_seconds', 'Seconds the counted credits last at the daily spend the policy names (+Inf: '
      'no spend); written when a runway rule knows the pace.', _runway_seconds),
     ('melissa_cicero_daily_burn', 'Credits spent a day at the pace the policy names (burn_rate_from); written '
-     'when that pace is known.', lambda verdict: verdict['daily_burn']),
+     'when that pace is known.', lambda verdict: verdict.daily_burn),
     ('melissa_cicero_observed_daily_burn', 'Credits spent a day over the recorded readings of the burn window '
      '(only falls count); written when at least two readings give a pace.',
-     lambda verdict: verdict.get('observed_daily_burn')),
+     lambda verdict: verdict.observed_daily_burn),
     ('melissa_cicero_runs_out_timestamp_seconds', 'When the counted credits run out at daily_burn, in seconds '
      'since the epoch; written when something is being spent.', _runs_out_seconds),
     ('melissa_cicero_last_read_timestamp_seconds', 'When the gate last read the Cicero account, in seconds since '
@@ -104,7 +100,7 @@ GAUGES = (
 def render_json(verdict, account, read_at):
     """The verdict as the gate publishes it (assert_credits_result), with the account and the read's time as
     the other reports carry them."""
-    return json.dumps(dict(verdict, account=account, read_at=iso_utc(read_at)), indent=2, sort_keys=True) + '\n'
+    return json.dumps(dict(verdict.to_dict(), account=account, read_at=iso_utc(read_at)), indent=2, sort_keys=True) + '\n'
 
 
 def render_junit(verdict, account, read_at):
@@ -112,18 +108,18 @@ def render_junit(verdict, account, read_at):
     <error> when they could not be read (the check could not run), as JUnit readers tell the two apart."""
     # Imported here: a gate that writes no JUnit report should not pay for it (docs/performance.md, B1).
     from xml.etree import ElementTree  # pylint: disable=import-outside-toplevel
-    verdict = dict(verdict, message=_xml_text(verdict['message']), warning=_xml_text(verdict['warning']))
+    verdict = verdict.replaced(message=_xml_text(verdict.message), warning=_xml_text(verdict.warning))
     account = _xml_text(account)
-    unreadable = verdict['figures'] is None
-    failures, errors = str(int(not verdict['passed'] and not unreadable)), str(int(unreadable))
+    unreadable = not verdict.read
+    failures, errors = str(int(not verdict.passed and not unreadable)), str(int(unreadable))
     suite = ElementTree.Element('testsuite', name=SUITE, tests='1', failures=failures, errors=errors,
                                 skipped='0', time='0', timestamp=read_at.strftime('%Y-%m-%dT%H:%M:%S'))
     case = ElementTree.SubElement(suite, 'testcase', classname=SUITE,
                                   name='Cicero credits of {0}'.format(account), time='0')
-    if not verdict['passed']:
-        outcome = ElementTree.SubElement(case, 'error' if unreadable else 'failure', message=verdict['message'],
+    if not verdict.passed:
+        outcome = ElementTree.SubElement(case, 'error' if unreadable else 'failure', message=verdict.message,
                                          type='unreadable' if unreadable else 'insufficient')
-        outcome.text = verdict['message']
+        outcome.text = verdict.message
     ElementTree.SubElement(case, 'system-out').text = summary_line(verdict)
     suites = ElementTree.Element('testsuites', name=SUITE, tests='1', failures=failures, errors=errors)
     suites.append(suite)
@@ -161,15 +157,15 @@ def render_dotenv(verdict, account, read_at):
 
 def render_markdown(verdict, account, read_at):
     """A heading with the outcome, the message, and a short table of the figures."""
-    outcome = 'passed' if verdict['passed'] else 'failed'
-    if verdict['passed'] and verdict['warning']:
+    outcome = 'passed' if verdict.passed else 'failed'
+    if verdict.passed and verdict.warning:
         outcome = 'passed with a warning'
     lines = ['### Cicero credits of {0}: {1}'.format(_markdown_escaped(account), outcome), '']
-    lines += _markdown_literal(verdict['message'])
-    if verdict['warning']:
-        lines += [''] + _markdown_literal(verdict['warning'])
-    if verdict.get('not_judged'):
-        lines += ['', 'Not judged:'] + _markdown_literal(verdict['not_judged'])
+    lines += _markdown_literal(verdict.message)
+    if verdict.warning:
+        lines += [''] + _markdown_literal(verdict.warning)
+    if verdict.not_judged:
+        lines += ['', 'Not judged:'] + _markdown_literal(verdict.not_judged)
     lines += ['', '| figure | value |', '|---|---|']
     for label, value in _shown_figures(verdict):
         lines.append('| {0} | {1} |'.format(label, value))
@@ -190,24 +186,24 @@ def unknown_formats(reports):
 def dotenv_values(verdict):
     """(name, value) pairs of the dotenv report; the GitHub outputs are the same, lower-cased and unquoted."""
     return [
-        ('CICERO_PASSED', 'true' if verdict['passed'] else 'false'),
-        ('CICERO_WARNING', 'true' if _warned(verdict) else 'false'),
+        ('CICERO_PASSED', 'true' if verdict.passed else 'false'),
+        ('CICERO_WARNING', 'true' if verdict.warned else 'false'),
         ('CICERO_MESSAGE', _one_line(summary_line(verdict))),
         ('CICERO_CREDIT_BALANCE', _text(_figure(verdict, 'credit_balance'))),
         ('CICERO_AVAILABLE_CREDITS', _text(_figure(verdict, 'available_credits'))),
-        ('CICERO_COUNTED_CREDITS', _text(verdict['counted_credits'])),
-        ('CICERO_REQUIRED_CREDITS', _text(verdict['required_credits'])),
+        ('CICERO_COUNTED_CREDITS', _text(verdict.counted_credits)),
+        ('CICERO_REQUIRED_CREDITS', _text(verdict.required_credits)),
         ('CICERO_RUNWAY_DAYS', _runway_text(verdict)),
-        ('CICERO_RUNS_OUT_AT', _text(verdict.get('runs_out_at'))),
-        ('CICERO_NOT_JUDGED', _one_line(_text(verdict.get('not_judged')))),
+        ('CICERO_RUNS_OUT_AT', _text(verdict.runs_out_at)),
+        ('CICERO_NOT_JUDGED', _one_line(_text(verdict.not_judged))),
     ]
 
 
 def summary_line(verdict):
     """The one-line outcome: the verdict's message, and its warning when there is one."""
-    if verdict['warning']:
-        return '{0} ({1})'.format(verdict['message'], verdict['warning'])
-    return verdict['message']
+    if verdict.warning:
+        return '{0} ({1})'.format(verdict.message, verdict.warning)
+    return verdict.message
 
 
 def _text(value):
@@ -218,15 +214,15 @@ def _shown_figures(verdict):
     rows = [('credit balance', _figure(verdict, 'credit_balance')),
             ('overdraft limit', _figure(verdict, 'overdraft_limit')),
             ('available credits', _figure(verdict, 'available_credits')),
-            ('counted credits', verdict['counted_credits']),
-            ('required credits', verdict['required_credits']),
+            ('counted credits', verdict.counted_credits),
+            ('required credits', verdict.required_credits),
             ('expiring soon', _figure(verdict, 'credits_expiring_soon'))]
-    if verdict['daily_burn'] is not None:
-        rows += [('daily burn', verdict['daily_burn']), ('runway days', _runway_text(verdict))]
-    if verdict.get('observed_daily_burn') is not None:
-        rows.append(('observed daily burn', verdict['observed_daily_burn']))
-    if verdict.get('runs_out_at'):
-        rows.append(('runs out at', verdict['runs_out_at'].replace('T', ' ').replace('Z', ' UTC')))
+    if verdict.daily_burn is not None:
+        rows += [('daily burn', verdict.daily_burn), ('runway days', _runway_text(verdict))]
+    if verdict.observed_daily_burn is not None:
+        rows.append(('observed daily burn', verdict.observed_daily_burn))
+    if verdict.runs_out_at:
+        rows.append(('runs out at', verdict.runs_out_at.replace('T', ' ').replace('Z', ' UTC')))
     return [(label, 'n/a' if value is None else value if isinstance(value, str) else number(value))
             for label, value in rows]
 

@@ -57,16 +57,16 @@ def watch_options(args):
 
 def status_of(verdict):
     """ok, warn (passed, but under the warning level), low (the verdict fails on the figures) or error."""
-    if verdict['figures'] is None:
+    if not verdict.read:
         return 'error'
-    if not verdict['passed']:
+    if not verdict.passed:
         return 'low'
-    return 'warn' if verdict['warning'] else 'ok'
+    return 'warn' if verdict.warning else 'ok'
 
 
 def credits_event(verdict, read_at, account):
     """The inner dict of an event: the gate's verdict plus status, read_at (ISO 8601, UTC) and account."""
-    event = dict(verdict)
+    event = verdict.to_dict()
     event.update(status=status_of(verdict), read_at=_clock.iso_utc(read_at), account=account)
     return event
 

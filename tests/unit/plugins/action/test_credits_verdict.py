@@ -44,8 +44,8 @@ def policy(**rules):
 def test_reads_only_the_credits_without_runway_rules(cicero_api):
     cicero_api.credits(json=CREDITS)
     verdict = credits_verdict.read_and_judge(params(), policy(min_credits=1000))
-    assert (verdict['passed'], verdict['counted_credits'], verdict['required_credits']) == (False, 900, 1000)
-    assert verdict['message'] == 'Cicero credits too low: 900 usable (900 balance), 1,000 required'
+    assert (verdict.passed, verdict.counted_credits, verdict.required_credits) == (False, 900, 1000)
+    assert verdict.message == 'Cicero credits too low: 900 usable (900 balance), 1,000 required'
     assert len(cicero_api.mock.calls) == 1
 
 
@@ -54,7 +54,7 @@ def test_runway_rule_reads_the_usage_with_the_same_client(cicero_api):
     cicero_api.usage('2026-08/to/2026-10', json=USAGE)
     verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=60))
     # 930 credits over the 92 days of August to October: about 10 a day, so 900 last 89 days.
-    assert verdict['passed'] and verdict['runway_days'] == 89.0, verdict
+    assert verdict.passed and verdict.runway_days == 89.0, verdict
     assert [call.request.path_url.split('?')[0] for call in cicero_api.mock.calls] == [
         '/v3.1/account/credits_remaining', '/v3.1/account/usage/2026-08/to/2026-10']
 
@@ -67,22 +67,22 @@ def test_a_failed_read_is_named_with_the_api_message_and_no_key(what, cicero_api
     if what == 'usage':  # the usage is read only after the credits were
         cicero_api.usage('2026-08/to/2026-10', **failure)
     verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=1))
-    assert not verdict['passed'] and verdict['counted_credits'] is None
-    assert verdict['message'].startswith('Cicero {0} could not be read: Cicero API error (HTTP 400): Bad key '.format(
-        what)), verdict['message']
+    assert not verdict.passed and verdict.counted_credits is None
+    assert verdict.message.startswith('Cicero {0} could not be read: Cicero API error (HTTP 400): Bad key '.format(
+        what)), verdict.message
     assert KEY not in str(verdict) and quote(KEY, safe='') not in str(verdict)
 
 
 @responses.activate
 def test_missing_credentials_fail_the_verdict_before_any_request_in_the_callers_words():
     verdict = credits_verdict.read_and_judge(params(license_key=None), policy())
-    assert verdict['message'] == (
+    assert verdict.message == (
         'Cicero credits not read, a setting is wrong: No Cicero credentials: set license_key (aliases customer_id, key) or '
         'the MELISSA_LICENSE_KEY environment variable; token accounts set username and password (or '
         'MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
     verdict = credits_verdict.read_and_judge(params(license_key=None), policy(), role.in_callers_words)
-    assert verdict['message'] == (
+    assert verdict.message == (
         'Cicero credits not read, a setting is wrong: No Cicero credentials: set assert_credits_license_key or the '
         'MELISSA_LICENSE_KEY environment variable; token accounts set assert_credits_username and '
         'assert_credits_password (or MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
@@ -125,15 +125,15 @@ def test_in_github_actions_only_when_github_says_so():
 def test_registered_failed_read_keeps_the_module_message():
     verdict = credits_verdict.judge_registered({'failed': True, 'msg': 'Cicero API error (HTTP 503): down'},
                                                None, policy())
-    assert verdict['message'] == 'Cicero credits could not be read: Cicero API error (HTTP 503): down'
+    assert verdict.message == 'Cicero credits could not be read: Cicero API error (HTTP 503): down'
 
 
 def test_registered_result_without_usage_cannot_judge_a_runway_rule():
     figures = dict(credit_balance=5, overdraft_limit=0, available_credits=5, credits_expiring_soon=0,
                    expiring_within_days=30, next_expiration=None, usable_batches=[])
-    assert credits_verdict.judge_registered(figures, None, policy())['passed'] is True
+    assert credits_verdict.judge_registered(figures, None, policy()).passed is True
     verdict = credits_verdict.judge_registered(figures, None, policy(min_runway_days=10))
-    assert verdict['message'] == 'Cicero usage could not be read: the runway rules need the usage option'
+    assert verdict.message == 'Cicero usage could not be read: the runway rules need the usage option'
 
 
 def test_a_dictionary_that_is_not_a_credits_result_is_refused_by_name():
@@ -168,14 +168,15 @@ def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_fa
     from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import words_by_source  # pylint: disable=import-outside-toplevel
     monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
-    in_callers_words = words_by_source({'license_key': KEY}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.in_callers_words)
+    spec = credits_verdict.ARGUMENT_SPEC.argument_spec
+    in_callers_words = words_by_source({'license_key': KEY}, spec, role.in_callers_words)
     verdict = credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words)
-    assert verdict['message'] == (
+    assert verdict.message == (
         "Cicero credits not read, a setting is wrong: MELISSA_CICERO_API_URL must be an absolute http:// or https:// "
         "URL such as https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
-    assert verdict['passed'] is False and verdict['figures'] is None
-    in_callers_words = words_by_source({'api_url': 'cicero.example/v3.1'}, credits_verdict.ARGUMENT_SPEC.argument_spec, role.in_callers_words)
-    assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words)['message'].startswith(
+    assert verdict.passed is False and verdict.figures is None
+    in_callers_words = words_by_source({'api_url': 'cicero.example/v3.1'}, spec, role.in_callers_words)
+    assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words).message.startswith(
         'Cicero credits not read, a setting is wrong: assert_credits_api_url must be')
     assert len(responses.calls) == 0
 

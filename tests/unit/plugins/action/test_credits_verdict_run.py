@@ -237,5 +237,5 @@ def test_a_failed_read_of_any_kind_is_a_failed_verdict(monkeypatch):
     monkeypatch.setattr(credits_verdict, 'call_api', broken)
     from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS  # pylint: disable=import-outside-toplevel
     verdict = credits_verdict.read_and_judge(dict(read_args(), format='json'), dict(POLICY_DEFAULTS))
-    assert (verdict['passed'], verdict['message']) == (
+    assert (verdict.passed, verdict.message) == (
         False, 'Cicero credits could not be read: Cicero API could not reach https://cicero.example/v3.1: refused')

@@ -36,34 +36,34 @@ def usage(daily):
 @pytest.mark.parametrize('min_credits, passed', [(999, True), (1000, True), (1001, False)])
 def test_min_credits_passes_at_the_threshold_and_fails_one_above(min_credits, passed):
     verdict = evaluate(figures(balance=1000), policy(min_credits=min_credits))
-    assert verdict['passed'] is passed
-    assert verdict['shortfall'] == (0 if passed else 1)
+    assert verdict.passed is passed
+    assert verdict.shortfall == (0 if passed else 1)
 
 
 @pytest.mark.parametrize('warn_credits, warned', [(999, False), (1000, False), (1001, True), (0, False)])
 def test_warn_credits_warns_only_below_its_level(warn_credits, warned):
     verdict = evaluate(figures(balance=1000), policy(warn_credits=warn_credits))
-    assert verdict['passed'] is True and (verdict['warning'] is not None) is warned
+    assert verdict.passed is True and (verdict.warning is not None) is warned
 
 
 @pytest.mark.parametrize('min_runway_days, passed', [(9, True), (10, True), (11, False)])
 def test_min_runway_days_passes_at_exactly_the_runway(min_runway_days, passed):
     # 1,000 credits at 100 a day: exactly 10 days.
     verdict = evaluate(figures(balance=1000), policy(min_runway_days=min_runway_days), usage(100))
-    assert verdict['runway_days'] == 10.0 and verdict['passed'] is passed
+    assert verdict.runway_days == 10.0 and verdict.passed is passed
 
 
 @pytest.mark.parametrize('warn_runway_days, warned', [(9, False), (10, False), (11, True)])
 def test_warn_runway_days_warns_only_below_the_runway(warn_runway_days, warned):
     verdict = evaluate(figures(balance=1000), policy(warn_runway_days=warn_runway_days), usage(100))
-    assert verdict['passed'] is True and (verdict['warning'] is not None) is warned
+    assert verdict.passed is True and (verdict.warning is not None) is warned
 
 
 @pytest.mark.parametrize('limit, passed', [(499, False), (500, True), (501, True), (0, False)])
 def test_max_expiring_unused_fails_only_above_its_limit(limit, passed):
     # 1,000 credits expiring in 5 days at 100 a day: 500 spent, 500 expire unused.
     verdict = evaluate(figures(balance=1000, batches=((1000, 5),)), policy(max_expiring_unused=limit), usage(100))
-    assert verdict['expiring_unused'] == 500 and verdict['passed'] is passed
+    assert verdict.expiring_unused == 500 and verdict.passed is passed
 
 
 @pytest.mark.parametrize('days, counted', [(9, 300), (10, 300), (11, 200)])
@@ -82,10 +82,10 @@ def test_include_overdraft_together_with_valid_for_days():
     # 300 valid for 30 days, 700 expiring in 10, an overdraft of 500: 300 + 500 counted.
     verdict = evaluate(figures(balance=1000, overdraft=500, batches=((300, 40), (700, 10))),
                        policy(valid_for_days=30, include_overdraft=True, min_credits=800))
-    assert (verdict['counted_credits'], verdict['passed']) == (800, True)
-    assert verdict['counted_from'] == '1,000 balance, 700 expire within 30 days, 500 overdraft'
+    assert (verdict.counted_credits, verdict.passed) == (800, True)
+    assert verdict.counted_from == '1,000 balance, 700 expire within 30 days, 500 overdraft'
     assert evaluate(figures(balance=1000, overdraft=500, batches=((300, 40), (700, 10))),
-                    policy(valid_for_days=30, include_overdraft=True, min_credits=801))['passed'] is False
+                    policy(valid_for_days=30, include_overdraft=True, min_credits=801)).passed is False
 
 
 BATCHES = [{'credits_remaining': 200, 'expires_in_days': 3}, {'credits_remaining': 300, 'expires_in_days': 6},

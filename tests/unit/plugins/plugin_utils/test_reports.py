@@ -51,7 +51,7 @@ def test_junit_is_one_suite_with_one_case_a_failure_when_too_low_and_an_error_wh
     failures, errors = case_element.findall('failure'), case_element.findall('error')
     assert suite.get('failures') == root.get('failures') == str(len(failures))
     assert suite.get('errors') == root.get('errors') == str(len(errors))
-    expected = {'fail': ([given['message']], []), 'unreadable': ([], [given['message']])}.get(case, ([], []))
+    expected = {'fail': ([given.message], []), 'unreadable': ([], [given.message])}.get(case, ([], []))
     assert ([f.get('message') for f in failures], [e.get('message') for e in errors]) == expected
     assert [element.text for element in failures + errors] == expected[0] + expected[1]
     assert case_element.find('system-out').text == _reports.summary_line(given)
@@ -121,7 +121,7 @@ def test_a_message_that_looks_like_shell_is_read_as_text(tmp_path):
     hostile = unreadable("Cicero API error (HTTP 400): $(touch {0}/owned) `id` it's; rm -rf x".format(tmp_path),
                          dict(POLICY_DEFAULTS))
     read = read_dotenv(_reports.render_dotenv(hostile, 'a', READ_AT), tmp_path)
-    assert read['CICERO_MESSAGE'] == hostile['message'] and not (tmp_path / 'owned').exists()
+    assert read['CICERO_MESSAGE'] == hostile.message and not (tmp_path / 'owned').exists()
 
 
 def test_an_unbounded_runway_reads_the_same_in_every_report(tmp_path):
@@ -194,7 +194,7 @@ def test_no_message_line_breaks_a_dotenv_or_github_output_line(tmp_path):
 
 def test_json_is_the_verdict_with_the_account_and_the_time_of_the_read():
     text = _reports.render_json(verdict('fail'), 'prod', READ_AT)
-    assert json.loads(text) == dict(verdict('fail'), account='prod', read_at='2026-11-25T08:30:00Z')
+    assert json.loads(text) == dict(verdict('fail').to_dict(), account='prod', read_at='2026-11-25T08:30:00Z')
     # Indented by two, keys sorted, one line at the end: the same verdict gives the same bytes, which diff well.
     assert text == json.dumps(json.loads(text), indent=2, sort_keys=True) + '\n'
 
@@ -276,7 +276,7 @@ def test_the_forecast_in_every_report(tmp_path):
     """At the observed pace of 1,000 credits a day, 4,000 credits run out four days after the read."""
     forecast = evaluate(FIGURES, dict(POLICY_DEFAULTS, burn_rate_from='observed'), None,
                         dict(daily_burn=1000.0, readings=5), READ_AT)
-    assert (forecast['runs_out_at'], forecast['observed_daily_burn'], forecast['runway_days']) == (
+    assert (forecast.runs_out_at, forecast.observed_daily_burn, forecast.runway_days) == (
         '2026-11-29T08:30:00Z', 1000.0, 4.0)
     got = samples(_reports.render_openmetrics(forecast, 'a', READ_AT))
     assert got['melissa_cicero_runs_out_timestamp_seconds'][0] == READ_AT.timestamp() + 4 * 86400
@@ -369,9 +369,9 @@ def test_promtool_accepts_every_metrics_file_the_gate_writes(case, tmp_path):
 
 def test_markdown_says_which_runway_rules_were_not_judged():
     why = 'min_runway_days 3 (the pace is unknown: 1 reading of the last 24 hours, 2 needed)'
-    judged = dict(verdict('pass'), not_judged=why)
+    judged = verdict('pass').replaced(not_judged=why)
     text = _reports.render_markdown(judged, 'prod', READ_AT)
-    assert '\n\nNot judged:\n```text\n{0}\n```\n'.format(judged['not_judged']) in text, text
+    assert '\n\nNot judged:\n```text\n{0}\n```\n'.format(judged.not_judged) in text, text
     assert 'Not judged:' not in _reports.render_markdown(verdict('pass'), 'prod', READ_AT)
 
 
@@ -417,9 +417,9 @@ def test_more_than_a_pipe_holds_is_written_whole_to_a_slow_reader(tmp_path):
 
 
 def test_a_failed_verdict_with_a_warning_is_failed_and_the_observed_pace_is_a_row():
-    failed = dict(verdict('fail'), warning='Cicero credits running low: something')
+    failed = verdict('fail').replaced(warning='Cicero credits running low: something')
     assert _reports.render_markdown(failed, 'prod', READ_AT).startswith('### Cicero credits of prod: failed\n')
-    paced = dict(verdict('pass'), observed_daily_burn=1234.5)
+    paced = verdict('pass').replaced(observed_daily_burn=1234.5)
     assert '| observed daily burn | 1,234.5 |' in _reports.render_markdown(paced, 'prod', READ_AT)
     assert 'observed daily burn' not in _reports.render_markdown(verdict('pass'), 'prod', READ_AT)
 

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, unreadable
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch
 from support import WATCH_KEY as KEY  # tests/integration/support.py, on the path by tests/unit/conftest.py
@@ -67,26 +67,26 @@ def args_for(simulator, scenario, **extra):
 # -- statuses, emit modes, pacing: pure functions ------------------------------------------------------
 
 def verdict(passed=True, warning=None, figures=None):
-    return dict(passed=passed, warning=warning, message='m', figures={} if figures is None else figures)
+    return unreadable('m', POLICY_DEFAULTS).replaced(
+        passed=passed, warning=warning, message='m', figures={'credit_balance': 1} if figures is None else figures)
 
 
 @pytest.mark.parametrize('given, status', [
     (verdict(), 'ok'),
     (verdict(warning='running low'), 'warn'),
     (verdict(passed=False), 'low'),
-    (dict(verdict(passed=False), figures=None), 'error'),
+    (verdict(passed=False).replaced(figures=None), 'error'),
+    (verdict(warning='running low').replaced(figures=None), 'error'),
 ])
 def test_status_of(given, status):
-    if given['figures'] == {}:
-        given['figures'] = {'credit_balance': 1}
     assert _watch.status_of(given) == status
 
 
 def test_event_is_the_verdict_with_status_time_and_account():
     event = _watch.credits_event(verdict(figures={'credit_balance': 3}),
                                  datetime(2026, 11, 25, 8, 5, 9, 123, tzinfo=timezone.utc), 'production')
-    assert event == dict(verdict(figures={'credit_balance': 3}), status='ok', read_at='2026-11-25T08:05:09Z',
-                         account='production')
+    assert event == dict(verdict(figures={'credit_balance': 3}).to_dict(), status='ok',
+                         read_at='2026-11-25T08:05:09Z', account='production')
 
 
 def event(status, balance, read_at='2026-11-25T08:00:00Z', runs_out_at=None):
@@ -489,8 +489,8 @@ def test_a_read_that_ends_after_its_watch_stopped_is_dropped_quietly(fresh_simul
 
 def test_emit_is_compared_by_value():
     """A text of its own, as a rulebook's YAML gives it, not the interned literal of the code."""
-    first = dict(verdict(), status='ok', counted_credits=1, required_credits=1)
-    second = dict(first, figures={'credit_balance': 1})
+    first = dict(verdict().to_dict(), status='ok', counted_credits=1, required_credits=1)
+    second = dict(first, figures={'credit_balance': 2})
     assert _watch.should_emit(''.join('every'), first, dict(first)) is True
     assert _watch.should_emit(''.join('status'), first, second) is False
     assert _watch.should_emit(''.join('changes'), first, second) is True

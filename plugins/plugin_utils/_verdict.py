@@ -1,0 +1,55 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) melissa.cicero contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The gate's verdict as a typed value: built by plugin_utils/_policy.py alone (evaluate(), unreadable(),
+misconfigured()), read by field by the reports, the GitHub outputs, the watch and the action, and published
+(the action's result, assert_credits_result, the JSON report, the watch's events) as to_dict()."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import dataclasses
+
+from typing import Any, Dict, Optional
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """Whether the account can pay for the coming work, why, and the figures the decision used."""
+
+    passed: bool
+    message: str
+    warning: Optional[str]
+    counted_credits: Optional[int]
+    required_credits: int
+    shortfall: Optional[int]
+    counted_from: Optional[str]
+    daily_burn: Optional[float]
+    runway_days: Optional[float]
+    expiring_unused: Optional[int]
+    usage_period: Optional[str]
+    burn_rate_from: str
+    observed_daily_burn: Optional[float]
+    runs_out_at: Optional[str]
+    not_judged: Optional[str]
+    policy: Dict[str, Any]
+    figures: Optional[Dict[str, Any]]
+
+    @property
+    def read(self) -> bool:
+        """Whether the figures could be read (a failed read, or a setting that kept it from reading, has none)."""
+        return self.figures is not None
+
+    @property
+    def warned(self) -> bool:
+        """Whether the gate passed with a warning."""
+        return bool(self.passed and self.warning)
+
+    def replaced(self, **changes: Any) -> 'Verdict':
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The verdict as published: every field, the policy and the figures copied."""
+        return dataclasses.asdict(self)
