@@ -142,7 +142,7 @@ class CiceroClient:
         # Every request goes through this adapter (see _attempt), never through the session's own.
         self._adapter = DeadlineAdapter()
         self._sleep = sleep or _sleep
-        self._spell = in_callers_words  # names an option in a hint, in the words of the entry point called
+        self._in_callers_words = in_callers_words  # names an option in a hint, in the words of the entry point called
 
     # -- public ---------------------------------------------------------------------------------------
 
@@ -242,11 +242,11 @@ class CiceroClient:
                 raise CiceroTransportError(self.redact(
                     'Cicero API at {0} answered in plain HTTP, not TLS: the URL says https:// but the server '
                     'speaks http:// on that port; fix the scheme or the port of {1}'.format(
-                        _without_query(url), self._spell('api_url'))), retryable=False) from None
+                        _without_query(url), self._in_callers_words('api_url'))), retryable=False) from None
             raise CiceroTransportError(self.redact(
                 'Cicero API TLS verification failed for {0}: {1}. If a proxy or a private CA signs the '
                 "API's certificate, give that CA's PEM bundle as {2}".format(
-                    _without_query(url), _describe(exc), self._spell('ca_path'))), retryable=False) from None
+                    _without_query(url), _describe(exc), self._in_callers_words('ca_path'))), retryable=False) from None
         except requests.exceptions.Timeout as exc:
             raise self._transport_error('timed out after {0:g}s talking to'.format(self.timeout), url, exc) from None
         except requests.exceptions.RequestException as exc:
@@ -284,7 +284,7 @@ class CiceroClient:
             'Cicero API answered {0} {1} with HTTP {2} {3}, a redirect {4} ({5}), which is not followed: the '
             'credentials would go with it. Set {6} to the address the API answers at'.format(
                 method, _without_query(url), response.status_code, api_text(response.reason or '', 100), where,
-                api_text(target.scheme or 'no scheme', 20), self._spell('api_url'))),
+                api_text(target.scheme or 'no scheme', 20), self._in_callers_words('api_url'))),
             status=response.status_code)
 
     def _transport_error(self, what, url, exc):
@@ -292,7 +292,7 @@ class CiceroClient:
         hint = ''
         if str(url).startswith('http://') and _BROKEN_BY_TLS.search(described):
             # A TLS server met with plain HTTP resets the connection or answers with a TLS alert.
-            hint = '. If the server speaks TLS on that port, {0} needs https://'.format(self._spell('api_url'))
+            hint = '. If the server speaks TLS on that port, {0} needs https://'.format(self._in_callers_words('api_url'))
         return CiceroTransportError(self.redact('Cicero API {0} {1}: {2}{3}'.format(
             what, _without_query(url), described, hint)))
 

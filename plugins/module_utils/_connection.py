@@ -33,8 +33,9 @@ PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROX
 
 
 def named_by_source(in_callers_words, given):
-    """in_callers_words(option), except that an option the caller did not give, whose value came from its environment variable,
-    is named as that variable: a wrong MELISSA_CICERO_API_URL is not reported as the api_url nobody wrote."""
+    """in_callers_words(option), except that an option the caller did not give, whose value came from its
+    environment variable, is named as that variable: a wrong MELISSA_CICERO_API_URL is not reported as the api_url
+    nobody wrote."""
     def spelled(option):
         variable = ENVIRONMENT_OF.get(option)
         if option not in given and variable and os.environ.get(variable):
@@ -72,8 +73,8 @@ def _connection_problems(params, in_callers_words):
         raise CiceroOptionError(
             'No Cicero credentials: set {0}{1} or the {2} environment variable; token accounts set {3} and {4} '
             '(or {5} and {6}).'.format(key, ' (aliases customer_id, key)' if key == 'license_key' else '',
-                                       LICENSE_KEY_ENV, in_callers_words('username'), in_callers_words('password'), USERNAME_ENV,
-                                       PASSWORD_ENV))
+                                       LICENSE_KEY_ENV, in_callers_words('username'), in_callers_words('password'),
+                                       USERNAME_ENV, PASSWORD_ENV))
     if params.get('license_key') and params.get('username'):
         raise CiceroOptionError('{0} and {1} are mutually exclusive: use the license key, or username and '
                                 'password for token authentication, not both.'.format(

@@ -147,7 +147,7 @@ def decode_envelope(reply, fmt, expect='object'):
     """Return (results, messages) of a reply, or raise CiceroApiError / CiceroResponseError.
 
     `expect` is 'object' (credits_remaining) or 'list' (usage, the one resource whose results are an
-    array; XML may in_callers_words it any list way, so the caller reads it with object_list).
+    array; XML may spell it any list way, so the caller reads it with object_list).
     """
     try:
         document = parse_document(reply.body, fmt)

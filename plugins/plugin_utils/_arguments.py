@@ -53,11 +53,13 @@ def refuse_unknown(names, known, kind):
 
 
 def respelled(message, spec, in_callers_words):
-    """A message of Ansible's argument validation (which names options by their own name) in in_callers_words's words."""
+    """A message of Ansible's argument validation (which names options by their own name) in the caller's
+    words."""
     if in_callers_words is str:
         return message
     names = sorted(known_names(spec), key=len, reverse=True)
-    return re.sub(r'\b({0})\b'.format('|'.join(map(re.escape, names))), lambda match: in_callers_words(match.group(1)), message)
+    return re.sub(r'\b({0})\b'.format('|'.join(map(re.escape, names))),
+                  lambda match: in_callers_words(match.group(1)), message)
 
 
 def unset(value, option):
@@ -150,8 +152,8 @@ def _specs_by_name(spec):
 
 def validated(args, argument_spec, in_callers_words=str, kind='argument', connection=True):
     """(parameters, warnings) of gate arguments checked against an ArgumentSpec (module_utils/_options.py), or
-    CiceroOptionError naming the first that cannot be right, in in_callers_words's words. No request is made. An empty text
-    is an absent one (see unset()).
+    CiceroOptionError naming the first that cannot be right, in the caller's words (in_callers_words). No request
+    is made. An empty text is an absent one (see unset()).
 
     connection=False leaves the connection options to the read (call_api checks them), which turns their
     faults into a failed verdict with reports, as a failed read is.
@@ -188,7 +190,8 @@ def validated(args, argument_spec, in_callers_words=str, kind='argument', connec
 
 
 def words_by_source(args, spec, in_callers_words=str):
-    """in_callers_words for the connection checks of `args`: an option left to its environment variable is named as it."""
+    """in_callers_words for the connection checks of `args`: an option left to its environment variable is named
+    as that variable."""
     given = set()
     for name, option in spec.items():
         if any(not unset(args.get(alias), option) for alias in [name] + list(option.get('aliases', ()))):
