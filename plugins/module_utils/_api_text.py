@@ -19,6 +19,8 @@ pattern runs on it and before it reaches a result, an event, a report or a termi
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, List, Sequence
+
 import re
 import unicodedata
 
@@ -30,7 +32,7 @@ CUT_MARK = '...'
 _TEMPLATE_OPENER = re.compile(r'\{(?=[{%#])')
 
 
-def api_text(value, limit=API_TEXT_CHARS):
+def api_text(value: Any, limit: int = API_TEXT_CHARS) -> str:
     """`value` as safe, single-line text of at most `limit` characters (plus CUT_MARK when cut)."""
     text = value if isinstance(value, str) else str(value)
     cut = len(text) > limit
@@ -42,7 +44,8 @@ def api_text(value, limit=API_TEXT_CHARS):
     return text + CUT_MARK if cut else text
 
 
-def api_texts(values, limit=API_TEXT_CHARS, items=API_TEXT_ITEMS, total=API_TEXT_TOTAL):
+def api_texts(values: Sequence[Any], limit: int = API_TEXT_CHARS, items: int = API_TEXT_ITEMS,
+              total: int = API_TEXT_TOTAL) -> List[str]:
     """api_text() of each of at most `items` values, the whole list cut when it passes `total` characters."""
     kept, used = [], 0
     for value in values[:items]:
@@ -57,7 +60,7 @@ def api_texts(values, limit=API_TEXT_CHARS, items=API_TEXT_ITEMS, total=API_TEXT
     return kept
 
 
-def _shown_char(char):
+def _shown_char(char: str) -> str:
     if char.isprintable():
         return char
     category = unicodedata.category(char)

@@ -12,6 +12,8 @@ turning a body into figures is _parse.py's job. It never calls fail_json, so a l
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Callable, Dict, List, Optional
+
 import json
 import os
 import random
@@ -33,13 +35,15 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import (
     CiceroTransportError,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import InCallersWords
 from ansible_collections.melissa.cicero.plugins.module_utils._version import USER_AGENT
 
 try:
     import requests
+    from urllib3.exceptions import InsecureRequestWarning
 except ImportError:
     HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+    REQUESTS_IMPORT_ERROR: Optional[str] = traceback.format_exc()
 else:
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -60,7 +64,7 @@ MEDIA_TYPES = {
 }
 
 
-def parse_retry_after(value, now=None):
+def parse_retry_after(value: Optional[str], now: Optional[float] = None) -> Optional[float]:
     """Seconds a Retry-After header asks for (delta-seconds or HTTP-date), or None if absent or unreadable."""
     if value is None:
         return None
@@ -74,7 +78,8 @@ def parse_retry_after(value, now=None):
     return max(0.0, mktime_tz(parsed) - now)
 
 
-def backoff_delay(attempt, retry_after=None, rand=random.random, now=None):
+def backoff_delay(attempt: int, retry_after: Optional[str] = None, rand: Callable[[], float] = random.random,
+                  now: Optional[float] = None) -> float:
     """Seconds to wait after failed attempt number `attempt` (1-based).
 
     A Retry-After the server sent wins, capped at RETRY_AFTER_CAP. Otherwise capped exponential backoff
@@ -87,12 +92,12 @@ def backoff_delay(attempt, retry_after=None, rand=random.random, now=None):
     return step / 2 + rand() * step / 2
 
 
-def attempt_deadline(timeout):
+def attempt_deadline(timeout: float) -> float:
     """Seconds one attempt may take in all, whatever the server does: the connection and the whole answer."""
     return 2 * timeout
 
 
-def worst_case_seconds(timeout, retries):
+def worst_case_seconds(timeout: float, retries: int) -> float:
     """Upper bound of one call with every attempt failing as slowly as it can (stated in the docs)."""
     return (retries + 1) * attempt_deadline(timeout) + retries * RETRY_AFTER_CAP
 
@@ -100,7 +105,8 @@ def worst_case_seconds(timeout, retries):
 class Reply:
     """One HTTP answer, read in full (within MAX_BODY_BYTES)."""
 
-    def __init__(self, status, reason, content_type, body, retry_after=None, attempts=1, url=None):
+    def __init__(self, status: int, reason: Optional[str], content_type: Optional[str], body: bytes,
+                 retry_after: Optional[str] = None, attempts: int = 1, url: Optional[str] = None) -> None:
         self.url = url              # without its query string, which carries the credentials
         self.status = status
         # Both are the server's words: bounded and made safe like any text of the API.
@@ -111,16 +117,18 @@ class Reply:
         self.attempts = attempts
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return 200 <= self.status < 300
 
 
 class CiceroClient:
     """Talks to one Cicero API base URL with one set of credentials."""
 
-    def __init__(self, api_url, fmt='json', license_key=None, username=None, password=None,
-                 timeout=30.0, retries=3, validate_certs=True, ca_path=None, redactor=None,
-                 session=None, sleep=None, in_callers_words=str):
+    def __init__(self, api_url: str, fmt: str = 'json', license_key: Optional[str] = None,
+                 username: Optional[str] = None, password: Optional[str] = None, timeout: float = 30.0,
+                 retries: int = 3, validate_certs: bool = True, ca_path: Optional[str] = None,
+                 redactor: Optional[Redactor] = None, session: Optional['requests.Session'] = None,
+                 sleep: Optional[Callable[[float], Any]] = None, in_callers_words: InCallersWords = str) -> None:
         self.api_url = api_url.rstrip('/')
         self.fmt = fmt
         self.timeout = timeout
@@ -128,8 +136,8 @@ class CiceroClient:
         self._license_key = license_key
         self._username = username
         self._password = password
-        self._token = None
-        self._user = None
+        self._token: Optional[str] = None
+        self._user: Optional[str] = None
         self.redact = redactor or Redactor()
         for secret in (license_key, password):
             self.redact.add(secret)
@@ -146,7 +154,7 @@ class CiceroClient:
 
     # -- public ---------------------------------------------------------------------------------------
 
-    def get(self, path):
+    def get(self, path: str) -> Reply:
         """GET `path` in the client's format, retried as documented; returns the last Reply."""
         params = {'format': self.fmt}
         headers = dict(MEDIA_TYPES[self.fmt])
@@ -179,7 +187,7 @@ class CiceroClient:
 
     # -- internals ------------------------------------------------------------------------------------
 
-    def _auth_params(self):
+    def _auth_params(self) -> Dict[str, Optional[str]]:
         if self._license_key:
             # The portal marks customer_id required and documents key as its synonym: send both.
             return {'key': self._license_key, 'customer_id': self._license_key}
@@ -187,7 +195,7 @@ class CiceroClient:
             self._log_in()
         return {'user': self._user, 'token': self._token}
 
-    def _log_in(self):
+    def _log_in(self) -> None:
         reply = self._send('POST', '/token/new.json', headers={'Accept': 'application/json'},
                            data={'username': self._username, 'password': self._password})
         try:
@@ -203,7 +211,8 @@ class CiceroClient:
         self._user = answer.get('user')
         self.redact.add(self._token)
 
-    def _send(self, method, path, params=None, data=None, headers=None):
+    def _send(self, method: str, path: str, params: Optional[Dict[str, Any]] = None,
+              data: Optional[Dict[str, Any]] = None, headers: Optional[Dict[str, str]] = None) -> Reply:
         url = self.api_url + path
         with self._adapter.attempt(attempt_deadline(self.timeout)) as deadline:
             try:
@@ -219,7 +228,8 @@ class CiceroClient:
                 'Cicero API did not answer within {0:g}s (the deadline of one attempt, twice the timeout of {1:g}s): '
                 '{2}'.format(attempt_deadline(self.timeout), self.timeout, _without_query(url)))
 
-    def _attempt(self, method, url, params, data, headers):
+    def _attempt(self, method: str, url: str, params: Optional[Dict[str, Any]], data: Optional[Dict[str, Any]],
+                 headers: Optional[Dict[str, str]]) -> Reply:
         prepared = self._session.prepare_request(
             requests.Request(method, url, params=params, data=data, headers=headers))
         try:
@@ -230,7 +240,7 @@ class CiceroClient:
             with warnings.catch_warnings():
                 # validate_certs=false is warned about once, by the option check, in the caller's words; urllib3's
                 # own InsecureRequestWarning would repeat it on every request, on stderr.
-                warnings.simplefilter('ignore', requests.urllib3.exceptions.InsecureRequestWarning)
+                warnings.simplefilter('ignore', InsecureRequestWarning)
                 # The body is left unread (an adapter never reads it): _read_body reads it within the size cap.
                 response = self._adapter.send(prepared, timeout=(self.timeout, self.timeout), verify=self._verify,
                                               proxies=requests.utils.get_environ_proxies(url))
@@ -260,11 +270,11 @@ class CiceroClient:
         return Reply(response.status_code, response.reason, response.headers.get('Content-Type'), body,
                      retry_after=response.headers.get('Retry-After'), url=_without_query(url))
 
-    def _read_body(self, response):
+    def _read_body(self, response: 'requests.Response') -> bytes:
         declared = response.headers.get('Content-Length', '')
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             raise _too_large(response.status_code, declared + ' bytes declared')
-        chunks = []
+        chunks: List[bytes] = []
         size = 0
         try:
             # A server that trickles is stopped by the attempt's deadline (_deadline.py), however it sends.
@@ -277,7 +287,7 @@ class CiceroClient:
             raise self._transport_error('the answer broke off from', response.url, exc) from None
         return b''.join(chunks)
 
-    def _redirect_error(self, method, url, response):
+    def _redirect_error(self, method: str, url: str, response: 'requests.Response') -> CiceroApiError:
         target = urlsplit(response.headers.get('Location') or '')
         where = 'to host {0}'.format(api_text(target.hostname, 100)) if target.hostname else 'on the same host'
         return CiceroApiError(self.redact(
@@ -287,7 +297,7 @@ class CiceroClient:
                 api_text(target.scheme or 'no scheme', 20), self._in_callers_words('api_url'))),
             status=response.status_code)
 
-    def _transport_error(self, what, url, exc):
+    def _transport_error(self, what: str, url: Any, exc: BaseException) -> CiceroTransportError:
         described = _describe(exc)
         hint = ''
         if str(url).startswith('http://') and _BROKEN_BY_TLS.search(described):
@@ -305,21 +315,21 @@ _WRONG_VERSION = re.compile(r'WRONG_VERSION_NUMBER|wrong version number|record l
                             re.IGNORECASE)
 
 
-def _environment_ca_bundle():
+def _environment_ca_bundle() -> Optional[str]:
     """The CA bundle requests would take from the environment (with trust_env, which the client turns off)."""
     return os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or None
 
 
-def _sleep(seconds):
+def _sleep(seconds: float) -> None:
     # time.sleep looked up when called, not bound at import, so that a test's patched time.sleep takes effect.
     time.sleep(seconds)
 
 
-def _without_query(url):
+def _without_query(url: Any) -> str:
     return str(url).split('?', 1)[0]
 
 
-def _describe(exc):
+def _describe(exc: Any) -> str:
     """The innermost reason of a requests exception, which is the part a person can act on."""
     reason = exc
     while getattr(reason, 'reason', None) is not None and reason.reason is not reason:
@@ -331,13 +341,13 @@ def _describe(exc):
     return api_text('{0}: {1}'.format(type(reason).__name__, reason))
 
 
-def _too_large(status, how):
+def _too_large(status: int, how: str) -> CiceroResponseError:
     return CiceroResponseError(
         'Cicero API answer too large (HTTP {0}, {1}; the limit is {2} bytes)'.format(status, how, MAX_BODY_BYTES),
         status=status)
 
 
-def _token_failure_text(answer, reply):
+def _token_failure_text(answer: Any, reply: Reply) -> str:
     if isinstance(answer, dict):
         errors = answer.get('errors') or (answer.get('response') or {}).get('errors')
         if errors:
@@ -346,5 +356,5 @@ def _token_failure_text(answer, reply):
     return 'the answer was not JSON ({0})'.format(reply.content_type)
 
 
-def _plural(count):
+def _plural(count: int) -> str:
     return '' if count == 1 else 's'

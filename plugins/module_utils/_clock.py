@@ -14,7 +14,7 @@ __metaclass__ = type
 from datetime import datetime, timezone
 
 
-def utc_now():
+def utc_now() -> datetime:
     """The current time, aware, in UTC."""
     return datetime.now(timezone.utc)
 
@@ -22,6 +22,6 @@ def utc_now():
 ISO_UTC = '%Y-%m-%dT%H:%M:%SZ'
 
 
-def iso_utc(moment):
+def iso_utc(moment: datetime) -> str:
     """An aware UTC datetime as every verdict, event and report spells it: 2026-11-27T12:00:00Z."""
     return moment.strftime(ISO_UTC)

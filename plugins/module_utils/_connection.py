@@ -12,6 +12,8 @@ fragment melissa.cicero._connection.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Callable, Container, Dict, List, Optional, Tuple, TypeVar
+
 import os
 import ssl
 
@@ -24,19 +26,22 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.module_utils._options import (
     CONNECTION_OPTIONS, LICENSE_KEY_ENV, PASSWORD_ENV, USERNAME_ENV)
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor, userinfo_secrets
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import InCallersWords, Params
 
 # The environment variable each option falls back to.
 ENVIRONMENT_OF = dict((option.name, option.env) for option in CONNECTION_OPTIONS if option.env)
 _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
+# Any of the typed errors: redacted() hands back the error it was given.
+CiceroErrorType = TypeVar('CiceroErrorType', bound=CiceroError)
 # Where requests finds proxies; a proxy URL may carry a password in its userinfo.
 PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
 
 
-def named_by_source(in_callers_words, given):
+def named_by_source(in_callers_words: InCallersWords, given: Container[str]) -> InCallersWords:
     """in_callers_words(option), except that an option the caller did not give, whose value came from its
     environment variable, is named as that variable: a wrong MELISSA_CICERO_API_URL is not reported as the api_url
     nobody wrote."""
-    def spelled(option):
+    def spelled(option: str) -> str:
         variable = ENVIRONMENT_OF.get(option)
         if option not in given and variable and os.environ.get(variable):
             return variable
@@ -44,7 +49,7 @@ def named_by_source(in_callers_words, given):
     return spelled
 
 
-def missing_library(params):
+def missing_library(params: Params) -> Optional[Tuple[str, Optional[str]]]:
     """(name, import error) of a library this call needs but cannot import, or None."""
     if not _client.HAS_REQUESTS:
         return 'requests', _client.REQUESTS_IMPORT_ERROR
@@ -53,7 +58,7 @@ def missing_library(params):
     return None
 
 
-def check_connection_options(params, in_callers_words=str):
+def check_connection_options(params: Params, in_callers_words: InCallersWords = str) -> List[str]:
     """Reject what the argument spec cannot express; return warnings a person should see.
 
     in_callers_words(option) names an option in the words of the entry point the user called: a module, the lookup and
@@ -67,7 +72,7 @@ def check_connection_options(params, in_callers_words=str):
         raise redacted(exc, redactor)
 
 
-def _connection_problems(params, in_callers_words):
+def _connection_problems(params: Params, in_callers_words: InCallersWords) -> List[str]:
     if not params.get('license_key') and not params.get('username'):
         key = in_callers_words('license_key')
         raise CiceroOptionError(
@@ -103,7 +108,7 @@ def _connection_problems(params, in_callers_words):
     return warnings
 
 
-def ca_path_problem(ca_path):
+def ca_path_problem(ca_path: Optional[str]) -> Optional[str]:
     """What makes ca_path unusable for verifying the API's certificate, or None: checked before any request,
     so that a wrong path is named as one rather than as a TLS failure (or, in requests, a traceback)."""
     if not ca_path:
@@ -123,7 +128,7 @@ def ca_path_problem(ca_path):
     return None
 
 
-def credential_redactor(params):
+def credential_redactor(params: Params) -> Redactor:
     """A Redactor for the credentials in `params` and a password in the userinfo of the API URL or of a
     proxy URL from the environment; a session token joins it once issued."""
     secrets = [params.get('license_key'), params.get('password')]
@@ -132,7 +137,8 @@ def credential_redactor(params):
     return Redactor(secrets)
 
 
-def call_api(params, read, warn, redactor, in_callers_words=str):
+def call_api(params: Params, read: Callable[[CiceroClient, Params], Dict[str, Any]], warn: Callable[[str], Any],
+             redactor: Redactor, in_callers_words: InCallersWords = str) -> Dict[str, Any]:
     """read(client, params) with checked options (named as in_callers_words says); warnings go to warn(text).
 
     Any CiceroError leaves with its message and details redacted, whoever catches it.
@@ -145,7 +151,7 @@ def call_api(params, read, warn, redactor, in_callers_words=str):
         raise redacted(exc, redactor)
 
 
-def redacted(exc, redactor):
+def redacted(exc: CiceroErrorType, redactor: Redactor) -> CiceroErrorType:
     """`exc` with its message and details masked by `redactor`, for whoever catches it next."""
     exc.message = redactor(exc.message)
     exc.details = redactor.data(exc.details)
@@ -153,7 +159,7 @@ def redacted(exc, redactor):
     return exc
 
 
-def client_from_params(params, redactor, in_callers_words=str):
+def client_from_params(params: Params, redactor: Redactor, in_callers_words: InCallersWords = str) -> CiceroClient:
     return CiceroClient(
         params['api_url'], fmt=params['format'], license_key=params.get('license_key'),
         username=params.get('username'), password=params.get('password'), timeout=params['timeout'],

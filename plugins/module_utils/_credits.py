@@ -8,6 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, Iterable, List, Optional, Tuple, Union
+
 import math
 import re
 
@@ -16,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroResponseError
 from ansible_collections.melissa.cicero.plugins.module_utils._parse import object_list
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Decoded
 
 UTC = timezone.utc
 
@@ -34,7 +37,7 @@ _BATCH_TEXT_FIELDS = ('created', 'expiration_time', 'cost', 'discount')
 _BATCH_FIELDS = ('credits_purchased', 'credits_remaining') + _BATCH_TEXT_FIELDS
 
 
-def to_number(value, field):
+def to_number(value: Any, field: str) -> Union[int, float]:
     """A JSON number, numeric string or XML text as int (when integral) or float; else a clear error."""
     number = None  # booleans, lists, None ... stay None and are refused below
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -51,12 +54,12 @@ def to_number(value, field):
     return number
 
 
-def _out_of_range(field, value):
+def _out_of_range(field: str, value: Any) -> CiceroResponseError:
     return CiceroResponseError('Cicero API field {0} is out of range (beyond {1:,}): {2}'.format(
         field, MAX_NUMBER, _shown(value)))
 
 
-def parse_datetime(text):
+def parse_datetime(text: Any) -> Optional[datetime]:
     """A naive datetime in UTC from the lenient formats above, or None when absent or unreadable.
 
     Naive rather than aware: naive datetimes compare faster, and this runs for every batch.
@@ -73,7 +76,7 @@ def parse_datetime(text):
     return _lenient_datetime(text)
 
 
-def _lenient_datetime(text):
+def _lenient_datetime(text: str) -> Optional[datetime]:
     """parse_datetime() of what fromisoformat() refuses: every form above on Python 3.8 to 3.10, and on later
     Pythons a lower-case z or spaces before the zone."""
     match = _DATETIME.match(text.strip())
@@ -92,13 +95,13 @@ def _lenient_datetime(text):
     return moment
 
 
-def days_until(moment, now):
+def days_until(moment: datetime, now: datetime) -> int:
     """Whole days from now to moment, rounded down (negative once past)."""
     # timedelta normalises to whole days (floored, negative once past) plus non-negative seconds.
     return (moment - now).days
 
 
-def normalise_batch(raw, index, now):
+def normalise_batch(raw: Any, index: int, now: datetime) -> Tuple[Dict[str, Any], Optional[datetime]]:
     """(batch as returned, its expiry as a naive UTC datetime or None). `now` is naive UTC too.
 
     Written for speed: it runs once per batch, and accounts may hold thousands (docs/performance.md).
@@ -119,7 +122,7 @@ def normalise_batch(raw, index, now):
         purchased = _optional_number(purchased, index, 'credits_purchased')
     elif not -MAX_NUMBER <= purchased <= MAX_NUMBER:
         raise _out_of_range('usable_batches[{0}].credits_purchased'.format(index), purchased)
-    batch = {'credits_purchased': purchased, 'credits_remaining': remaining}
+    batch: Dict[str, Any] = {'credits_purchased': purchased, 'credits_remaining': remaining}
     for field in _BATCH_TEXT_FIELDS:
         value = raw.get(field)
         batch[field] = None if value is None else api_text(value)
@@ -128,9 +131,10 @@ def normalise_batch(raw, index, now):
     return batch, expires
 
 
-def summarise_credits(results, messages, now, expiring_within_days):
+def summarise_credits(results: Decoded, messages: List[str], now: datetime,
+                      expiring_within_days: int) -> Dict[str, Any]:
     """The module result for credits_remaining `results` at time `now` (an aware datetime)."""
-    figures = {}
+    figures: Dict[str, Any] = {}
     for field in ('credit_balance', 'overdraft_limit'):
         if results.get(field) in (None, ''):
             raise CiceroResponseError('Cicero API results lack the required field {0}'.format(field))
@@ -150,19 +154,19 @@ def summarise_credits(results, messages, now, expiring_within_days):
     return figures
 
 
-def credits_expiring_within(batches, days):
+def credits_expiring_within(batches: Iterable[Dict[str, Any]], days: int) -> int:
     """Credits left in batches that expire in fewer than `days` whole days (already expired included)."""
     return sum(batch['credits_remaining'] for batch in batches
                if batch['expires_in_days'] is not None and batch['expires_in_days'] < days)
 
 
-def credits_valid_for(batches, days):
+def credits_valid_for(batches: Iterable[Dict[str, Any]], days: int) -> int:
     """Credits left in batches still valid `days` days from now; batches with no known expiry count."""
     return sum(batch['credits_remaining'] for batch in batches
                if batch['expires_in_days'] is None or batch['expires_in_days'] >= days)
 
 
-def next_expiration(normalised):
+def next_expiration(normalised: Iterable[Tuple[Dict[str, Any], Optional[datetime]]]) -> Optional[str]:
     """The expiration_time, as served, of the earliest-expiring batch that still holds credits.
 
     `normalised` pairs each batch with its parsed expiry, so no date is parsed twice.
@@ -172,13 +176,13 @@ def next_expiration(normalised):
     return min(dated)[1] if dated else None
 
 
-def _optional_number(value, index, field):
+def _optional_number(value: Any, index: int, field: str) -> Optional[Union[int, float]]:
     if value is None or value == '':
         return None
     return to_number(value, 'usable_batches[{0}].{1}'.format(index, field))
 
 
-def _shown(value):
+def _shown(value: Any) -> str:
     """A short, safe spelling of an API value for a message."""
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 128:
         return 'a number of about {0} digits'.format(int(value.bit_length() * 0.30103))  # repr() may refuse it

@@ -18,6 +18,8 @@ Used by _client.py, where requests is installed.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, List, Optional
+
 import socket
 import threading
 import time
@@ -27,7 +29,7 @@ try:
     from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 except ImportError:
     # The client names the missing library (HAS_REQUESTS in _client.py); nothing here is used then.
-    HTTPAdapter = HTTPConnectionPool = HTTPSConnectionPool = object
+    HTTPAdapter = HTTPConnectionPool = HTTPSConnectionPool = object  # type: ignore[misc,assignment]
 
 
 # How often the watchdog looks at the clock: the deadline is kept to within this.
@@ -37,21 +39,21 @@ _TICK_SECONDS = 0.05
 class Deadline:
     """The connections of one attempt, shut down `seconds` after it starts unless it ends first."""
 
-    def __init__(self, seconds):
+    def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.passed = False
-        self._sockets = []
+        self._sockets: List[socket.socket] = []
         self._lock = threading.Lock()
         self._ended = False
         self._watchdog = threading.Thread(target=self._watch, name='melissa-cicero-deadline', daemon=True)
 
-    def start(self):
+    def start(self) -> None:
         self._watchdog.start()
 
-    def end(self):
+    def end(self) -> None:
         self._ended = True
 
-    def _watch(self):
+    def _watch(self) -> None:
         # Short sleeps against the monotonic clock rather than a timed wait on a condition (threading.Timer): a timed
         # wait is what a clock-shifting tool (libfaketime, which the test suite runs under) gets wrong.
         at = time.monotonic() + self.seconds
@@ -62,7 +64,7 @@ class Deadline:
                 return
             time.sleep(min(_TICK_SECONDS, left))
 
-    def watch(self, sock):
+    def watch(self, sock: Optional[socket.socket]) -> None:
         """Shut `sock` down when the deadline passes (at once if it has)."""
         if sock is None:
             return  # a connection taken from the pool before it connects: its connect() brings the socket
@@ -72,14 +74,14 @@ class Deadline:
             else:
                 self._sockets.append(sock)
 
-    def _pass(self):
+    def _pass(self) -> None:
         with self._lock:
             self.passed = True
             for sock in self._sockets:
                 _shut(sock)
 
 
-def _shut(sock):
+def _shut(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)
     except OSError:
@@ -89,48 +91,48 @@ def _shut(sock):
 class DeadlineAdapter(HTTPAdapter):
     """An HTTPAdapter whose connections are watched by the deadline of the attempt running in this thread."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._current = threading.local()
         super(DeadlineAdapter, self).__init__(*args, **kwargs)
 
-    def attempt(self, seconds):
+    def attempt(self, seconds: float) -> '_Attempt':
         """A context manager: the requests made inside it end, one way or another, within `seconds`."""
         return _Attempt(self, Deadline(seconds))
 
-    def init_poolmanager(self, *args, **kwargs):
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
         super(DeadlineAdapter, self).init_poolmanager(*args, **kwargs)
         self._watch_pools(self.poolmanager)
 
-    def proxy_manager_for(self, proxy, **proxy_kwargs):
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         manager = super(DeadlineAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
         self._watch_pools(manager)
         return manager
 
-    def _watch_pools(self, manager):
+    def _watch_pools(self, manager: Any) -> None:
         current = self._current
         manager.pool_classes_by_scheme = dict(
             http=_watched(HTTPConnectionPool, current), https=_watched(HTTPSConnectionPool, current))
 
-    def __setstate__(self, state):  # HTTPAdapter pickles its __attrs__ only: the thread-local is made anew
+    def __setstate__(self, state: Dict[str, Any]) -> None:  # HTTPAdapter pickles its __attrs__ only: the thread-local is made anew
         self._current = threading.local()
-        super(DeadlineAdapter, self).__setstate__(state)
+        super(DeadlineAdapter, self).__setstate__(state)  # type: ignore[misc]
 
 
-def _watched(pool_class, current):
-    def watch(connection):
+def _watched(pool_class: Any, current: threading.local) -> Any:
+    def watch(connection: Any) -> None:
         deadline = getattr(current, 'deadline', None)
         if deadline is not None:
             deadline.watch(connection.sock)
 
     class WatchedConnection(pool_class.ConnectionCls):
-        def connect(self):
+        def connect(self) -> None:
             super(WatchedConnection, self).connect()
             watch(self)  # the socket as it will be read, TLS and all
 
     class WatchedPool(pool_class):
         ConnectionCls = WatchedConnection
 
-        def _get_conn(self, timeout=None):
+        def _get_conn(self, timeout: Optional[float] = None) -> Any:
             connection = super(WatchedPool, self)._get_conn(timeout)
             watch(connection)  # a connection kept alive from an earlier attempt
             return connection
@@ -141,16 +143,15 @@ def _watched(pool_class, current):
 
 
 class _Attempt:
-    def __init__(self, adapter, deadline):
+    def __init__(self, adapter: DeadlineAdapter, deadline: Deadline) -> None:
         self._adapter = adapter
         self.deadline = deadline
 
-    def __enter__(self):
+    def __enter__(self) -> Deadline:
         self._adapter._current.deadline = self.deadline
         self.deadline.start()
         return self.deadline
 
-    def __exit__(self, *dummy):
+    def __exit__(self, *dummy: Any) -> None:
         self.deadline.end()
         self._adapter._current.deadline = None
-        return False

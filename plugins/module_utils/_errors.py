@@ -12,11 +12,13 @@ into a module failure (_module_entry.py) or an AnsibleError. Every message is bu
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any
+
 
 class CiceroError(Exception):
     """Base class: the message is safe to show to a person."""
 
-    def __init__(self, message, **details):
+    def __init__(self, message: str, **details: Any) -> None:
         super(CiceroError, self).__init__(message)
         self.message = message
         # Extra keys for the module result (status, attempts, api_errors ...); never secrets.
@@ -33,7 +35,7 @@ class CiceroTransportError(CiceroError):
     `retryable` is False for a fault that another attempt cannot heal (a certificate that does not verify).
     """
 
-    def __init__(self, message, retryable=True, **details):
+    def __init__(self, message: str, retryable: bool = True, **details: Any) -> None:
         super(CiceroTransportError, self).__init__(message, **details)
         self.retryable = retryable
 

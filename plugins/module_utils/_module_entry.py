@@ -8,6 +8,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Callable, Dict
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
@@ -15,10 +17,13 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     credential_redactor,
     missing_library,
 )
+from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Params
 
 
-def create_module(spec):
+def create_module(spec: ArgumentSpec) -> AnsibleModule:
     """AnsibleModule of an ArgumentSpec (module_utils/_options.py): the connection options and a module's own."""
     module = AnsibleModule(supports_check_mode=True, **spec.to_kwargs())
     missing = missing_library(module.params)
@@ -27,7 +32,7 @@ def create_module(spec):
     return module
 
 
-def run(module, read):
+def run(module: AnsibleModule, read: Callable[[CiceroClient, Params], Dict[str, Any]]) -> None:
     """Call read(client, params) -> result dict and exit; any CiceroError becomes fail_json.
 
     The read is free and changes nothing, so it runs in check mode too; info modules never change.

@@ -17,6 +17,8 @@ watch's own options are declared in plugins/plugin_utils/_gate_options.py, contr
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, List, Optional, Sequence
+
 import copy
 import os
 
@@ -40,7 +42,7 @@ USERNAME_ENV = 'MELISSA_CICERO_USERNAME'
 PASSWORD_ENV = 'MELISSA_CICERO_PASSWORD'
 
 
-def env_fallback_unless_empty(*names):
+def env_fallback_unless_empty(*names: str) -> str:
     """Ansible's env_fallback, except that an empty variable counts as unset: AWX injects "" for a field of
     a credential left blank (the Melissa Cicero credential type's optional API URL, say)."""
     for name in names:
@@ -59,9 +61,11 @@ class Option:
     suboptions document a dictionary's keys for the role's argument specs.
     """
 
-    def __init__(self, name, kind='str', description=(), default=None, choices=None, aliases=(), secret=False,
-                 env=None, version_added=None, entry_points=ENTRY_POINTS, described_for=None, default_for=None,
-                 suboptions=None):
+    def __init__(self, name: str, kind: str = 'str', description: Sequence[str] = (), default: Any = None,
+                 choices: Optional[Sequence[str]] = None, aliases: Sequence[str] = (), secret: bool = False,
+                 env: Optional[str] = None, version_added: Optional[str] = None,
+                 entry_points: Sequence[str] = ENTRY_POINTS, described_for: Optional[Dict[str, List[str]]] = None,
+                 default_for: Optional[Dict[str, Any]] = None, suboptions: Optional[Dict[str, str]] = None) -> None:
         self.name = name
         self.kind = kind
         self.description = list(description)
@@ -76,13 +80,13 @@ class Option:
         self.default_for = dict(default_for or {})
         self.suboptions = suboptions
 
-    def default_at(self, entry_point=None):
-        return copy.deepcopy(self.default_for.get(entry_point, self.default))
+    def default_at(self, entry_point: Optional[str] = None) -> Any:
+        return copy.deepcopy(self.default_for.get(entry_point or '', self.default))
 
-    def description_at(self, entry_point):
-        return list(self.described_for.get(entry_point, self.description))
+    def description_at(self, entry_point: Optional[str]) -> List[str]:
+        return list(self.described_for.get(entry_point or '', self.description))
 
-    def lookup_sources(self):
+    def lookup_sources(self) -> Dict[str, List[Dict[str, str]]]:
         """Where the lookup finds this option besides its keyword: env, ini and vars entries of its docs."""
         sources = dict(vars=[dict(name=LOOKUP_VARIABLE_PREFIX + self.name)])
         if self.env:
@@ -91,9 +95,9 @@ class Option:
             sources['ini'] = [dict(section=LOOKUP_INI_SECTION, key=self.name)]
         return sources
 
-    def argument_spec(self, entry_point=None):
+    def argument_spec(self, entry_point: Optional[str] = None) -> Dict[str, Any]:
         """This option's entry of an argument spec (AnsibleModule, ArgumentSpecValidator)."""
-        spec = dict(type=self.kind)
+        spec: Dict[str, Any] = dict(type=self.kind)
         default = self.default_at(entry_point)
         if default is not None:
             spec['default'] = default
@@ -112,22 +116,24 @@ class ArgumentSpec:
     """An argument spec and the rules between its options (required_together), which travel together to
     AnsibleModule and to the controller's own validation."""
 
-    def __init__(self, argument_spec=None, required_together=None):
+    def __init__(self, argument_spec: Optional[Dict[str, Dict[str, Any]]] = None,
+                 required_together: Optional[Sequence[Sequence[str]]] = None) -> None:
         self.argument_spec = dict(argument_spec or {})
         self.required_together = [tuple(names) for names in required_together or ()]
 
-    def merge(self, other):
+    def merge(self, other: 'ArgumentSpec') -> 'ArgumentSpec':
         """This spec with another's options and rules added (the other's option wins a shared name)."""
         self.argument_spec.update(other.argument_spec)
         self.required_together.extend(other.required_together)
         return self
 
-    def to_kwargs(self):
+    def to_kwargs(self) -> Dict[str, Any]:
         """Keyword arguments for AnsibleModule."""
         return dict(argument_spec=self.argument_spec, required_together=self.required_together)
 
 
-def argument_spec(options, entry_point=None, required_together=None):
+def argument_spec(options: Sequence[Option], entry_point: Optional[str] = None,
+                  required_together: Optional[Sequence[Sequence[str]]] = None) -> ArgumentSpec:
     """An ArgumentSpec of `options` (Option declarations) as `entry_point` takes them."""
     return ArgumentSpec(dict((option.name, option.argument_spec(entry_point)) for option in options
                              if entry_point is None or entry_point in option.entry_points),
@@ -184,11 +190,11 @@ CREDITS_OPTIONS = (
 )
 
 
-def connection_argument_spec(entry_point=None):
+def connection_argument_spec(entry_point: Optional[str] = None) -> ArgumentSpec:
     """A fresh ArgumentSpec of the shared connection options and their rules."""
     return argument_spec(CONNECTION_OPTIONS, entry_point, CONNECTION_REQUIRED_TOGETHER)
 
 
-def credits_argument_spec(entry_point=None):
+def credits_argument_spec(entry_point: Optional[str] = None) -> ArgumentSpec:
     """A fresh ArgumentSpec of the connection options and the credits read's own."""
     return connection_argument_spec(entry_point).merge(argument_spec(CREDITS_OPTIONS, entry_point))

@@ -13,6 +13,8 @@ spelling listed in docs/api-notes.md and yields the same plain structures as the
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import TYPE_CHECKING, Any, Container, Dict, List, NoReturn, Optional, Tuple
+
 import json
 import re
 
@@ -22,6 +24,10 @@ from xml.parsers import expat
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import API_TEXT_CHARS, api_text, api_texts
 from ansible_collections.melissa.cicero.plugins.module_utils._api_address import DEFAULT_API_URL
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroApiError, CiceroResponseError
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Decoded
+
+if TYPE_CHECKING:  # an answer is handed in: parsing never loads the HTTP client (nor requests)
+    from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
 
 # Looked up, not imported: a JSON call should not pay for importing an XML library (docs/performance.md).
 HAS_XMLTODICT = find_spec('xmltodict') is not None
@@ -37,7 +43,7 @@ EXCERPT_SOURCE_CHARS = 4 * API_TEXT_CHARS  # of a body, read for its excerpt
 MAX_DEPTH = 32
 
 
-def parse_document(body, fmt):
+def parse_document(body: bytes, fmt: str) -> Decoded:
     """Bytes to plain data; raises ValueError with a short reason when the body is not `fmt`."""
     try:
         if fmt == 'json':
@@ -55,7 +61,7 @@ def parse_document(body, fmt):
     return document if fmt == 'json' else _as_json_values(document)
 
 
-def _refuse_dtd(*dummy):
+def _refuse_dtd(*dummy: Any) -> NoReturn:
     raise ValueError('the XML document declares a DTD or entities, which are refused')
 
 
@@ -65,14 +71,14 @@ class _ExpatWithoutDtd:
     ("billion laughs") or silently dropped."""
 
     @staticmethod
-    def ParserCreate(*args, **kwargs):  # noqa: N802  (the name xmltodict calls)
+    def ParserCreate(*args: Any, **kwargs: Any) -> Any:  # noqa: N802  (the name xmltodict calls)
         parser = expat.ParserCreate(*args, **kwargs)
         parser.StartDoctypeDeclHandler = _refuse_dtd
         parser.EntityDeclHandler = _refuse_dtd
         return parser
 
 
-def _within_depth(document, limit):
+def _within_depth(document: Decoded, limit: int) -> bool:
     """Whether no list or dict in `document` lies more than `limit` levels deep (walked without recursion)."""
     pending = [(document, 0)]
     while pending:
@@ -88,7 +94,7 @@ def _within_depth(document, limit):
 _XML_NULL = 'None'
 
 
-def _as_json_values(node):
+def _as_json_values(node: Decoded) -> Decoded:
     """Make XML values what the same answer in JSON holds: an empty element (<cost />, which xmltodict reads
     as None) is JSON's "" or [], and the text None is JSON's null."""
     if isinstance(node, dict):
@@ -100,7 +106,7 @@ def _as_json_values(node):
     return None if node == _XML_NULL else node
 
 
-def find_response(document, depth=3):
+def find_response(document: Decoded, depth: int = 3) -> Optional[Dict[str, Any]]:
     """The envelope's `response` object, also when XML wraps it in another root element."""
     if not isinstance(document, dict) or depth < 0:
         return None
@@ -114,7 +120,7 @@ def find_response(document, depth=3):
     return None
 
 
-def text_list(value):
+def text_list(value: Decoded) -> List[str]:
     """A list of strings from JSON's list, XML's container (<errors><error>..) or a repeated tag."""
     if value is None or value == '':
         return []
@@ -125,7 +131,7 @@ def text_list(value):
     return [str(value)]
 
 
-def object_list(value, item_fields):
+def object_list(value: Decoded, item_fields: Container[str]) -> List[Any]:
     """A list of objects from any of the list spellings; non-objects stay in place for the caller to name.
 
     XML gives {'batch': {...}} or {'batch': [...]} for a container (whatever the item tag, even one that
@@ -143,7 +149,7 @@ def object_list(value, item_fields):
     return [value]
 
 
-def decode_envelope(reply, fmt, expect='object'):
+def decode_envelope(reply: 'Reply', fmt: str, expect: str = 'object') -> Tuple[Decoded, List[str]]:
     """Return (results, messages) of a reply, or raise CiceroApiError / CiceroResponseError.
 
     `expect` is 'object' (credits_remaining) or 'list' (usage, the one resource whose results are an
@@ -176,13 +182,13 @@ def decode_envelope(reply, fmt, expect='object'):
     return results, api_texts(text_list(response.get('messages')))
 
 
-def _http_failure(reply):
+def _http_failure(reply: 'Reply') -> CiceroApiError:
     message = 'Cicero API answered HTTP {0} {1}{2} ({3}): {4}'.format(
         reply.status, reply.reason, _attempts(reply), reply.content_type, excerpt(reply.body))
     return CiceroApiError(_wrong_base_url(reply, message), status=reply.status)
 
 
-def _wrong_base_url(reply, message):
+def _wrong_base_url(reply: 'Reply', message: str) -> str:
     """`message`, with the hint a 404 deserves: the resources read exist on every account, so the base URL, not the
     account, is wrong; also when the 404 carries an envelope of errors (an API gateway's JSON 404)."""
     if reply.status != 404:
@@ -191,11 +197,11 @@ def _wrong_base_url(reply, message):
         message, '' if message.endswith('.') else '.', reply.url or 'the resource', DEFAULT_API_URL)
 
 
-def _attempts(reply):
+def _attempts(reply: 'Reply') -> str:
     return ' after {0} attempts'.format(reply.attempts) if reply.attempts > 1 else ''
 
 
-def excerpt(body):
+def excerpt(body: bytes) -> str:
     """A short, single-line, tag-free excerpt of a body (HTML error pages from proxies)."""
     # Cut before any pattern runs: an error page's first lines say what it is, and a bound keeps this linear.
     head = body[:EXCERPT_SOURCE_CHARS]

@@ -12,6 +12,8 @@ Ansible's no_log masks only the literal value. Redactor removes every form we kn
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Iterable, List, Match, Optional, Tuple
+
 import re
 
 from urllib.parse import quote, quote_plus, unquote
@@ -30,13 +32,13 @@ _SECRET_PARAMS = re.compile(r'(?i)\b(key|customer_id|token|password)=[^&#\s\'"<>
 _URL_USERINFO = re.compile(r'(?i)([a-z][a-z0-9+.-]{0,31}://)([^\s/?#]*)@')
 
 
-def _userinfo_parts(userinfo):
+def _userinfo_parts(userinfo: str) -> Tuple[str, Optional[str]]:
     """(user, password or None) of a userinfo: the password follows the first colon."""
     user, colon, password = userinfo.partition(':')
     return user, (password if colon else None)
 
 
-def userinfo_secrets(url):
+def userinfo_secrets(url: Optional[str]) -> List[str]:
     """The password of a URL's userinfo, plain and decoded (a lone user name that may be a token, too)."""
     match = _URL_USERINFO.search(str(url or ''))
     if not match:
@@ -46,7 +48,7 @@ def userinfo_secrets(url):
     return [secret, unquote(secret)] if secret else []
 
 
-def secret_forms(secret):
+def secret_forms(secret: Optional[str]) -> List[str]:
     """Every spelling of `secret` that may end up in a URL or message, longest first."""
     if not secret:
         return []
@@ -54,7 +56,7 @@ def secret_forms(secret):
     return sorted(forms, key=len, reverse=True)
 
 
-def _masked_userinfo(match):
+def _masked_userinfo(match: Match[str]) -> str:
     scheme, userinfo = match.groups()
     user, password = _userinfo_parts(userinfo)
     if password:
@@ -65,22 +67,22 @@ def _masked_userinfo(match):
 class Redactor:
     """Callable that masks a fixed set of secrets in any text."""
 
-    def __init__(self, secrets=()):
-        self._forms = []
+    def __init__(self, secrets: Iterable[Optional[str]] = ()) -> None:
+        self._forms: List[str] = []
         for secret in secrets:
             self.add(secret)
 
-    def add(self, secret):
+    def add(self, secret: Optional[str]) -> None:
         for form in secret_forms(secret):
             if form not in self._forms:
                 self._forms.append(form)
         self._forms.sort(key=len, reverse=True)
 
     @property
-    def forms(self):
+    def forms(self) -> List[str]:
         return list(self._forms)
 
-    def __call__(self, text):
+    def __call__(self, text: Any) -> Any:
         if text is None:
             return text
         text = str(text)
@@ -89,7 +91,7 @@ class Redactor:
         text = _URL_USERINFO.sub(_masked_userinfo, text)
         return _SECRET_PARAMS.sub(lambda match: match.group(1) + '=' + MASK, text)
 
-    def data(self, value):
+    def data(self, value: Any) -> Any:
         """The same masking applied to every string inside lists and dicts."""
         if isinstance(value, dict):
             return dict((key, self.data(item)) for key, item in value.items())
