@@ -18,7 +18,7 @@ PY313 := $(firstword $(wildcard $(PYENV_VERSIONS)/3.13*/bin/python3.13) $(shell 
 SANITY_TARGET_PYTHONS := $(foreach v,3.8 3.9 3.10 3.12 3.13,$(if $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v)),$(v)))
 PYENV_PATH := $(subst $(eval) ,:,$(foreach v,$(SANITY_TARGET_PYTHONS),$(dir $(firstword $(wildcard $(PYENV_VERSIONS)/$(v).*/bin/python$(v))))))
 
-.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick mutation mutation-sample option-docs clean
+.PHONY: help venv tools collection demo test check unit integration lint sanity units docs changelog ee matrix matrix-oldest matrix-newest bench bench-quick mutation mutation-sample option-docs typecheck clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -46,7 +46,7 @@ demo: collection  ## the main job against the simulator
 # one; unit, lint, ansible-test and the short checks in the other (docs and ee one after the other: each
 # rebuilds .build/dist); then each lane takes from the shared queue until it is empty.
 CHECKS_SETUP := venv tools
-CHECKS_SHARED := matrix-oldest matrix-newest bench-quick mutation-sample
+CHECKS_SHARED := matrix-oldest matrix-newest bench-quick mutation-sample typecheck
 CHECKS_LANE_1 := integration
 CHECKS_LANE_2 := unit lint sanity units docs ee changelog
 test:  ## everything CI runs, in two lanes; a table of times and counts; then no process left running
@@ -99,6 +99,13 @@ units: venv  ## ansible-test units of the module code on the target Pythons the 
 # plugins/plugin_utils/_gate_options.py); the unit tests fail while a copy differs (tests/unit/test_option_docs.py).
 option-docs: venv  ## write the options' documented copies (fragments, action and source docs, role specs and defaults)
 	$(BIN)/python scripts/update-option-docs.py
+
+# Through the collection's import name, as Ansible imports it: a link under .build/ (tests/conftest.py makes the same).
+LINK := $(BUILD)/links/ansible_collections/melissa/cicero
+typecheck: venv  ## mypy over plugins/module_utils and plugins/plugin_utils with mypy.ini (every function annotated)
+	@test -L $(LINK) || { mkdir -p $(dir $(LINK)) && ln -s $(CURDIR) $(LINK); }
+	$(BIN)/mypy --config-file mypy.ini -p ansible_collections.melissa.cicero.plugins.module_utils \
+	  -p ansible_collections.melissa.cicero.plugins.plugin_utils
 
 docs: collection  ## every plugin and the role render; antsibull-docs lint
 	scripts/check-docs.sh $(BIN) $(COLLECTIONS)

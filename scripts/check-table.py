@@ -18,6 +18,7 @@ COUNTERS = {
     'ee': (re.compile(r'^Complete! The build context can be found at: (\S+)', re.M), 'contexts'),
     'changelog': (re.compile(r'^antsibull-changelog lint: (\d+) ', re.M), 'fragments'),
     'bench-quick': (re.compile(r'^\| (B\d) \|', re.M), 'benchmarks'),
+    'typecheck': (re.compile(r'^Success: no issues found in (\d+) source files', re.M), 'files type-checked'),
 }
 KIND = {'unit': 'pytest', 'integration': 'pytest', 'units': 'pytest', 'matrix': 'pytest', 'matrix-oldest': 'pytest',
         'matrix-newest': 'pytest'}

@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, Tuple
 
 # The validated options of an entry point (a module's params, the gate's, the watch's).
 Params = Dict[str, Any]
@@ -17,3 +17,8 @@ Params = Dict[str, Any]
 InCallersWords = Callable[[str], str]
 # Data decoded from an answer of the API: JSON's or XML's values, whatever their shape.
 Decoded = Any
+# The controller's: a policy's values (plugin_utils/_gate_options.py POLICY_OPTIONS), the figures of a credits read
+# (melissa_credits_info's result), one reading of the balance (seconds since the epoch, credits).
+Policy = Dict[str, Any]
+Figures = Dict[str, Any]
+Reading = Tuple[float, float]

@@ -13,6 +13,8 @@ refused before any request. Controller-side only.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Callable, Collection, Dict, Iterable, List, Tuple
+
 import difflib
 import math
 import re
@@ -26,18 +28,24 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     check_connection_options, credential_redactor, named_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import MAX_NUMBER_CHARS, NUMBER_TEXT
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import InCallersWords, Params
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import check_credits_options
 
+# An argument spec's options (ArgumentSpec.argument_spec): name to its spec.
+Spec = Dict[str, Dict[str, Any]]
 
-def known_names(spec):
+
+def known_names(spec: Spec) -> set[str]:
     """Every name an argument spec (a dict, as ArgumentSpec.argument_spec) accepts: its options and their
     aliases."""
     return set(_specs_by_name(spec))
 
 
-def unknown_name(name, known, kind):
+def unknown_name(name: Any, known: Iterable[str], kind: str) -> str:
     """`unknown <kind> <name>: did you mean <closest>?`, or the list of names when none is close."""
     close = difflib.get_close_matches(str(name).lower(), sorted(known), n=1, cutoff=0.6)
     if close:
@@ -45,14 +53,14 @@ def unknown_name(name, known, kind):
     return 'unknown {0} {1}; the {0}s are {2}'.format(kind, name, ', '.join(sorted(known)))
 
 
-def refuse_unknown(names, known, kind):
+def refuse_unknown(names: Iterable[Any], known: Collection[str], kind: str) -> None:
     """CiceroOptionError naming the first of `names` that is not in `known`, and the closest that is."""
     for name in sorted(names, key=str):
         if name not in known:
             raise CiceroOptionError(unknown_name(name, known, kind))
 
 
-def respelled(message, spec, in_callers_words):
+def respelled(message: str, spec: Spec, in_callers_words: InCallersWords) -> str:
     """A message of Ansible's argument validation (which names options by their own name) in the caller's
     words."""
     if in_callers_words is str:
@@ -62,7 +70,7 @@ def respelled(message, spec, in_callers_words):
                   lambda match: in_callers_words(match.group(1)), message)
 
 
-def unset(value, option):
+def unset(value: Any, option: Dict[str, Any]) -> bool:
     """Whether `value` leaves `option` (its spec) unset. An empty or null text does, so that the environment
     variable or the default serves (a role's empty variable, a rulebook's "{{ x | default('') }}", AWX's blank
     field); an empty or null number, switch, choice or dictionary does not: it is a value that cannot be right,
@@ -74,7 +82,7 @@ def unset(value, option):
     return value in (None, '') and _is_text(option)
 
 
-def _is_text(option):
+def _is_text(option: Dict[str, Any]) -> bool:
     return option.get('type', 'str') in ('str', 'path') and not option.get('choices')
 
 
@@ -83,7 +91,7 @@ _WHOLE = re.compile(r'^\s*[+-]?[0-9]+\s*$')
 _SWITCH_WORDS = frozenset(('yes', 'on', '1', 'true', 't', 'y', 'no', 'off', '0', 'false', 'f', 'n'))
 
 
-def _shaped(value, option):
+def _shaped(value: Any, option: Dict[str, Any]) -> Any:
     """`value` in the shape `option` takes, or raise ValueError: a boolean is no number, a number no switch,
     `20%` or `5k` no number at all. Text from the command line or a rulebook is read as Ansible reads it."""
     kind = option.get('type', 'str')
@@ -116,7 +124,7 @@ def _shaped(value, option):
     raise ValueError(value)
 
 
-def shown(value):
+def shown(value: Any) -> str:
     """A value as the user wrote it, for a message: true, null, 5, '20%' (never a Python class or repr)."""
     if value is None:
         return 'null'
@@ -133,7 +141,7 @@ def shown(value):
     return 'a value of another kind'
 
 
-def _expected(option):
+def _expected(option: Dict[str, Any]) -> str:
     """What an option takes, in words, for a message."""
     if option.get('choices'):
         return 'one of {0}'.format(', '.join(map(str, option['choices'])))
@@ -142,7 +150,7 @@ def _expected(option):
                     option.get('type', 'str'), 'a text')
 
 
-def _specs_by_name(spec):
+def _specs_by_name(spec: Spec) -> Spec:
     """Each name an argument spec accepts (options and aliases) to its option's spec."""
     specs = dict(spec)
     for option in spec.values():
@@ -150,7 +158,8 @@ def _specs_by_name(spec):
     return specs
 
 
-def validated(args, argument_spec, in_callers_words=str, kind='argument', connection=True):
+def validated(args: Mapping[str, Any], argument_spec: ArgumentSpec, in_callers_words: InCallersWords = str,
+              kind: str = 'argument', connection: bool = True) -> Tuple[Params, List[str]]:
     """(parameters, warnings) of gate arguments checked against an ArgumentSpec (module_utils/_options.py), or
     CiceroOptionError naming the first that cannot be right, in the caller's words (in_callers_words). No request
     is made. An empty text is an absent one (see unset()).
@@ -189,7 +198,7 @@ def validated(args, argument_spec, in_callers_words=str, kind='argument', connec
     return params, warnings
 
 
-def words_by_source(args, spec, in_callers_words=str):
+def words_by_source(args: Mapping[str, Any], spec: Spec, in_callers_words: InCallersWords = str) -> InCallersWords:
     """in_callers_words for the connection checks of `args`: an option left to its environment variable is named
     as that variable."""
     given = set()
@@ -199,13 +208,13 @@ def words_by_source(args, spec, in_callers_words=str):
     return named_by_source(in_callers_words, given)
 
 
-def _arguments_redactor(args):
+def _arguments_redactor(args: Mapping[str, Any]) -> Redactor:
     """A Redactor for the key (under any of its names) and the password among `args`, before they are validated."""
     return credential_redactor(dict(password=args.get('password'), license_key=next(
         (args[name] for name in ('license_key', 'customer_id', 'key') if args.get(name)), None)))
 
 
-def _redacted_value(name, value, args):
+def _redacted_value(name: str, value: Any, args: Mapping[str, Any]) -> str:
     """shown(value), with the key and the password masked: a secret given where it does not belong stays secret."""
     if name in ('license_key', 'customer_id', 'key', 'password'):
         return 'a value that is not a text'
@@ -221,7 +230,7 @@ class RoleVariables:
     """The options of a role that passes its variables to the action by name, not as task arguments:
     `<prefix>_<option>`, so that the key never is an argument Ansible may echo."""
 
-    def __init__(self, prefix, options, published=('result',)):
+    def __init__(self, prefix: str, options: Sequence[str], published: Sequence[str] = ('result',)) -> None:
         self.prefix = prefix
         self.options = options
         # Variables the role sets itself (its fact) are its own too.
@@ -229,10 +238,10 @@ class RoleVariables:
         # A misspelling may drop the plural: assert_credit_min_credit is still the role's family.
         self.stem = prefix[:-1] if prefix.endswith('s') else prefix
 
-    def in_callers_words(self, option):
+    def in_callers_words(self, option: str) -> str:
         return '{0}_{1}'.format(self.prefix, option)
 
-    def near_names(self, variables):
+    def near_names(self, variables: Iterable[Any]) -> List[Tuple[str, str]]:
         """[(name, the variable meant)] of variables outside the family that look meant for the role: an option's
         own name (the event source's spelling, for the options no other role would use) or a misspelled prefix."""
         near = []
@@ -247,7 +256,7 @@ class RoleVariables:
                     near.append((name, self.in_callers_words(option)))
         return near
 
-    def arguments(self, variables, template):
+    def arguments(self, variables: Mapping[str, Any], template: Callable[[Any], Any]) -> Dict[str, Any]:
         """The options from `variables` (templated with template(value)); CiceroOptionError for a variable
         of the family that is not one of the role's, before anything is templated or read."""
         family = [name for name in variables if str(name).lower().startswith(self.stem.lower())]

@@ -16,9 +16,13 @@ that span. Fewer than two readings in the window, or no time between them, give 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
 import math
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Reading
 
 DAY_SECONDS = 86400.0
 PACE_SOURCES = ('usage', 'observed', 'both')
@@ -27,14 +31,14 @@ DEFAULT_BURN_WINDOW = DAY_SECONDS
 MAX_READINGS = 10000
 
 
-def in_window(readings, now, window):
+def in_window(readings: Iterable[Tuple[Any, Any]], now: float, window: float) -> List[Reading]:
     """The (epoch seconds, balance) readings taken within `window` seconds before `now`, oldest first, at most
     MAX_READINGS of them. A reading from the future (a clock stepped back) is dropped, not trusted."""
     kept = sorted((float(at), balance) for at, balance in readings if now - window <= float(at) <= now)
     return kept[-MAX_READINGS:]
 
 
-def observed_daily_burn(readings, now, window):
+def observed_daily_burn(readings: Iterable[Tuple[Any, Any]], now: float, window: float) -> Optional[float]:
     """Credits spent a day over the readings of the window (only the falls count), or None when unknown."""
     kept = in_window(readings, now, window)
     if len(kept) < 2 or kept[-1][0] <= kept[0][0]:
@@ -43,7 +47,8 @@ def observed_daily_burn(readings, now, window):
     return spent * DAY_SECONDS / (kept[-1][0] - kept[0][0])
 
 
-def chosen_daily_burn(source, usage_burn, observed_burn):
+def chosen_daily_burn(source: str, usage_burn: Optional[float],
+                      observed_burn: Optional[float]) -> Tuple[Optional[float], str]:
     """(pace, which) for the pace the policy names: `usage` (the usage resource's average), `observed` (the
     readings), or `both` (the faster of the two known ones, the cautious choice). `which` says whose figure
     the pace is, `usage` or `observed`; the pace is None when it is unknown."""
@@ -52,7 +57,7 @@ def chosen_daily_burn(source, usage_burn, observed_burn):
     return (usage_burn if source == 'usage' else observed_burn), source
 
 
-def runs_out_at(counted, daily_burn, now):
+def runs_out_at(counted: float, daily_burn: Optional[float], now: datetime) -> Optional[datetime]:
     """When `counted` credits are spent at `daily_burn` a day from `now` (aware datetime), or None when nothing
     is spent, the pace is unknown or the date lies beyond what a date can hold."""
     if not daily_burn or daily_burn <= 0:
@@ -63,7 +68,7 @@ def runs_out_at(counted, daily_burn, now):
         return None  # after the year 9999, or more days than a timedelta holds: no date, an unbounded runway
 
 
-def runway_days(credits, daily_burn):
+def runway_days(credits: float, daily_burn: float) -> Optional[float]:
     """Days until `credits` run out at `daily_burn` a day; None (unbounded) when nothing is spent."""
     if daily_burn <= 0:
         return None
@@ -72,7 +77,7 @@ def runway_days(credits, daily_burn):
     return max(0.0, days) if math.isfinite(days) else None
 
 
-def credits_expiring_unused(batches, daily_burn):
+def credits_expiring_unused(batches: Iterable[Dict[str, Any]], daily_burn: float) -> int:
     """Credits that expire before they can be spent at `daily_burn` a day.
 
     Spending takes the batch that expires first, first; batches without a known expiry never expire and

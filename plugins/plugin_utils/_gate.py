@@ -12,21 +12,29 @@ lives in plugin_utils; what it calls is the modules' own client, parser, redacto
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, Optional
+
 import hashlib
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
+from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import redacted
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Figures, Params, Policy
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import observed_daily_burn
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import evaluate, needs_usage, unreadable
 from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_credits, read_usage
-from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import ReadingsError
+from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
+from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 
-def read_verdict(client, params, policy, redactor, readings=None):
+def read_verdict(client: CiceroClient, params: Params, policy: Policy, redactor: Redactor,
+                 readings: Optional[Readings] = None) -> Verdict:
     """The verdict on one read of the account through `client`: the credits, and the usage only when a
     runway rule needs it. A failed read is a failed verdict whose message is the read's own, redacted,
     naming which read failed; nothing is raised for it.
@@ -54,18 +62,18 @@ def read_verdict(client, params, policy, redactor, readings=None):
         return unreadable(unexpected(exc, redactor), policy, failing)
 
 
-def unexpected(exc, redactor):
+def unexpected(exc: BaseException, redactor: Redactor) -> str:
     """The words of an unforeseen exception, for a verdict: no class name, no traceback, no secret."""
     return redactor(api_text('the answer could not be judged: {0}'.format(exc or 'no reason given')))
 
 
-def account_label(params):
+def account_label(params: Params) -> str:
     """The account's label: the `account` option, or when none is given the API URL's host name (no userinfo,
     no query)."""
     return params['account'] or urlsplit(params['api_url']).hostname or 'cicero'
 
 
-def readings_owner(params):
+def readings_owner(params: Params) -> str:
     """Whose readings a history holds: a one-way fingerprint (SHA-256) of the API URL, without its userinfo, and the
     credential (the license key, or the user name of a token account). Never the key itself, and not the host
     alone: every real account is on app.cicerodata.com."""
@@ -80,7 +88,8 @@ def readings_owner(params):
     return 'sha256:' + hashlib.sha256('\0'.join(('melissa.cicero readings', where, who)).encode('utf-8')).hexdigest()
 
 
-def observe(readings, credits, policy, now):
+def observe(readings: Optional[Readings], credits: Figures, policy: Policy,
+            now: datetime) -> Optional[Dict[str, Any]]:
     """The observed pace after recording this read's balance, or None when no readings are kept."""
     if readings is None:
         return None

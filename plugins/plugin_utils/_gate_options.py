@@ -13,8 +13,11 @@ every documented copy from here. Add an option here, run `make option-docs`, and
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import List
+
 from ansible_collections.melissa.cicero.plugins.module_utils._options import (
-    ACTION, ROLE, SOURCE, CONNECTION_OPTIONS, CREDITS_OPTIONS, Option, argument_spec, credits_argument_spec)
+    ACTION, ROLE, SOURCE, CONNECTION_OPTIONS, CREDITS_OPTIONS, ArgumentSpec, Option, argument_spec,
+    credits_argument_spec)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import DEFAULT_BURN_WINDOW, PACE_SOURCES
 
 GATE = (ACTION, ROLE)
@@ -183,7 +186,7 @@ WATCH_OPTIONS = (
 ALL_OPTIONS = CONNECTION_OPTIONS + CREDITS_OPTIONS + POLICY_OPTIONS + GATE_OPTIONS + ACTION_OPTIONS + WATCH_OPTIONS
 
 
-def options_of(entry_point):
+def options_of(entry_point: str) -> List[Option]:
     """The declarations `entry_point` takes, in document order (the first of a name wins)."""
     seen, options = set(), []
     for option in ALL_OPTIONS:
@@ -193,16 +196,16 @@ def options_of(entry_point):
     return options
 
 
-def policy_argument_spec(entry_point=ACTION):
+def policy_argument_spec(entry_point: str = ACTION) -> ArgumentSpec:
     return argument_spec(POLICY_OPTIONS, entry_point)
 
 
-def gate_argument_spec():
+def gate_argument_spec() -> ArgumentSpec:
     """The credits_verdict action's ArgumentSpec: connection, credits read, policy, the gate's and its own."""
     return credits_argument_spec(ACTION).merge(argument_spec(options_of(ACTION), ACTION))
 
 
-def watch_argument_spec():
+def watch_argument_spec() -> ArgumentSpec:
     """The event source's ArgumentSpec: connection, credits read, policy (paced by its own readings), its own."""
     return credits_argument_spec(SOURCE).merge(argument_spec(options_of(SOURCE), SOURCE))
 

@@ -11,13 +11,17 @@ https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-comm
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from datetime import datetime
+from typing import Any, Callable, List, Mapping
+
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import ReportError, append_file
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import dotenv_values, render_markdown
+from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 TITLE = 'Cicero credits'
 
 
-def workflow_commands(verdict):
+def workflow_commands(verdict: Verdict) -> List[str]:
     """::error:: when the gate fails, ::warning:: when it warns: each becomes an annotation of the run."""
     if not verdict.passed:
         return ['::error title={0}::{1}'.format(TITLE, escape_data(verdict.message))]
@@ -26,12 +30,13 @@ def workflow_commands(verdict):
     return []
 
 
-def output_lines(verdict):
+def output_lines(verdict: Verdict) -> str:
     """name=value lines for $GITHUB_OUTPUT: passed, credit_balance, ... runway_days (empty when unknown)."""
     return ''.join('{0}={1}\n'.format(name[len('CICERO_'):].lower(), value) for name, value in dotenv_values(verdict))
 
 
-def publish(verdict, account, read_at, environ, show):
+def publish(verdict: Verdict, account: str, read_at: datetime, environ: Mapping[str, str],
+            show: Callable[[str], Any]) -> None:
     """Append the summary and the outputs to the files GitHub names, and show(line) each workflow command.
 
     Each file is tried; one that cannot be written is named by its variable (ReportError after the others)."""
@@ -49,6 +54,6 @@ def publish(verdict, account, read_at, environ, show):
         raise ReportError('; '.join(problems))
 
 
-def escape_data(text):
+def escape_data(text: str) -> str:
     """A workflow command's message on one line: %, CR and LF escaped as GitHub documents."""
     return str(text).replace('%', '%25').replace('\r', '%0D').replace('\n', '%0A')

@@ -12,19 +12,24 @@ the figures the decision used.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Dict, List, Optional, Tuple, Union
+
 import math
+
+from datetime import datetime
 
 from fractions import Fraction
 
 from ansible_collections.melissa.cicero.plugins.module_utils._clock import iso_utc
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Figures, InCallersWords, Params, Policy
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import (
     chosen_daily_burn, credits_expiring_unused, runs_out_at, runway_days)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
 from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 
-def policy_from(params):
+def policy_from(params: Params) -> Policy:
     """The policy values out of validated parameters that also hold other options."""
     return dict((name, params[name]) for name in POLICY_DEFAULTS)
 
@@ -34,16 +39,16 @@ FIGURE_KEYS = ('credit_balance', 'overdraft_limit', 'available_credits', 'credit
                'expiring_within_days', 'next_expiration', 'usable_batches')
 
 
-def has_runway_rule(policy):
+def has_runway_rule(policy: Policy) -> bool:
     return policy['min_runway_days'] > 0 or policy['max_expiring_unused'] is not None or policy['warn_runway_days'] > 0
 
 
-def needs_usage(policy):
+def needs_usage(policy: Policy) -> bool:
     """Whether the policy has a rule that needs the usage resource's burn rate (not the observed pace alone)."""
     return has_runway_rule(policy) and policy['burn_rate_from'] != 'observed'
 
 
-def check_policy(policy, in_callers_words=str):
+def check_policy(policy: Policy, in_callers_words: InCallersWords = str) -> Optional[str]:
     """Names the first policy value that cannot be right (as in_callers_words(option) spells it), or None."""
     for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent',
                  'min_runway_days', 'max_expiring_unused', 'warn_runway_days'):
@@ -55,7 +60,7 @@ def check_policy(policy, in_callers_words=str):
     return None
 
 
-def required_credits(policy):
+def required_credits(policy: Policy) -> int:
     """max(min_credits, expected_spend x (1 + margin/100)), rounded up to whole credits.
 
     Fractions keep 10,000 x 1.1 at exactly 11,000 where floats would round it up to 11,001.
@@ -64,7 +69,7 @@ def required_credits(policy):
     return max(int(math.ceil(Fraction(str(policy['min_credits'])))), int(math.ceil(spend)))
 
 
-def counted_credits(figures, policy):
+def counted_credits(figures: Figures, policy: Policy) -> Tuple[Union[int, float], str]:
     """(counted, explanation) for the figures of melissa_credits_info under `policy`."""
     counted = figures['credit_balance']
     parts = ['{0} balance'.format(number(counted))]
@@ -79,7 +84,8 @@ def counted_credits(figures, policy):
     return counted, ', '.join(parts)
 
 
-def evaluate(figures, policy, usage=None, observed=None, now=None):
+def evaluate(figures: Figures, policy: Policy, usage: Optional[Dict[str, Any]] = None,
+             observed: Optional[Dict[str, Any]] = None, now: Optional[datetime] = None) -> Verdict:
     """The Verdict published as assert_credits_result (figures included for reports).
 
     `usage` is a melissa_usage_info result (the recent burn rate), or None when no rule needs it. `observed` is
@@ -134,7 +140,7 @@ def evaluate(figures, policy, usage=None, observed=None, now=None):
     )
 
 
-def runway_rules(policy):
+def runway_rules(policy: Policy) -> List[Tuple[str, Any]]:
     """[(option, value)] of the runway rules the policy asks for."""
     rules = [(name, policy[name]) for name in ('min_runway_days', 'warn_runway_days') if policy[name]]
     if policy['max_expiring_unused'] is not None:
@@ -142,7 +148,7 @@ def runway_rules(policy):
     return rules
 
 
-def _not_judged(policy, runway):
+def _not_judged(policy: Policy, runway: Dict[str, Any]) -> Optional[str]:
     """Which runway rules could not be judged, and why, or None: a rule that cannot apply is said, never skipped."""
     rules = runway_rules(policy)
     if not rules or (runway and not runway['unknown']):
@@ -157,11 +163,12 @@ def _not_judged(policy, runway):
     return '{0} ({1})'.format(', '.join('{0} {1}'.format(name, number(value)) for name, value in rules), why)
 
 
-def _usage_period(usage):
+def _usage_period(usage: Dict[str, Any]) -> str:
     return '{0} to {1}'.format(usage['start'], usage['end'])
 
 
-def _runway_figures(counted, figures, policy, usage, observed, now):
+def _runway_figures(counted: float, figures: Figures, policy: Policy, usage: Optional[Dict[str, Any]],
+                    observed: Optional[Dict[str, Any]], now: Optional[datetime]) -> Dict[str, Any]:
     """The runway at the pace the policy names, or {} when neither the usage nor any reading is known."""
     if not usage and (observed is None or policy['burn_rate_from'] == 'usage'):
         return {}  # no pace the policy names was read: no runway rule, nothing to say about one
@@ -181,13 +188,13 @@ def _runway_figures(counted, figures, policy, usage, observed, now):
                 runs_out_at=None if ends is None else iso_utc(ends), unknown=False)
 
 
-def _no_usage_average(runway):
+def _no_usage_average(runway: Dict[str, Any]) -> str:
     # A usage result read for a period that has not begun has no average (_account_reads.py): no pace, and no readings to
     # blame for it.
     return 'the usage of {0} gives no average daily spend'.format(runway['period'])
 
 
-def _runway_text(runway):
+def _runway_text(runway: Dict[str, Any]) -> str:
     if runway['unknown'] and not runway['observed']:
         return 'runway unknown: {0}'.format(_no_usage_average(runway))
     if runway['unknown']:
@@ -203,14 +210,14 @@ def _runway_text(runway):
     return _observed_runout(runway)
 
 
-def _observed_runout(runway):
+def _observed_runout(runway: Dict[str, Any]) -> str:
     ends = runway['runs_out_at']
     when = ' ({0} UTC)'.format(ends[:16].replace('T', ' ')) if ends else ''
     return 'run out in {0}{1} at the observed pace of {2} credits a day'.format(
         duration_text(runway['runway_days']), when, number(round(runway['daily_burn'])))
 
 
-def duration_text(days):
+def duration_text(days: float) -> str:
     """A runway as a person reads it: '12.5 days', 'about 14 hours' under a day, 'less than an hour'."""
     if days >= 1:
         return _days(days)
@@ -220,7 +227,7 @@ def duration_text(days):
     return 'about {0}'.format(_plural(hours, 'hour'))
 
 
-def _runway_failures(counted, runway, policy):
+def _runway_failures(counted: float, runway: Dict[str, Any], policy: Policy) -> List[str]:
     failures = []
     if policy['min_runway_days'] and runway['runway_days'] is not None \
             and runway['runway_days'] < policy['min_runway_days']:
@@ -240,7 +247,7 @@ def _runway_failures(counted, runway, policy):
     return failures
 
 
-def window_text(seconds):
+def window_text(seconds: float) -> str:
     """86400 -> '24 hours'; 1800 -> '30 minutes'."""
     for unit, size in (('hour', 3600), ('minute', 60)):
         if seconds >= size and seconds % size == 0:
@@ -248,15 +255,15 @@ def window_text(seconds):
     return _plural(number(seconds), 'second')
 
 
-def _days(days):
+def _days(days: float) -> str:
     return _plural(number(days), 'day')
 
 
-def _plural(count, noun):
+def _plural(count: Any, noun: str) -> str:
     return '{0} {1}{2}'.format(count, noun, '' if str(count) == '1' else 's')
 
 
-def unreadable(message, policy, what='credits'):
+def unreadable(message: str, policy: Policy, what: str = 'credits') -> Verdict:
     """The verdict when the figures (`what`: credits or usage) could not be read: fail with the read's message."""
     return Verdict(passed=False, message='Cicero {0} could not be read: {1}'.format(what, message), warning=None,
                    counted_credits=None, required_credits=required_credits(policy), shortfall=None,
@@ -265,13 +272,13 @@ def unreadable(message, policy, what='credits'):
                    not_judged=None, policy=dict(policy), figures=None)
 
 
-def misconfigured(message, policy):
+def misconfigured(message: str, policy: Policy) -> Verdict:
     """The verdict when a setting keeps the gate from reading at all: it fails, and says it is the setting."""
     return unreadable(message, policy).replaced(
         message='Cicero credits not read, a setting is wrong: {0}'.format(message))
 
 
-def number(value):
+def number(value: Union[int, float]) -> str:
     """12500 -> '12,500'; 2.5 -> '2.5'."""
     if isinstance(value, float) and not value.is_integer():
         return '{0:,.2f}'.format(value).rstrip('0').rstrip('.')

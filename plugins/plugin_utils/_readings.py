@@ -22,12 +22,15 @@ Controller-side only.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple
+
 import contextlib
 import fcntl
 import json
 import os
 import time
 
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Reading
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import in_window
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import write_atomically
 
@@ -46,24 +49,25 @@ class Readings:
 
     lock_wait = LOCK_WAIT_SECONDS
 
-    def __init__(self, window, path=None, account=None, warn=None, strict=True, owner=None):
+    def __init__(self, window: float, path: Optional[str] = None, account: Optional[str] = None,
+                 warn: Optional[Callable[[str], Any]] = None, strict: bool = True, owner: Optional[str] = None) -> None:
         """`account` labels the readings for people; `owner` (a fingerprint, by default the label) decides whose
         they are. strict: a file that cannot be used raises ReadingsError (the gate fails naming it); otherwise
         it is a warning and the readings live on in memory (the event source keeps watching)."""
         self.window = window
-        self.path = path
+        self.path = path or ''  # empty: the readings are kept in memory only
         self.account = account
         self.owner = owner or 'label:{0}'.format(account)
         self.strict = strict
         self._warn = warn or (lambda message: None)
-        self._kept = []
+        self._kept: List[Reading] = []
         if path:
             if os.path.isdir(path):
                 raise ReadingsError('{0} is a folder; give the path of a file in it'.format(path))
             with self._locked():  # a folder that does not exist is named now, before any read
                 pass
 
-    def add(self, at, balance):
+    def add(self, at: float, balance: float) -> List[Reading]:
         """Record `balance` read at `at` (epoch seconds); returns the readings within the window of `at`."""
         if not self.path:
             self._kept = self._pruned(self._kept + [(at, balance)])
@@ -83,7 +87,7 @@ class Readings:
             self._kept = self._pruned(self._kept + [(at, balance)])
         return in_window(self._kept, at, self.window)
 
-    def _pruned(self, readings):
+    def _pruned(self, readings: Iterable[Tuple[Any, Any]]) -> List[Reading]:
         """Sorted, without repeats, within the window of the newest. The newest, not this run's own time: a run
         that read a moment before another but took the lock after it keeps the other's reading."""
         kept = sorted(set((float(at), balance) for at, balance in readings))
@@ -92,7 +96,7 @@ class Readings:
     # -- the file ------------------------------------------------------------------------------------
 
     @contextlib.contextmanager
-    def _locked(self):
+    def _locked(self) -> Iterator[None]:
         folder = os.path.dirname(os.path.abspath(self.path))
         if not os.path.isdir(folder):
             raise ReadingsError('the folder {0} of {1} does not exist'.format(folder, self.path))
@@ -109,7 +113,7 @@ class Readings:
         finally:
             os.close(handle)  # closing releases the lock
 
-    def _load(self):
+    def _load(self) -> Dict[str, Any]:
         """{owner: {account, readings}} of the file; ReadingsError for a file that must be left as it is."""
         try:
             with open(self.path, 'rb') as handle:
@@ -136,7 +140,7 @@ class Readings:
                    'it was moved to {1} and a new history starts'.format(self.path, aside))
         return {}
 
-    def _store(self, accounts):
+    def _store(self, accounts: Dict[str, Any]) -> None:
         text = json.dumps(dict(format=FILE_FORMAT, accounts=accounts), sort_keys=True)
         try:
             write_atomically(self.path, text, mode=0o600)
@@ -144,7 +148,7 @@ class Readings:
             raise ReadingsError('{0} could not be written: {1}'.format(self.path, exc.strerror or exc))
 
 
-def _valid_entry(entry):
+def _valid_entry(entry: Any) -> bool:
     if not isinstance(entry, dict) or not isinstance(entry.get('readings'), list):
         return False
     try:
@@ -154,9 +158,9 @@ def _valid_entry(entry):
     return True
 
 
-def _pairs(readings):
+def _pairs(readings: Any) -> List[Reading]:
     """[(time, balance)] of stored [time, balance] lists; TypeError or ValueError when they are not that."""
-    pairs = []
+    pairs: List[Reading] = []
     for at, balance in readings:
         if isinstance(at, bool) or isinstance(balance, bool):
             raise ValueError(balance)
@@ -164,7 +168,7 @@ def _pairs(readings):
     return pairs
 
 
-def _set_aside(path):
+def _set_aside(path: str) -> str:
     """Rename `path` to an unused name beside it; returns that name. ReadingsError when it cannot be."""
     stamp = time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())
     for attempt in range(100):
@@ -179,7 +183,7 @@ def _set_aside(path):
     raise ReadingsError('{0} could not be moved aside: too many set-aside copies beside it'.format(path))
 
 
-def _wait_for_lock(handle, path, seconds):
+def _wait_for_lock(handle: int, path: str, seconds: float) -> None:
     """Take the exclusive lock of `handle`, waiting at most `seconds` for a run that holds it."""
     deadline = time.monotonic() + seconds
     while True:

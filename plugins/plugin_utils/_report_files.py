@@ -8,19 +8,25 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import List, Optional, Sequence, Tuple
+
 import errno
 import os
 import secrets
 import stat
 
+from datetime import datetime
+
 from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import RENDERERS
+from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 
 class ReportError(Exception):
     """A report that could not be rendered or written; the message names the path or the library."""
 
 
-def write_reports(reports, verdict, account, read_at):
+def write_reports(reports: Sequence[Tuple[str, str]], verdict: Verdict, account: str,
+                  read_at: datetime) -> List[str]:
     """Render and write each (format, path) of `reports`, in order; returns the paths written.
 
     One report that cannot be written does not stop the others: every one is tried, then ReportError names
@@ -43,7 +49,7 @@ def write_reports(reports, verdict, account, read_at):
     return written
 
 
-def replace_file(path, text):
+def replace_file(path: str, text: str) -> None:
     """Write the report `text` to `path` atomically; ReportError names the path and the cause."""
     problem = _unwritable(path)
     if problem:
@@ -54,7 +60,7 @@ def replace_file(path, text):
         raise ReportError('report {0} could not be written: {1}'.format(path, exc.strerror or exc))
 
 
-def write_atomically(path, text, mode=0o666):
+def write_atomically(path: str, text: str, mode: int = 0o666) -> None:
     """Write `text` to `path`, never destroying what is there in another way than intended:
 
     - a regular file (or a new one) is written beside it, then renamed over it: readers see the old file or the
@@ -86,7 +92,7 @@ def write_atomically(path, text, mode=0o666):
     return None
 
 
-def _write_in_place(path, text, status):
+def _write_in_place(path: str, text: str, status: os.stat_result) -> None:
     if not (stat.S_ISFIFO(status.st_mode) or stat.S_ISCHR(status.st_mode)):
         raise OSError(errno.EINVAL, 'it is neither a regular file, a pipe nor a character device')
     try:
@@ -105,7 +111,7 @@ def _write_in_place(path, text, status):
         os.close(handle)
 
 
-def _new_partial(path, mode):
+def _new_partial(path: str, mode: int) -> Tuple[int, str]:
     """(descriptor, name) of a new file beside `path`, created exclusively under an unpredictable name: in a
     shared folder such as /tmp, a link someone placed at a name we would use is never followed (O_EXCL)."""
     while True:
@@ -116,7 +122,7 @@ def _new_partial(path, mode):
             continue  # 2**48 names: taken only by someone who guessed it
 
 
-def _unwritable(path):
+def _unwritable(path: str) -> Optional[str]:
     """Why `path` cannot take a report, in words a person can act on, or None."""
     target = os.path.realpath(path) if os.path.islink(path) else path
     if os.path.isdir(target):
@@ -131,7 +137,7 @@ def _unwritable(path):
     return None
 
 
-def append_file(path, text):
+def append_file(path: str, text: str) -> None:
     """Append `text` to `path` (GitHub's step summary and output files are shared by every step)."""
     try:
         with open(path, 'a', encoding='utf-8') as handle:
@@ -140,7 +146,7 @@ def append_file(path, text):
         raise ReportError('{0} could not be appended to: {1}'.format(path, exc.strerror or exc))
 
 
-def _remove_quietly(path):
+def _remove_quietly(path: str) -> None:
     try:
         os.remove(path)
     except OSError:

@@ -13,6 +13,8 @@ report can. Writing the files is _report_files.py's job; running on the controll
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, List, Mapping, Optional, Tuple
+
 import json
 import math
 import re
@@ -23,16 +25,17 @@ from shlex import quote as shell_quote
 
 from ansible_collections.melissa.cicero.plugins.module_utils._clock import ISO_UTC, iso_utc
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import number
+from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 SUITE = 'melissa.cicero.assert_credits'
 DAY_SECONDS = 86400.0
 
 
-def _figure(verdict, name):
-    return verdict.figures[name] if verdict.read else None
+def _figure(verdict: Verdict, name: str) -> Any:
+    return None if verdict.figures is None else verdict.figures[name]
 
 
-def _runway(verdict):
+def _runway(verdict: Verdict) -> Optional[float]:
     if verdict.daily_burn is None:
         return None  # no runway rule: the usage was not read
     return math.inf if verdict.runway_days is None else verdict.runway_days
@@ -43,19 +46,19 @@ def _runway(verdict):
 UNBOUNDED = 'unbounded'
 
 
-def _runway_seconds(verdict):
+def _runway_seconds(verdict: Verdict) -> Optional[float]:
     runway = _runway(verdict)
     return None if runway is None else runway * DAY_SECONDS
 
 
-def _runway_text(verdict):
+def _runway_text(verdict: Verdict) -> str:
     runway = _runway(verdict)
     if runway is None:
         return ''
     return UNBOUNDED if runway == math.inf else str(runway)
 
 
-def _runs_out_seconds(verdict):
+def _runs_out_seconds(verdict: Verdict) -> Optional[float]:
     ends = verdict.runs_out_at
     if not ends:
         return None
@@ -97,18 +100,19 @@ GAUGES = (
 )
 
 
-def render_json(verdict, account, read_at):
+def render_json(verdict: Verdict, account: str, read_at: datetime) -> str:
     """The verdict as the gate publishes it (assert_credits_result), with the account and the read's time as
     the other reports carry them."""
     return json.dumps(dict(verdict.to_dict(), account=account, read_at=iso_utc(read_at)), indent=2, sort_keys=True) + '\n'
 
 
-def render_junit(verdict, account, read_at):
+def render_junit(verdict: Verdict, account: str, read_at: datetime) -> str:
     """One test suite, one test case naming the account: a <failure> when the credits are not enough, an
     <error> when they could not be read (the check could not run), as JUnit readers tell the two apart."""
     # Imported here: a gate that writes no JUnit report should not pay for it (docs/performance.md, B1).
     from xml.etree import ElementTree  # pylint: disable=import-outside-toplevel
-    verdict = verdict.replaced(message=_xml_text(verdict.message), warning=_xml_text(verdict.warning))
+    verdict = verdict.replaced(message=_xml_text(verdict.message),
+                               warning=None if verdict.warning is None else _xml_text(verdict.warning))
     account = _xml_text(account)
     unreadable = not verdict.read
     failures, errors = str(int(not verdict.passed and not unreadable)), str(int(unreadable))
@@ -131,11 +135,11 @@ def render_junit(verdict, account, read_at):
 _NOT_XML = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
 
 
-def _xml_text(text):
-    return text if text is None else _NOT_XML.sub('', str(text))
+def _xml_text(text: str) -> str:
+    return _NOT_XML.sub('', str(text))
 
 
-def render_openmetrics(verdict, account, read_at):
+def render_openmetrics(verdict: Verdict, account: str, read_at: datetime) -> str:
     """The Prometheus text format (node_exporter's textfile collector, GitLab metrics reports), written by
     prometheus_client, which is imported only here: no other format needs it."""
     # pylint: disable=import-outside-toplevel
@@ -148,14 +152,14 @@ def render_openmetrics(verdict, account, read_at):
     return generate_latest(registry).decode('utf-8')
 
 
-def render_dotenv(verdict, account, read_at):
+def render_dotenv(verdict: Verdict, account: str, read_at: datetime) -> str:
     """KEY=value lines for GitLab's dotenv reports and any shell; unknown figures are empty. A value with
     anything but letters, digits and a few safe signs (the message) is single-quoted for the shell, so that
     `set -a; . cicero.env` reads it whole and never runs any of it (GitLab keeps the quotes)."""
     return ''.join('{0}={1}\n'.format(name, shell_quote(value) if value else '') for name, value in dotenv_values(verdict))
 
 
-def render_markdown(verdict, account, read_at):
+def render_markdown(verdict: Verdict, account: str, read_at: datetime) -> str:
     """A heading with the outcome, the message, and a short table of the figures."""
     outcome = 'passed' if verdict.passed else 'failed'
     if verdict.passed and verdict.warning:
@@ -178,12 +182,12 @@ RENDERERS = dict(json=render_json, junit=render_junit, openmetrics=render_openme
 FORMATS = tuple(sorted(RENDERERS))
 
 
-def unknown_formats(reports):
+def unknown_formats(reports: Mapping[str, Any]) -> List[str]:
     """The requested formats no renderer knows, sorted."""
     return sorted(str(name) for name in reports if name not in RENDERERS)
 
 
-def dotenv_values(verdict):
+def dotenv_values(verdict: Verdict) -> List[Tuple[str, str]]:
     """(name, value) pairs of the dotenv report; the GitHub outputs are the same, lower-cased and unquoted."""
     return [
         ('CICERO_PASSED', 'true' if verdict.passed else 'false'),
@@ -199,18 +203,18 @@ def dotenv_values(verdict):
     ]
 
 
-def summary_line(verdict):
+def summary_line(verdict: Verdict) -> str:
     """The one-line outcome: the verdict's message, and its warning when there is one."""
     if verdict.warning:
         return '{0} ({1})'.format(verdict.message, verdict.warning)
     return verdict.message
 
 
-def _text(value):
+def _text(value: Any) -> str:
     return '' if value is None else str(value)
 
 
-def _shown_figures(verdict):
+def _shown_figures(verdict: Verdict) -> List[Tuple[str, Any]]:
     rows = [('credit balance', _figure(verdict, 'credit_balance')),
             ('overdraft limit', _figure(verdict, 'overdraft_limit')),
             ('available credits', _figure(verdict, 'available_credits')),
@@ -227,11 +231,11 @@ def _shown_figures(verdict):
             for label, value in rows]
 
 
-def _one_line(text):
+def _one_line(text: str) -> str:
     return str(text).replace('\r', ' ').replace('\n', ' ')
 
 
-def _markdown_literal(text):
+def _markdown_literal(text: str) -> List[str]:
     """Lines of a fenced code block holding `text`: the message quotes the API, and nothing in a code block
     renders (no link, image, mention, HTML or table). The fence is longer than any run of backticks inside."""
     text = _one_line(text)
@@ -243,7 +247,7 @@ def _markdown_literal(text):
 _MARKDOWN_PUNCTUATION = re.compile(r'([!-/:-@\[-`{-~])')
 
 
-def _markdown_escaped(text):
+def _markdown_escaped(text: str) -> str:
     """`text` as literal Markdown inline text: every ASCII punctuation sign backslash-escaped, as CommonMark
     allows for each, so that no link, image, emphasis, HTML or table cell starts from it."""
     return _MARKDOWN_PUNCTUATION.sub(r'\\\1', _one_line(text))

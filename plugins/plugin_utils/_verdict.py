@@ -12,7 +12,7 @@ __metaclass__ = type
 
 import dataclasses
 
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 
 @dataclasses.dataclass(frozen=True)
@@ -22,9 +22,9 @@ class Verdict:
     passed: bool
     message: str
     warning: Optional[str]
-    counted_credits: Optional[int]
+    counted_credits: Optional[Union[int, float]]
     required_credits: int
-    shortfall: Optional[int]
+    shortfall: Optional[Union[int, float]]
     counted_from: Optional[str]
     daily_burn: Optional[float]
     runway_days: Optional[float]

@@ -14,19 +14,26 @@ account must not hold up ansible-rulebook's event loop or another source in the 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, TypeVar
+
 import asyncio
 import logging
 import threading
+
+from datetime import datetime
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     client_from_params, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Params, Policy
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import watch_argument_spec
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import policy_from
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import account_label, read_verdict, readings_owner
 from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
+from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 SOURCE = 'melissa.cicero.credits'
 EVENT_KEY = 'cicero_credits'
@@ -35,10 +42,12 @@ STATUSES = ('ok', 'warn', 'low', 'error')
 # no sooner than this after the first failure, doubling after each further one, up to `interval`.
 ERROR_RETRY_FIRST = 60.0
 
+# What a function run in a thread hands back.
+Result = TypeVar('Result')
 logger = logging.getLogger('melissa.cicero.credits')
 
 
-def watch_options(args):
+def watch_options(args: Optional[Mapping[str, Any]]) -> Params:
     """Validated arguments, or CiceroOptionError naming the first argument that is wrong. No request."""
     # ansible-rulebook adds its own eda_* arguments (eda_feedback_queue); they are not ours to check.
     args = dict((name, value) for name, value in (args or {}).items() if not str(name).startswith('eda_'))
@@ -55,7 +64,7 @@ def watch_options(args):
     return params
 
 
-def status_of(verdict):
+def status_of(verdict: Verdict) -> str:
     """ok, warn (passed, but under the warning level), low (the verdict fails on the figures) or error."""
     if not verdict.read:
         return 'error'
@@ -64,14 +73,14 @@ def status_of(verdict):
     return 'warn' if verdict.warning else 'ok'
 
 
-def credits_event(verdict, read_at, account):
+def credits_event(verdict: Verdict, read_at: datetime, account: str) -> Dict[str, Any]:
     """The inner dict of an event: the gate's verdict plus status, read_at (ISO 8601, UTC) and account."""
     event = verdict.to_dict()
     event.update(status=status_of(verdict), read_at=_clock.iso_utc(read_at), account=account)
     return event
 
 
-def should_emit(emit, previous, current):
+def should_emit(emit: str, previous: Optional[Dict[str, Any]], current: Dict[str, Any]) -> bool:
     """Whether `current` becomes an event under `emit`, after the `previous` read's event (None: first)."""
     if previous is None or emit == 'every':
         return True
@@ -80,7 +89,7 @@ def should_emit(emit, previous, current):
     return _what_changes(current) != _what_changes(previous)
 
 
-def next_delay(interval, failures):
+def next_delay(interval: float, failures: int) -> float:
     """Seconds until the next read after `failures` failed reads in a row (0 after a good read)."""
     if failures <= 0:
         return interval
@@ -88,7 +97,7 @@ def next_delay(interval, failures):
     return min(interval, ERROR_RETRY_FIRST * 2 ** min(failures - 1, 32))
 
 
-async def watch(queue, args, now=None):
+async def watch(queue: Any, args: Optional[Mapping[str, Any]], now: Optional[Callable[[], datetime]] = None) -> None:
     """Read and judge every `interval` seconds and put events on `queue`, until cancelled.
 
     Bad arguments raise CiceroOptionError before any request.
@@ -118,7 +127,7 @@ async def watch(queue, args, now=None):
         logging.getLogger('urllib3.connectionpool').removeFilter(url_filter)
 
 
-def open_readings(params, policy):
+def open_readings(params: Params, policy: Policy) -> Readings:
     """The watch's readings: in memory, bounded by the window, and with state_path in a file that a restarted
     activation reads back. CiceroOptionError when the file cannot be used at all."""
     try:
@@ -129,7 +138,7 @@ def open_readings(params, policy):
         raise CiceroOptionError('state_path: {0}'.format(exc))
 
 
-async def in_thread(func, *args):
+async def in_thread(func: Callable[..., Result], *args: Any) -> Result:
     """func(*args) in a daemon thread, awaited without blocking the event loop.
 
     Not the loop's default executor: its threads are joined when the interpreter exits, so a read hanging
@@ -138,11 +147,12 @@ async def in_thread(func, *args):
     loop = asyncio.get_running_loop()
     future = loop.create_future()
 
-    def settle(outcome, value):
+    def settle(outcome: str, value: Any) -> None:
         if not future.done():  # the awaiting task may have been cancelled meanwhile
             getattr(future, outcome)(value)
 
-    def work():
+    def work() -> None:
+        value: Any
         try:
             outcome, value = 'set_result', func(*args)
         except BaseException as exc:  # pylint: disable=broad-except  # handed to the awaiting task
@@ -156,7 +166,7 @@ async def in_thread(func, *args):
     return await future
 
 
-def _log_read(event, failures):
+def _log_read(event: Dict[str, Any], failures: int) -> None:
     where = ' ({0})'.format(event['account']) if event['account'] else ''
     if event['status'] == 'error':
         logger.warning('%s%s: read failed (%d in a row): %s', SOURCE, where, failures, event['message'])
@@ -164,7 +174,7 @@ def _log_read(event, failures):
         logger.info('%s%s: %s: %s', SOURCE, where, event['status'], event['message'])
 
 
-def _what_changes(event):
+def _what_changes(event: Dict[str, Any]) -> Tuple[Any, ...]:
     """What `changes` compares: the status and the account's figures. Not the time of the read, nor what moves
     with it alone (the observed pace over a growing span, the date the credits run out)."""
     return event['status'], event['figures'], event['counted_credits'], event['required_credits']
@@ -173,11 +183,11 @@ def _what_changes(event):
 class _RedactingFilter(logging.Filter):
     """Masks the credentials in log records of the logger it is attached to."""
 
-    def __init__(self, redactor):
+    def __init__(self, redactor: Redactor) -> None:
         super(_RedactingFilter, self).__init__()
         self._redactor = redactor
 
-    def filter(self, record):
+    def filter(self, record: logging.LogRecord) -> bool:
         record.msg = self._redactor(record.getMessage())
         record.args = ()
         return True
