@@ -31,11 +31,19 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed  ## create .venv with the pinned tools
 
-# Built from a copy of the checkout's files (tests/integration/support.py): ansible-galaxy's manifest walks every
-# file under the folder it builds and fails on one that another process deletes meanwhile.
-collection: venv  ## build the tarball and install it into .build/collections
+# The checkout importable by the collection's name (ansible_collections.melissa.cicero), as ansible-test imports a
+# collection and its tests: make's own Python commands run with $(BUILD)/links on PYTHONPATH (tests/conftest.py
+# makes the same link for pytest).
+LINK := $(BUILD)/links/ansible_collections/melissa/cicero
+AS_COLLECTION := PYTHONPATH=$(abspath $(BUILD)/links)
+$(LINK):
+	mkdir -p $(dir $(LINK)) && ln -s $(CURDIR) $(LINK)
+
+# Built from a copy of the checkout's files (tests/support): ansible-galaxy's manifest walks every file under the
+# folder it builds and fails on one that another process deletes meanwhile.
+collection: venv $(LINK)  ## build the tarball and install it into .build/collections
 	rm -rf $(BUILD)/dist
-	$(BIN)/python tests/integration/support.py $(BUILD)/dist
+	$(AS_COLLECTION) $(BIN)/python -m ansible_collections.melissa.cicero.tests.support $(BUILD)/dist
 	$(BIN)/ansible-galaxy collection install --force -p $(COLLECTIONS) $(BUILD)/dist/melissa-cicero-*.tar.gz
 
 demo: collection  ## the main job against the simulator
@@ -100,10 +108,7 @@ units: venv  ## ansible-test units of the module code on the target Pythons the 
 option-docs: venv  ## write the options' documented copies (fragments, action and source docs, role specs and defaults)
 	$(BIN)/python scripts/update-option-docs.py
 
-# Through the collection's import name, as Ansible imports it: a link under .build/ (tests/conftest.py makes the same).
-LINK := $(BUILD)/links/ansible_collections/melissa/cicero
-typecheck: venv  ## mypy over plugins/module_utils and plugins/plugin_utils with mypy.ini (every function annotated)
-	@test -L $(LINK) || { mkdir -p $(dir $(LINK)) && ln -s $(CURDIR) $(LINK); }
+typecheck: venv $(LINK)  ## mypy over plugins/module_utils and plugins/plugin_utils with mypy.ini (every function annotated)
 	$(BIN)/mypy --config-file mypy.ini -p ansible_collections.melissa.cicero.plugins.module_utils \
 	  -p ansible_collections.melissa.cicero.plugins.plugin_utils
 
@@ -140,11 +145,11 @@ mutation: venv  ## mutation testing in full: the kill ratio per file and every s
 mutation-sample: venv  ## mutation testing of a fixed sample (make test): the gate's rules and the forecast's arithmetic
 	$(BIN)/python scripts/mutation.py --sample 6
 
-bench: venv  ## benchmarks, full mode; writes docs/performance.md
-	$(BIN)/python tests/bench/run.py --full
+bench: venv $(LINK)  ## benchmarks, full mode; writes docs/performance.md
+	$(AS_COLLECTION) $(BIN)/python tests/bench/run.py --full
 
-bench-quick: venv  ## benchmarks, quick smoke mode (keeps them working)
-	$(BIN)/python tests/bench/run.py --quick
+bench-quick: venv $(LINK)  ## benchmarks, quick smoke mode (keeps them working)
+	$(AS_COLLECTION) $(BIN)/python tests/bench/run.py --quick
 
 clean:  ## remove virtualenvs and build output
 	rm -rf $(VENV) .venv-* $(BUILD) tests/output

@@ -27,10 +27,9 @@ from datetime import datetime, timedelta, timezone
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 BIN = os.path.dirname(sys.executable)
-sys.path.insert(0, os.path.join(REPO, 'tests', 'integration'))
-sys.path.insert(0, os.path.join(REPO, 'tests'))
-from support import LICENSE_KEY, build_collection, start_simulator  # noqa: E402
-import conftest  # noqa: E402,F401  pylint: disable=unused-import  # links .build/links for the in-process benches
+# Run by `make bench`, which puts the checkout on PYTHONPATH under the collection's name.
+from ansible_collections.melissa.cicero.tests.simulator import scenarios
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY, build_collection, start_simulator
 
 
 # No command of a benchmark may hang `make bench` or `make test`: each gets this long, then its whole
@@ -173,13 +172,10 @@ def big_answer(batches):
          'created': (now - timedelta(days=n % 300)).strftime('%Y-%m-%d %H:%M:%S'),
          'expiration_time': (now + timedelta(days=n % 365)).strftime('%Y-%m-%d %H:%M:%S'),
          'cost': '29.00', 'discount': '0.00'} for n in range(batches)]}
-    sys.path.insert(0, os.path.join(REPO, 'tests', 'simulator'))
-    import scenarios
     return {fmt: scenarios.render(scenarios.envelope(results), fmt)[1] for fmt in ('json', 'xml')}
 
 
 def bench_parse(batches, repeats):
-    sys.path.insert(0, os.path.join(REPO, '.build', 'links'))
     import xmltodict
     from ansible_collections.melissa.cicero.plugins.module_utils._client import Reply
     from ansible_collections.melissa.cicero.plugins.module_utils._credits import summarise_credits

@@ -14,9 +14,7 @@ import os
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                                '.build', 'links'))
-from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch  # noqa: E402
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch  # PYTHONPATH: make bench's
 
 DEMO_KEY = 'cicero-demo-key'  # the simulator's own account: another key would measure the refusal instead
 

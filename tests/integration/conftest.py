@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from support import LICENSE_KEY, build_collection, simulator_fixtures
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY, build_collection, simulator_fixtures
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)

@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 
-from support import OTHER_KEY, checkout_files, copy_checkout
+from ansible_collections.melissa.cicero.tests.support import OTHER_KEY, checkout_files, copy_checkout
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(sys.executable)

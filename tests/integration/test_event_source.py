@@ -13,7 +13,7 @@ import time
 import pytest
 import yaml
 
-from support import LICENSE_KEY, OTHER_KEY, free_port
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY, OTHER_KEY, free_port
 
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from support import gate_result
+from ansible_collections.melissa.cicero.tests.support import gate_result
 
 GATE = 'melissa.cicero.check_credits'
 MODULE = 'melissa.cicero.melissa_credits_info'

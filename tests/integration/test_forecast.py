@@ -5,7 +5,7 @@ import os
 import stat
 import time
 
-from support import LICENSE_KEY, OTHER_KEY, gate_result
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY, OTHER_KEY, gate_result
 
 
 def gate(ansible, api_url, history, *extra):

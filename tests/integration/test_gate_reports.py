@@ -10,7 +10,7 @@ import yaml
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from support import LICENSE_KEY, read_dotenv as dotenv
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY, read_dotenv as dotenv
 
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 

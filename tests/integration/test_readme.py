@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 
-from support import free_port
+from ansible_collections.melissa.cicero.tests.support import free_port
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 

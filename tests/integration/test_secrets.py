@@ -6,7 +6,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from support import LICENSE_KEY
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY
 
 PASSWORD = 'demo-pass'
 FAULTS = ['healthy', 'bad_request', 'error_in_200', 'unauthorized', 'html_502', 'unavailable', 'huge',

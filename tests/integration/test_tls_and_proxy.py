@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from support import start_simulator
+from ansible_collections.melissa.cicero.tests.support import start_simulator
 
 # TLS and proxies are what requests and urllib3 do: every leg of the matrix runs them.
 pytestmark = pytest.mark.matrix

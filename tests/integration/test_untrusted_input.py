@@ -10,7 +10,7 @@ import sys
 import pytest
 import yaml
 
-from support import LICENSE_KEY
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY
 
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 

@@ -34,8 +34,10 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scenarios  # noqa: E402  (the file beside this one)
+try:
+    from . import scenarios  # imported as a module of the collection's tests (the benchmarks)
+except ImportError:
+    import scenarios  # run as a script: the file beside this one (its folder is first on sys.path)
 
 API_PREFIX = '/v3.1'
 USERNAME, PASSWORD, USER_ID = 'demo-user', 'demo-pass', 123

@@ -13,9 +13,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _clock
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'integration'))
-from support import simulator_fixtures  # noqa: E402  pylint: disable=wrong-import-position
+from ansible_collections.melissa.cicero.tests.support import simulator_fixtures
 
 # A moment with nothing special about it: mid-month, so the last three full months are August to October.
 FIXED_NOW = datetime(2026, 11, 15, 12, 0, 0, tzinfo=timezone.utc)

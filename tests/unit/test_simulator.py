@@ -11,8 +11,7 @@ import urllib.request
 
 import pytest
 
-# tests/integration/support.py, on the path by tests/unit/conftest.py
-from support import SIMULATOR, SIMULATOR_TEST_KEY as KEY
+from ansible_collections.melissa.cicero.tests.support import SIMULATOR, SIMULATOR_TEST_KEY as KEY
 
 DEMO_KEY = 'cicero-demo-key'
 JSON_HEADERS = {'Accept': 'application/json', 'Content-Type': 'application/json'}

@@ -10,7 +10,7 @@ import pytest
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from support import read_dotenv  # tests/integration/support.py, put on the path by conftest.py
+from ansible_collections.melissa.cicero.tests.support import read_dotenv
 
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, evaluate, unreadable
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports

@@ -18,7 +18,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, unreadable
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import secret_forms
 from ansible_collections.melissa.cicero.plugins.plugin_utils import _watch
-from support import WATCH_KEY as KEY  # tests/integration/support.py, on the path by tests/unit/conftest.py
+from ansible_collections.melissa.cicero.tests.support import WATCH_KEY as KEY
 
 CREDITS_READS = '{0} GET /account/credits_remaining'
 

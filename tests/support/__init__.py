@@ -1,7 +1,10 @@
-"""Shared by the integration conftest and tests (a plain module: conftest is not importable by name).
+"""What the unit, integration and benchmark code share: the license keys the tests use, the simulator started
+and stopped by a test, the collection built and installed as users get it, small readers of what it writes.
 
-`python tests/integration/support.py <folder>` builds the collection into <folder> as the tests do (what
-`make collection` runs).
+Imported as ansible_collections.melissa.cicero.tests.support, the way ansible-test imports a collection's test
+code: tests/conftest.py makes the checkout importable by that name for plain pytest, `make bench` and `make
+collection` put it on PYTHONPATH. `python -m ansible_collections.melissa.cicero.tests.support <folder>` builds the
+collection into <folder> as the tests do (what `make collection` runs).
 """
 
 import glob
@@ -157,7 +160,3 @@ def build_collection(ansible_galaxy, work):
         raise RuntimeError('ansible-galaxy collection build failed:\n{0}{1}'.format(built.stdout, built.stderr))
     tarball, = glob.glob(os.path.join(work, 'melissa-cicero-*.tar.gz'))
     return tarball
-
-
-if __name__ == '__main__':
-    print(build_collection(os.path.join(os.path.dirname(sys.executable), 'ansible-galaxy'), sys.argv[1]))
