@@ -43,7 +43,7 @@ TARGETS = {
                                             'tests/unit/test_awx_credential_type.py'],
     'plugins/module_utils/_credits.py': [MU + 'test_credits.py', PU + 'test_edges.py', PU + 'test_policy.py',
                                          MU + 'test_usage.py', PU + 'test_forecast_runway.py', MODULES, LOOKUP, ACTION],
-    'plugins/module_utils/_deadline.py': [MU + 'test_client_hostile.py'],
+    'plugins/module_utils/_deadline.py': [MU + 'test_deadline.py', MU + 'test_client_hostile.py', MU + 'test_client.py'],
     'plugins/module_utils/_parse.py': [MU + 'test_parse.py', MU + 'test_usage.py', PU + 'test_edges.py',
                                        MU + 'test_credits.py', MODULES],
     'plugins/module_utils/_account_reads.py': [MU + 'test_usage.py', MU + 'test_api_text.py', MODULES],

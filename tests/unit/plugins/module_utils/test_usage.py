@@ -141,6 +141,9 @@ def test_a_period_that_has_not_begun_warns_instead_of_averaging_zero(clock):
     assert usage['average_daily_credits'] is None and client.paths == ['/account/usage/2027-03']
     assert usage['warnings'] == ['the usage period 2027-03 has not begun yet (today is 2026-11-15 in UTC): no '
                                  'average daily spend can be given']
+    # A month to a year: both named, never the month alone.
+    later = read_usage(client, dict(start='2027-01', end='2027'))
+    assert later['warnings'][0].startswith('the usage period 2027-01 to 2027 has not begun yet')
     begun = read_usage(client, dict(start='2026-10', end='2026-12'))
     assert begun['average_daily_credits'] == 0.0 and 'warnings' not in begun
 

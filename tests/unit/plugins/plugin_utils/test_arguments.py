@@ -76,3 +76,18 @@ def test_ansibles_own_messages_are_said_in_the_callers_words():
 def test_a_dictionary_may_be_given_as_json_text_and_a_number_where_text_is_taken():
     params = validated(dict(reports='{"junit": "/tmp/j.xml"}', api_url=5), SPEC, connection=False)[0]
     assert (params['reports'], params['api_url']) == ({'junit': '/tmp/j.xml'}, '5')
+
+
+def test_an_unset_value_leaves_the_other_arguments_read():
+    """An empty text sorted before the others (api_url) is skipped, never the end of the check: the retries after it
+    are read, not left to their default."""
+    params = validated(dict(api_url='', retries='5', reports='{}'), SPEC, connection=False)[0]
+    assert (params['retries'], params['reports'], params['api_url']) == (5, {}, None)
+
+
+@pytest.mark.parametrize('option', ['min_credits', 'github', 'history_path'])
+def test_a_near_prefix_is_found_whatever_the_length_of_the_option(option):
+    """The prefix is what is left of the name less the option and its separator, for options of odd and even
+    length alike (80% like the role's prefix: the edge)."""
+    role = RoleVariables('assert_credits', (option,))
+    assert role.near_names({'asset_ceics_' + option: 1}) == [('asset_ceics_' + option, 'assert_credits_' + option)]

@@ -54,6 +54,9 @@ def test_junit_is_one_suite_with_one_case_a_failure_when_too_low_and_an_error_wh
     expected = {'fail': ([given.message], []), 'unreadable': ([], [given.message])}.get(case, ([], []))
     assert ([f.get('message') for f in failures], [e.get('message') for e in errors]) == expected
     assert [element.text for element in failures + errors] == expected[0] + expected[1]
+    # The kind of outcome, for readers that group by it: too few credits, or no figures at all.
+    assert [element.get('type') for element in failures + errors] == (
+        ['insufficient'] * len(failures) + ['unreadable'] * len(errors))
     assert case_element.find('system-out').text == _reports.summary_line(given)
 
 
