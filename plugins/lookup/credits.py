@@ -16,7 +16,7 @@ description:
   - Each option is read, first found first, from the lookup's keyword, a C(melissa_cicero_<option>) variable, its
     environment variable (the same as the module's), the C([melissa_cicero]) section of C(ansible.cfg) (but the key
     and the password), then its default - as other lookups read theirs. A value that cannot be right is refused
-    naming where it came from.
+    naming where it came from, as is a setting of that section that is no option (or is the key or the password).
   - Errors raise an Ansible error with the module's messages; the key is redacted the same way.
   - Each templating calls the API; register the module's result instead where a play uses the figures often.
 author:
@@ -167,6 +167,7 @@ _raw:
   elements: dict
 '''
 
+import configparser
 import os
 
 from ansible import constants as C
@@ -181,7 +182,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._errors import Cice
 from ansible_collections.melissa.cicero.plugins.module_utils._options import (
     LOOKUP, LOOKUP_INI_SECTION, LOOKUP_VARIABLE_PREFIX, credits_argument_spec)
 from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_credits
-from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import validated
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import unknown_name, validated
 
 display = Display()
 NAME = 'melissa.cicero.credits'
@@ -211,10 +212,11 @@ class LookupModule(LookupBase):
             raise AnsibleLookupError(exc.message) from None
 
     def _given(self, kwargs, variables, spec):
-        """(arguments, in_callers_words): each option's value as it was given, wherever Ansible's configuration found it first
-        (keyword, melissa_cicero_* variable, environment, ansible.cfg), and in_callers_words(option) naming that place."""
-        # The variables that serve (no keyword wins over them) are checked as given first: Ansible's own
-        # conversion would read a variable's `true` as the number 1.
+        """(arguments, in_callers_words): each option's value as it was given, wherever Ansible's configuration found
+        it first (keyword, melissa_cicero_* variable, environment, ansible.cfg), and in_callers_words(option) naming
+        that place."""
+        # What serves (no keyword wins over it) is checked as given first: Ansible's own conversion would read a
+        # variable's `true` as the number 1, and ansible.cfg's `maybe` as a switch turned off.
         keywords = dict((alias, name) for name, option in spec.argument_spec.items()
                         for alias in [name] + option.get('aliases', []))
         given = set(keywords[keyword] for keyword in kwargs)
@@ -223,6 +225,9 @@ class LookupModule(LookupBase):
                                if name not in given and LOOKUP_VARIABLE_PREFIX + name in variables)
         validated(given_variables, spec, lambda name: LOOKUP_VARIABLE_PREFIX + name, kind='variable',
                   connection=False)
+        settings, in_settings = _ansible_cfg_settings(spec)
+        validated(dict((name, value) for name, value in settings.items() if name not in given | set(given_variables)),
+                  spec, in_settings, kind='setting', connection=False)
         try:
             self.set_options(var_options=variables, direct=kwargs)
         except AnsibleError as exc:
@@ -244,9 +249,40 @@ class LookupModule(LookupBase):
                 places[name] = origin[len('env: '):]
                 value = os.environ[places[name]]
             else:
-                places[name] = '{0} in the [{1}] section of {2}'.format(name, LOOKUP_INI_SECTION, origin)
+                value, places[name] = settings[name], in_settings(name)
             args[name] = value
 
         def in_callers_words(name):
             return places.get(name, name)
         return args, in_callers_words
+
+
+
+def _ansible_cfg_settings(spec):
+    """({option: text} of the [melissa_cicero] section of the ansible.cfg in use, and the function naming a setting
+    there); CiceroOptionError for a setting that is no option, and for the key or the password, which are never
+    read from a file every user of the project can read."""
+    path = C.CONFIG_FILE
+
+    def in_settings(name):
+        return '{0} in the [{1}] section of {2}'.format(name, LOOKUP_INI_SECTION, path)
+    if not path:
+        return {}, in_settings
+    # Read as Ansible reads it (ansible.config.manager), for the texts as written.
+    parser = configparser.ConfigParser(inline_comment_prefixes=(';',))
+    try:
+        parser.read(path)
+        settings = dict(parser.items(LOOKUP_INI_SECTION)) if parser.has_section(LOOKUP_INI_SECTION) else {}
+    except configparser.Error as exc:
+        raise CiceroOptionError('{0} cannot be read: {1}'.format(path, exc)) from None
+    readable = set(name for name, option in spec.argument_spec.items() if not option.get('no_log'))
+    for name in sorted(settings):
+        if name in spec.argument_spec and name not in readable:
+            raise CiceroOptionError('{0} is never read from ansible.cfg: give it in the environment ({1}), a vaulted '
+                                    '{2}{3} variable or the keyword'.format(
+                                        in_settings(name), spec.argument_spec[name]['fallback'][1][0],
+                                        LOOKUP_VARIABLE_PREFIX, name))
+        if name not in readable:
+            raise CiceroOptionError('[{0}] section of {1}: {2}'.format(
+                LOOKUP_INI_SECTION, path, unknown_name(name, readable, 'setting')))
+    return settings, in_settings

@@ -139,13 +139,44 @@ def test_a_variable_key_is_never_shown(cicero_api):
     assert raised.value.message == 'Cicero API error (HTTP 401): Invalid license key ********'
 
 
-def test_the_options_come_from_ansible_cfg_named_by_section(monkeypatch, tmp_path):
-    config = tmp_path / 'ansible.cfg'
-    config.write_text('[melissa_cicero]\nretries = -2\n')
-    monkeypatch.setattr(C.config, '_parsers', {})
-    monkeypatch.setattr(C.config, '_config_file', str(config))
-    C.config._parse_config_file(str(config))  # pylint: disable=protected-access
+@pytest.fixture
+def ansible_cfg(monkeypatch, tmp_path):
+    """An ansible.cfg with the section given, as Ansible's configuration reads it for this process."""
+    def write(section):
+        folder = tmp_path / str(len(list(tmp_path.iterdir())))  # a file of its own each time: Ansible caches by path
+        folder.mkdir()
+        config = folder / 'ansible.cfg'
+        config.write_text('[melissa_cicero]\n' + section)
+        monkeypatch.setattr(C.config, '_parsers', {})
+        monkeypatch.setattr(C.config, '_config_file', str(config))
+        monkeypatch.setattr(C, 'CONFIG_FILE', str(config))
+        C.config._parse_config_file(str(config))  # pylint: disable=protected-access
+        return config
+    return write
+
+
+def test_the_options_come_from_ansible_cfg_named_by_section(ansible_cfg, cicero_api):
+    config = ansible_cfg('retries = -2\n')
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY, api_url=BASE)
     assert raised.value.message == (
         'retries in the [melissa_cicero] section of {0} must be 0 or more, got -2'.format(config))
+    ansible_cfg('expiring_within_days = 7 ; a week\napi_url = {0}\n'.format(BASE))
+    cicero_api.credits(json=CREDITS)
+    assert lookup(license_key=KEY)[0]['expiring_within_days'] == 7
+
+
+@pytest.mark.parametrize('section, message', [
+    ('validate_certs = maybe\n', "validate_certs in the [melissa_cicero] section of {0} must be true or false, got "
+                                  "'maybe'"),
+    ('retries = abc\n', "retries in the [melissa_cicero] section of {0} must be a whole number, got 'abc'"),
+    ('timout = 5\n', '[melissa_cicero] section of {0}: unknown setting timout: did you mean timeout?'),
+    ('license_key = k\n', 'license_key in the [melissa_cicero] section of {0} is never read from ansible.cfg: give it '
+                           'in the environment (MELISSA_LICENSE_KEY), a vaulted melissa_cicero_license_key variable '
+                           'or the keyword'),
+])
+def test_a_setting_that_cannot_be_right_is_named_in_its_file(ansible_cfg, section, message):
+    config = ansible_cfg(section)
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY, api_url=BASE)
+    assert raised.value.message == 'melissa.cicero.credits: ' + message.format(config)
