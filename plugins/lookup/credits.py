@@ -257,7 +257,6 @@ class LookupModule(LookupBase):
         return args, in_callers_words
 
 
-
 def _ansible_cfg_settings(spec):
     """({option: text} of the [melissa_cicero] section of the ansible.cfg in use, and the function naming a setting
     there); CiceroOptionError for a setting that is no option, and for the key or the password, which are never

@@ -167,13 +167,13 @@ def test_the_options_come_from_ansible_cfg_named_by_section(ansible_cfg, cicero_
 
 
 @pytest.mark.parametrize('section, message', [
-    ('validate_certs = maybe\n', "validate_certs in the [melissa_cicero] section of {0} must be true or false, got "
-                                  "'maybe'"),
+    ('validate_certs = maybe\n',
+     "validate_certs in the [melissa_cicero] section of {0} must be true or false, got 'maybe'"),
     ('retries = abc\n', "retries in the [melissa_cicero] section of {0} must be a whole number, got 'abc'"),
     ('timout = 5\n', '[melissa_cicero] section of {0}: unknown setting timout: did you mean timeout?'),
-    ('license_key = k\n', 'license_key in the [melissa_cicero] section of {0} is never read from ansible.cfg: give it '
-                           'in the environment (MELISSA_LICENSE_KEY), a vaulted melissa_cicero_license_key variable '
-                           'or the keyword'),
+    ('license_key = k\n',
+     'license_key in the [melissa_cicero] section of {0} is never read from ansible.cfg: give it in the environment '
+     '(MELISSA_LICENSE_KEY), a vaulted melissa_cicero_license_key variable or the keyword'),
 ])
 def test_a_setting_that_cannot_be_right_is_named_in_its_file(ansible_cfg, section, message):
     config = ansible_cfg(section)
