@@ -59,6 +59,7 @@ TARGETS = {
     'plugins/plugin_utils/_gate_options.py': ['tests/unit/test_option_docs.py', PU + 'test_arguments.py', ACTION, EDA],
     'plugins/plugin_utils/_github.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],
     'plugins/plugin_utils/_policy.py': [PU + 'test_policy.py', PU + 'test_edges.py', ACTION, PU + 'test_reports.py'],
+    'plugins/plugin_utils/_publish.py': [ACTION, PU + 'test_reports.py'],
     'plugins/plugin_utils/_readings.py': [PU + 'test_readings.py'],
     'plugins/plugin_utils/_report_files.py': [PU + 'test_reports.py', PU + 'test_readings.py'],
     'plugins/plugin_utils/_reports.py': [PU + 'test_reports.py', 'tests/unit/test_ci_examples.py'],

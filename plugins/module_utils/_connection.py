@@ -33,6 +33,8 @@ ENVIRONMENT_OF = dict((option.name, option.env) for option in CONNECTION_OPTIONS
 _LOOPBACK_HOSTS = ('localhost', '127.0.0.1', '::1')
 # Any of the typed errors: redacted() hands back the error it was given.
 CiceroErrorType = TypeVar('CiceroErrorType', bound=CiceroError)
+# What a read hands back through call_api(): a module's result, the gate's verdict.
+ReadResult = TypeVar('ReadResult')
 # Where requests finds proxies; a proxy URL may carry a password in its userinfo.
 PROXY_ENV = ('HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy')
 
@@ -137,8 +139,8 @@ def credential_redactor(params: Params) -> Redactor:
     return Redactor(secrets)
 
 
-def call_api(params: Params, read: Callable[[CiceroClient, Params], Dict[str, Any]], warn: Callable[[str], Any],
-             redactor: Redactor, in_callers_words: InCallersWords = str) -> Dict[str, Any]:
+def call_api(params: Params, read: Callable[[CiceroClient, Params], ReadResult], warn: Callable[[str], Any],
+             redactor: Redactor, in_callers_words: InCallersWords = str) -> ReadResult:
     """read(client, params) with checked options (named as in_callers_words says); warnings go to warn(text).
 
     Any CiceroError leaves with its message and details redacted, whoever catches it.

@@ -12,22 +12,25 @@ lives in plugin_utils; what it calls is the modules' own client, parser, redacto
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from typing import Any, Dict, Optional
+from typing import Any, Callable, Dict, Optional
 
 import hashlib
 
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from ansible.module_utils.basic import missing_required_lib
+
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
-from ansible_collections.melissa.cicero.plugins.module_utils._connection import redacted
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import call_api, credential_redactor, missing_library, redacted
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
-from ansible_collections.melissa.cicero.plugins.module_utils._typing import Figures, Params, Policy
+from ansible_collections.melissa.cicero.plugins.module_utils._typing import Figures, InCallersWords, Params, Policy
 from ansible_collections.melissa.cicero.plugins.plugin_utils._forecast import observed_daily_burn
-from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import evaluate, needs_usage, unreadable
+from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import (
+    FIGURE_KEYS, evaluate, has_runway_rule, misconfigured, needs_usage, runway_rules, unreadable)
 from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import read_credits, read_usage
 from ansible_collections.melissa.cicero.plugins.plugin_utils._readings import Readings, ReadingsError
 from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
@@ -95,3 +98,71 @@ def observe(readings: Optional[Readings], credits: Figures, policy: Policy,
         return None
     kept = readings.add(now.timestamp(), credits['credit_balance'])
     return dict(daily_burn=observed_daily_burn(kept, now.timestamp(), policy['burn_window']), readings=len(kept))
+
+
+# -- the credits_verdict action's three ways to a verdict ----------------------------------------------------------
+
+def refuse_unjudgeable(params: Params, policy: Policy, in_callers_words: InCallersWords = str) -> None:
+    """A runway rule at the observed pace with nowhere to keep readings can never be judged: refused before any
+    request, naming where readings are kept, rather than passing every time in silence."""
+    if not has_runway_rule(policy) or policy['burn_rate_from'] != 'observed' or params['history_path']:
+        return
+    raise CiceroOptionError(
+        '{0} at {1}=observed can never be judged without {2}: the observed pace needs the readings of earlier runs. '
+        'Give {2} (a file the runs share), or {1}=usage or both'.format(
+            ', '.join(in_callers_words(name) for name, dummy in runway_rules(policy)),
+            in_callers_words('burn_rate_from'), in_callers_words('history_path')))
+
+
+def read_and_judge(params: Params, policy: Policy, warn: Callable[[str], Any], in_callers_words: InCallersWords = str,
+                   readings: Optional[Readings] = None) -> Verdict:
+    """Read with one client and judge; a connection option that cannot be right fails the verdict with its message
+    (options named in the caller's words), as a failed read does; warnings go to warn(text). A read's balance joins
+    `readings` (the history file), whose observed pace the verdict reports."""
+    missing = missing_library(params)
+    if missing:
+        return unreadable(missing_required_lib(missing[0]), policy)
+    redactor = credential_redactor(params)
+
+    def judge(client: CiceroClient, params: Params) -> Verdict:
+        return read_verdict(client, params, policy, redactor, readings)
+    try:
+        return call_api(params, judge, warn, redactor, in_callers_words)
+    except CiceroOptionError as exc:
+        # A setting, not the account: said as such, and still a failed verdict with its reports.
+        return misconfigured(exc.message, policy)
+    except CiceroError as exc:
+        return unreadable(exc.message, policy)
+
+
+def read_with_history(params: Params, policy: Policy, account: str, warn: Callable[[str], Any],
+                      in_callers_words: InCallersWords = str) -> Verdict:
+    """read_and_judge with history_path: the read's balance joins the file's readings, whose observed pace the
+    verdict reports; a file that cannot be locked or written is an error naming the option."""
+    try:
+        # Strict when a runway rule needs the readings: then a file that cannot be used fails the gate; otherwise it
+        # is a warning and the verdict stands.
+        readings = Readings(policy['burn_window'], params['history_path'], account, warn=warn,
+                            strict=has_runway_rule(policy), owner=readings_owner(params))
+        return read_and_judge(params, policy, warn, in_callers_words, readings)
+    except ReadingsError as exc:
+        raise CiceroOptionError('{0}: {1}'.format(in_callers_words('history_path'), exc)) from None
+
+
+def judge_registered(credits: Figures, usage: Optional[Dict[str, Any]], policy: Policy) -> Verdict:
+    """Judge registered results of melissa_credits_info and melissa_usage_info without a request.
+
+    A read that failed (registered with failed_when: false) has no figures; its msg is the module's own.
+    """
+    if 'credit_balance' not in credits:
+        return unreadable(str(credits.get('msg') or 'the credits result holds no figures'), policy)
+    missing = [key for key in FIGURE_KEYS if key not in credits]
+    if missing:
+        raise CiceroOptionError('credits must be a registered melissa_credits_info result; this one lacks {0}'.format(
+            ', '.join(missing)))
+    if not needs_usage(policy):
+        return evaluate(credits, policy, now=_clock.utc_now())
+    usage = usage or {}
+    if 'average_daily_credits' not in usage:
+        return unreadable(str(usage.get('msg') or 'the runway rules need the usage option'), policy, 'usage')
+    return evaluate(credits, policy, usage, now=_clock.utc_now())

@@ -7,11 +7,10 @@ import pytest
 import responses
 import yaml
 
-from ansible.errors import AnsibleActionFail
-
 from ansible_collections.melissa.cicero.plugins.action import credits_verdict
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _gate, _publish
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables
 
 REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', '..')
@@ -41,9 +40,12 @@ def policy(**rules):
     return dict(POLICY_DEFAULTS, **rules)
 
 
+WARNED = []  # what the gate's functions would have warned about (the action's display.warning)
+
+
 def test_reads_only_the_credits_without_runway_rules(cicero_api):
     cicero_api.credits(json=CREDITS)
-    verdict = credits_verdict.read_and_judge(params(), policy(min_credits=1000))
+    verdict = _gate.read_and_judge(params(), policy(min_credits=1000), WARNED.append)
     assert (verdict.passed, verdict.counted_credits, verdict.required_credits) == (False, 900, 1000)
     assert verdict.message == 'Cicero credits too low: 900 usable (900 balance), 1,000 required'
     assert len(cicero_api.mock.calls) == 1
@@ -52,7 +54,7 @@ def test_reads_only_the_credits_without_runway_rules(cicero_api):
 def test_runway_rule_reads_the_usage_with_the_same_client(cicero_api):
     cicero_api.credits(json=CREDITS)
     cicero_api.usage('2026-08/to/2026-10', json=USAGE)
-    verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=60))
+    verdict = _gate.read_and_judge(params(), policy(min_runway_days=60), WARNED.append)
     # 930 credits over the 92 days of August to October: about 10 a day, so 900 last 89 days.
     assert verdict.passed and verdict.runway_days == 89.0, verdict
     assert [call.request.path_url.split('?')[0] for call in cicero_api.mock.calls] == [
@@ -66,7 +68,7 @@ def test_a_failed_read_is_named_with_the_api_message_and_no_key(what, cicero_api
     cicero_api.credits(**(failure if what == 'credits' else dict(json=CREDITS)))
     if what == 'usage':  # the usage is read only after the credits were
         cicero_api.usage('2026-08/to/2026-10', **failure)
-    verdict = credits_verdict.read_and_judge(params(), policy(min_runway_days=1))
+    verdict = _gate.read_and_judge(params(), policy(min_runway_days=1), WARNED.append)
     assert not verdict.passed and verdict.counted_credits is None
     assert verdict.message.startswith('Cicero {0} could not be read: Cicero API error (HTTP 400): Bad key '.format(
         what)), verdict.message
@@ -75,13 +77,13 @@ def test_a_failed_read_is_named_with_the_api_message_and_no_key(what, cicero_api
 
 @responses.activate
 def test_missing_credentials_fail_the_verdict_before_any_request_in_the_callers_words():
-    verdict = credits_verdict.read_and_judge(params(license_key=None), policy())
+    verdict = _gate.read_and_judge(params(license_key=None), policy(), WARNED.append)
     assert verdict.message == (
         'Cicero credits not read, a setting is wrong: No Cicero credentials: set license_key (aliases customer_id, key) or '
         'the MELISSA_LICENSE_KEY environment variable; token accounts set username and password (or '
         'MELISSA_CICERO_USERNAME and MELISSA_CICERO_PASSWORD).')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
-    verdict = credits_verdict.read_and_judge(params(license_key=None), policy(), role.in_callers_words)
+    verdict = _gate.read_and_judge(params(license_key=None), policy(), WARNED.append, role.in_callers_words)
     assert verdict.message == (
         'Cicero credits not read, a setting is wrong: No Cicero credentials: set assert_credits_license_key or the '
         'MELISSA_LICENSE_KEY environment variable; token accounts set assert_credits_username and '
@@ -118,27 +120,27 @@ def test_the_action_checks_every_role_variable_as_strictly_as_the_role_argument_
 
 
 def test_in_github_actions_only_when_github_says_so():
-    assert credits_verdict.in_github_actions({'GITHUB_ACTIONS': 'true'})
-    assert not credits_verdict.in_github_actions({}) and not credits_verdict.in_github_actions({'GITHUB_ACTIONS': '1'})
+    assert _publish.in_github_actions({'GITHUB_ACTIONS': 'true'})
+    assert not _publish.in_github_actions({}) and not _publish.in_github_actions({'GITHUB_ACTIONS': '1'})
 
 
 def test_registered_failed_read_keeps_the_module_message():
-    verdict = credits_verdict.judge_registered({'failed': True, 'msg': 'Cicero API error (HTTP 503): down'},
-                                               None, policy())
+    verdict = _gate.judge_registered({'failed': True, 'msg': 'Cicero API error (HTTP 503): down'},
+                                     None, policy())
     assert verdict.message == 'Cicero credits could not be read: Cicero API error (HTTP 503): down'
 
 
 def test_registered_result_without_usage_cannot_judge_a_runway_rule():
     figures = dict(credit_balance=5, overdraft_limit=0, available_credits=5, credits_expiring_soon=0,
                    expiring_within_days=30, next_expiration=None, usable_batches=[])
-    assert credits_verdict.judge_registered(figures, None, policy()).passed is True
-    verdict = credits_verdict.judge_registered(figures, None, policy(min_runway_days=10))
+    assert _gate.judge_registered(figures, None, policy()).passed is True
+    verdict = _gate.judge_registered(figures, None, policy(min_runway_days=10))
     assert verdict.message == 'Cicero usage could not be read: the runway rules need the usage option'
 
 
 def test_a_dictionary_that_is_not_a_credits_result_is_refused_by_name():
-    with pytest.raises(AnsibleActionFail) as caught:
-        credits_verdict.judge_registered({'credit_balance': 5}, None, policy())
+    with pytest.raises(CiceroOptionError) as caught:
+        _gate.judge_registered({'credit_balance': 5}, None, policy())
     assert str(caught.value).startswith('credits must be a registered melissa_credits_info result; this one '
                                         'lacks overdraft_limit, available_credits')
 
@@ -170,34 +172,34 @@ def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_fa
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
     spec = credits_verdict.ARGUMENT_SPEC.argument_spec
     in_callers_words = words_by_source({'license_key': KEY}, spec, role.in_callers_words)
-    verdict = credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words)
+    verdict = _gate.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), WARNED.append, in_callers_words)
     assert verdict.message == (
         "Cicero credits not read, a setting is wrong: MELISSA_CICERO_API_URL must be an absolute http:// or https:// "
         "URL such as https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
     assert verdict.passed is False and verdict.figures is None
     in_callers_words = words_by_source({'api_url': 'cicero.example/v3.1'}, spec, role.in_callers_words)
-    assert credits_verdict.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), in_callers_words).message.startswith(
+    assert _gate.read_and_judge(params(api_url='cicero.example/v3.1'), policy(), WARNED.append, in_callers_words).message.startswith(
         'Cicero credits not read, a setting is wrong: assert_credits_api_url must be')
     assert len(responses.calls) == 0
 
 
 def test_a_runway_rule_at_the_observed_pace_without_a_history_is_refused_before_any_request():
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
-    with pytest.raises(AnsibleActionFail) as raised:
-        credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='observed'),
-                                           role.in_callers_words)
+    with pytest.raises(CiceroOptionError) as raised:
+        _gate.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from='observed'),
+                                 role.in_callers_words)
     assert raised.value.message == (
         'assert_credits_min_runway_days at assert_credits_burn_rate_from=observed can never be judged without '
         'assert_credits_history_path: the observed pace needs the readings of earlier runs. Give '
         'assert_credits_history_path (a file the runs share), or assert_credits_burn_rate_from=usage or both')
     for fine in (dict(history_path='/tmp/h.json'), ):
-        credits_verdict.refuse_unjudgeable(fine, policy(min_runway_days=3, burn_rate_from='observed'))
+        _gate.refuse_unjudgeable(fine, policy(min_runway_days=3, burn_rate_from='observed'))
     for pace in ('usage', 'both'):
-        credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from=pace))
-    with pytest.raises(AnsibleActionFail):  # a text of its own, as YAML gives it: compared by value, not identity
-        credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3,
-                                                                           burn_rate_from=''.join('observed')))
-    credits_verdict.refuse_unjudgeable(dict(history_path=None), policy(burn_rate_from='observed'))
+        _gate.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3, burn_rate_from=pace))
+    with pytest.raises(CiceroOptionError):  # a text of its own, as YAML gives it: compared by value, not identity
+        _gate.refuse_unjudgeable(dict(history_path=None), policy(min_runway_days=3,
+                                                                 burn_rate_from=''.join('observed')))
+    _gate.refuse_unjudgeable(dict(history_path=None), policy(burn_rate_from='observed'))
 
 
 def test_names_outside_the_family_that_look_meant_for_the_role_are_found():

@@ -10,6 +10,7 @@ import pytest
 from ansible import constants as C
 
 from ansible_collections.melissa.cicero.plugins.action import credits_verdict
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _gate, _publish
 
 BASE = 'https://cicero.example/v3.1'
 KEY = 'unit key/+&='
@@ -182,7 +183,7 @@ def test_github_actions_files_are_written_only_in_github_actions_and_with_github
 
 
 def test_the_first_missing_library_is_named(shown, monkeypatch):
-    monkeypatch.setattr(credits_verdict, 'missing_library', lambda params: ['requests', 'xmltodict'])
+    monkeypatch.setattr(_gate, 'missing_library', lambda params: ['requests', 'xmltodict'])
     result = run_action(read_args())
     assert 'requests' in result['message'] and 'xmltodict' not in result['message'], result['message']
 
@@ -220,7 +221,7 @@ def test_runway_rules_not_yet_judged_are_a_warning(shown, cicero_api, tmp_path):
     ({'junit': None, 'json': '/r/a.json'}, '/r/b.json', [('json', '/r/b.json'), ('json', '/r/a.json')]),
 ])
 def test_requested_reports(reports, report_path, expected):
-    assert credits_verdict.requested_reports(reports, report_path) == expected
+    assert _publish.requested_reports(reports, report_path) == expected
 
 
 def test_near_names_of_another_value_is_refused_as_a_value_not_taken_for_fail(shown):
@@ -234,8 +235,8 @@ def test_a_failed_read_of_any_kind_is_a_failed_verdict(monkeypatch):
 
     def broken(*args):
         raise CiceroTransportError('Cicero API could not reach https://cicero.example/v3.1: refused')
-    monkeypatch.setattr(credits_verdict, 'call_api', broken)
+    monkeypatch.setattr(_gate, 'call_api', broken)
     from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS  # pylint: disable=import-outside-toplevel
-    verdict = credits_verdict.read_and_judge(dict(read_args(), format='json'), dict(POLICY_DEFAULTS))
+    verdict = _gate.read_and_judge(dict(read_args(), format='json'), dict(POLICY_DEFAULTS), print)
     assert (verdict.passed, verdict.message) == (
         False, 'Cicero credits could not be read: Cicero API could not reach https://cicero.example/v3.1: refused')
