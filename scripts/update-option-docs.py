@@ -134,7 +134,7 @@ def _option_block(name, entries, indent):
         elif key in ('env', 'ini', 'vars'):
             out += pad + key + ':\n' + ''.join(
                 ' ' * (indent + 4) + '- ' + ('\n' + ' ' * (indent + 6)).join(
-                    '{0}: {1}'.format(name, _scalar(entry)) for name, entry in item.items()) + '\n'
+                    '{0}: {1}'.format(field, _scalar(entry)) for field, entry in item.items()) + '\n'
                 for item in value)
         else:
             out += pad + key + ': ' + _scalar(value) + '\n'
@@ -149,7 +149,7 @@ def _spelled(text, known, in_callers_words, where):
     def name(match):
         kind, option, rest = match.group(1), match.group(2), match.group(3) or ''
         if kind == 'RV':
-            if where not in ('action',):
+            if where != OPTIONS.ACTION:
                 raise SystemExit('{0}: RV({1}) has no return value to point to in the {2} docs'.format(
                     text[:40], option, where))
             return match.group(0)
