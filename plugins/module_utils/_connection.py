@@ -12,7 +12,7 @@ fragment melissa.cicero._connection.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from typing import Any, Callable, Container, Dict, List, Optional, Tuple, TypeVar
+from typing import Any, Callable, Container, List, Optional, Tuple, TypeVar
 
 import os
 import ssl

@@ -10,7 +10,6 @@ end, and RSS (KiB) after first_mark reads and after all of them.
 import asyncio
 import json
 import logging
-import os
 import sys
 import time
 

@@ -25,7 +25,6 @@ Stdlib only, so it runs wherever Python 3.8+ does.
 
 import argparse
 import json
-import os
 import secrets
 import ssl
 import sys
