@@ -171,13 +171,13 @@ import configparser
 import os
 
 from ansible import constants as C
-from ansible.errors import AnsibleError, AnsibleLookupError
+from ansible.errors import AnsibleLookupError
 from ansible.module_utils.basic import missing_required_lib
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
-    call_api, credential_redactor, missing_library)
+    ENVIRONMENT_OF, call_api, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import (
     LOOKUP, LOOKUP_INI_SECTION, LOOKUP_VARIABLE_PREFIX, credits_argument_spec)
@@ -228,11 +228,8 @@ class LookupModule(LookupBase):
         settings, in_settings = _ansible_cfg_settings(spec)
         validated(dict((name, value) for name, value in settings.items() if name not in given | set(given_variables)),
                   spec, in_settings, kind='setting', connection=False)
-        try:
-            self.set_options(var_options=variables, direct=kwargs)
-        except AnsibleError as exc:
-            # Only an ansible.cfg value Ansible cannot read gets here (its message names the setting).
-            raise CiceroOptionError(str(exc.message)) from None
+        # Every value that serves has passed the checks above, which refuse whatever Ansible's conversions would.
+        self.set_options(var_options=variables, direct=kwargs)
         args, places = {}, {}
         for name in spec.argument_spec:
             # Where the value came from (self.get_option_and_origin() forgets the keywords before ansible-core 2.19)
@@ -279,7 +276,7 @@ def _ansible_cfg_settings(spec):
         if name in spec.argument_spec and name not in readable:
             raise CiceroOptionError('{0} is never read from ansible.cfg: give it in the environment ({1}), a vaulted '
                                     '{2}{3} variable or the keyword'.format(
-                                        in_settings(name), spec.argument_spec[name]['fallback'][1][0],
+                                        in_settings(name), ENVIRONMENT_OF[name],
                                         LOOKUP_VARIABLE_PREFIX, name))
         if name not in readable:
             raise CiceroOptionError('[{0}] section of {1}: {2}'.format(

@@ -180,3 +180,18 @@ def test_a_setting_that_cannot_be_right_is_named_in_its_file(ansible_cfg, sectio
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY, api_url=BASE)
     assert raised.value.message == 'melissa.cicero.credits: ' + message.format(config)
+
+
+def test_a_setting_that_a_keyword_or_a_variable_overrides_is_never_read(ansible_cfg, cicero_api):
+    ansible_cfg('retries = abc\nexpiring_within_days = soon\n')
+    cicero_api.credits(json=CREDITS)
+    figures, = lookup({'melissa_cicero_expiring_within_days': 7}, license_key=KEY, api_url=BASE, retries=0)
+    assert figures['expiring_within_days'] == 7
+
+
+def test_an_ansible_cfg_that_cannot_be_read_is_named(ansible_cfg):
+    config = ansible_cfg('retries = 1\n')
+    config.write_text('[melissa_cicero\nretries = 1\n')  # broken after Ansible read it
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY, api_url=BASE)
+    assert raised.value.message.startswith('melissa.cicero.credits: {0} cannot be read: '.format(config))
