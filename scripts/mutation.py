@@ -74,7 +74,7 @@ SAMPLED = ('plugins/plugin_utils/_policy.py', 'plugins/plugin_utils/_forecast.py
 # Files run side by side: the unit tests of the watch and the client wait on loopback servers much of the time, so
 # twice the cores keeps a 2-core machine busy.
 JOBS = 2 * (os.cpu_count() or 1)
-COPIED = ('plugins', 'tests', 'extensions', 'docs', 'meta', 'roles', 'pytest.ini', 'galaxy.yml')
+COPIED = ('plugins', 'tests', 'extensions', 'docs', 'meta', 'roles', 'scripts', 'pytest.ini', 'galaxy.yml')
 TIMED_OUT = 'KILLED (timeout)'
 COSMIC_RAY = os.path.join(os.path.dirname(sys.executable), 'cosmic-ray')
 
