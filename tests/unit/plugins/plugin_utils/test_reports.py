@@ -1,5 +1,6 @@
 """The report renderers and the GitHub Actions publisher, pure functions of a verdict, read back by real parsers."""
 
+import errno
 import json
 import os
 
@@ -13,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from ansible_collections.melissa.cicero.tests.support import read_dotenv
 
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import POLICY_DEFAULTS, evaluate, unreadable
-from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _reports
+from ansible_collections.melissa.cicero.plugins.plugin_utils import _github, _report_files, _reports
 from ansible_collections.melissa.cicero.plugins.plugin_utils._report_files import (
     ReportError, replace_file, write_reports)
 
@@ -434,3 +435,40 @@ def test_a_report_that_exists_in_a_folder_that_cannot_be_entered_is_named_too(tm
     with pytest.raises(ReportError, match='permission denied: the folder .* is not writable'):
         write_reports([('json', str(tmp_path / 'r.json'))], verdict('pass'), 'a', READ_AT)
     assert (tmp_path / 'r.json').read_text() == 'old'
+
+
+def test_a_new_report_gets_the_files_mode_less_the_umask(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        replace_file(str(tmp_path / 'new.env'), 'CICERO_PASSED=true\n')
+    finally:
+        os.umask(previous)
+    assert ((tmp_path / 'new.env').stat().st_mode & 0o777) == 0o644  # rw-r--r--, never an execute bit
+
+
+def test_a_link_into_a_folder_that_does_not_exist_names_that_folder(tmp_path):
+    link = tmp_path / 'cicero.json'
+    os.symlink(str(tmp_path / 'gone' / 'cicero.json'), str(link))
+    assert _report_files._unwritable(str(link)) == 'the folder {0} does not exist'.format(tmp_path / 'gone')  # pylint: disable=protected-access
+
+
+def test_a_folder_the_gate_may_enter_but_not_write_is_named(tmp_path, monkeypatch):
+    """As root every folder is writable, so the check is shown what a user's account would be told: the report's
+    folder must let us write and enter."""
+    monkeypatch.setattr(_report_files.os, 'access', lambda path, mode: not mode & os.W_OK)
+    assert _report_files._unwritable(str(tmp_path / 'r.json')) == (  # pylint: disable=protected-access
+        'permission denied: the folder {0} is not writable'.format(tmp_path))
+
+
+@pytest.mark.parametrize('error', [errno.ENOENT, errno.EACCES])
+def test_a_pipe_that_cannot_be_opened_says_why_in_the_systems_words(tmp_path, monkeypatch, error):
+    """Only a pipe without a reader (ENXIO) is said to be one: any other failure to open it keeps its own words."""
+    fifo = str(tmp_path / 'metrics.fifo')
+    os.mkfifo(fifo)
+
+    def refused(path, flags, *args):
+        raise OSError(error, os.strerror(error))
+    monkeypatch.setattr(_report_files.os, 'open', refused)
+    with pytest.raises(OSError) as raised:
+        _report_files.write_atomically(fifo, 'x')
+    assert (raised.value.errno, raised.value.strerror) == (error, os.strerror(error))
