@@ -197,6 +197,11 @@ def main(argv=None):
             if key in equivalent:
                 problems.append('listed as equivalent, but the tests kill it: {0} (remove it from {1})'.format(
                     key, os.path.relpath(EQUIVALENT, REPO)))
+    if not args.sample and set(files) == set(TARGETS):
+        # Judged in full: a listed mutant that no file has any more (its line changed) is listed for nothing.
+        made = set(key for name in files for key, outcome, diff in results[name])
+        problems.extend('listed as equivalent, but no such mutant is made any more: {0} (remove it from {1})'.format(
+            key, os.path.relpath(EQUIVALENT, REPO)) for key in sorted(equivalent) if key not in made)
     ratio = killed_total / total if total else 1.0
     print('all: {0} mutants, {1} killed ({2:.1%} of those not equivalent), {3} listed as equivalent'.format(
         total + listed_total, killed_total, ratio, listed_total))
