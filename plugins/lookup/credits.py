@@ -229,6 +229,9 @@ class LookupModule(LookupBase):
         validated(dict((name, value) for name, value in settings.items() if name not in given | set(given_variables)),
                   spec, in_settings, kind='setting', connection=False)
         # Every value that serves has passed the checks above, which refuse whatever Ansible's conversions would.
+        # set_options() registers the options as any lookup does (get_option() works); the loop below asks
+        # Ansible's configuration again, option by option, for what set_options() does not keep before
+        # ansible-core 2.19: where each value came from. A few options, once a templating: not worth two code paths.
         self.set_options(var_options=variables, direct=kwargs)
         args, places = {}, {}
         for name in spec.argument_spec:
