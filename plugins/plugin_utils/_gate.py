@@ -19,8 +19,6 @@ import hashlib
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from ansible.module_utils.basic import missing_required_lib
-
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._api_text import api_text
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
@@ -121,6 +119,8 @@ def read_and_judge(params: Params, policy: Policy, warn: Callable[[str], Any], i
     `readings` (the history file), whose observed pace the verdict reports."""
     missing = missing_library(params)
     if missing:
+        # Imported here: the watch (ansible-rulebook) needs nothing else of AnsibleModule's support.
+        from ansible.module_utils.basic import missing_required_lib  # pylint: disable=import-outside-toplevel
         return unreadable(missing_required_lib(missing[0]), policy)
     redactor = credential_redactor(params)
 

@@ -17,7 +17,6 @@ import stat
 
 from datetime import datetime
 
-from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import RENDERERS
 from ansible_collections.melissa.cicero.plugins.plugin_utils._verdict import Verdict
 
 
@@ -32,6 +31,8 @@ def write_reports(reports: Sequence[Tuple[str, str]], verdict: Verdict, account:
     One report that cannot be written does not stop the others: every one is tried, then ReportError names
     each that failed, with its cause.
     """
+    # Imported here: every gate run writes its history through write_atomically(), few write reports.
+    from ansible_collections.melissa.cicero.plugins.plugin_utils._reports import RENDERERS  # pylint: disable=import-outside-toplevel
     written, problems = [], []
     for fmt, path in reports:
         try:

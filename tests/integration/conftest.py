@@ -119,10 +119,36 @@ def module_loop(ansible, tmp_path):
     return run
 
 
+RUNS_PLAYBOOK = """- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Run the module once per item
+      {module}: "{{{{ item.args }}}}"
+      environment: "{{{{ item.env }}}}"
+      loop: "{{{{ runs }}}}"
+      ignore_errors: true
+"""
+
+
 @pytest.fixture
-def credits_loop(module_loop):
-    """module_loop of melissa_credits_info."""
-    return lambda urls, extra=None, env=None: module_loop('melissa.cicero.melissa_credits_info', urls, extra, env)
+def module_runs(ansible, tmp_path):
+    """A module once per (arguments, environment) of `runs`, in one ansible-playbook run (each item a module run of
+    its own, with the item's environment variables set for it): returns (Run, [each item's result, in order])."""
+    def run(module, runs, env=None):
+        playbook = tmp_path / 'runs.yml'
+        playbook.write_text(RUNS_PLAYBOOK.format(module=module))
+        variables = json.dumps(dict(runs=[dict(args=args, env=item_env or {}) for args, item_env in runs]))
+        completed = ansible(['ansible-playbook', str(playbook), '-e', variables], env=env)
+        result, = completed.task_results(task='Run the module once per item')
+        assert len(result['results']) == len(runs), completed.output
+        return completed, result['results']
+    return run
+
+
+@pytest.fixture
+def credits_runs(module_runs):
+    """module_runs of melissa_credits_info."""
+    return lambda runs, env=None: module_runs('melissa.cicero.melissa_credits_info', runs, env)
 
 
 @pytest.fixture(scope='session')

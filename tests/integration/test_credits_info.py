@@ -21,16 +21,15 @@ def figures(result):
     return {key: result[key] for key in FIGURES}
 
 
-@pytest.fixture
-def healthy_json(credits_adhoc, simulator):
-    run, result = credits_adhoc(simulator.url('healthy'))
-    assert run.rc == 0, run.output
-    return result
+def read(api_url, env=None, **args):
+    """One item of credits_runs: the module's arguments (api_url and `args`) and its environment variables."""
+    return dict(args, api_url=api_url), env
 
 
 @pytest.mark.matrix
-def test_healthy_account_in_json(healthy_json):
-    result = healthy_json
+def test_healthy_account_in_json(credits_adhoc, simulator):
+    run, result = credits_adhoc(simulator.url('healthy'))
+    assert run.rc == 0, run.output
     assert (result['credit_balance'], result['overdraft_limit'], result['available_credits']) == (12500, 500, 13000)
     assert [b['credits_remaining'] for b in result['usable_batches']] == [10000, 2000, 500]
     assert [b['expires_in_days'] for b in result['usable_batches']] == [300, 20, 10]
@@ -41,61 +40,61 @@ def test_healthy_account_in_json(healthy_json):
 
 
 @pytest.mark.matrix
-def test_every_xml_shape_gives_the_json_result(credits_loop, simulator, healthy_json):
+def test_every_xml_shape_gives_the_json_result(credits_runs, simulator):
     shapes = ['container', 'list_item', 'repeated', 'wrapped']
-    run, results = credits_loop([simulator.url('healthy', shape) for shape in shapes], dict(format='xml'))
-    assert run.rc == 0 and len(results) == len(shapes), run.output
-    for shape in shapes:
-        assert figures(results[simulator.url('healthy', shape)]) == figures(healthy_json), shape
+    run, results = credits_runs([read(simulator.url('healthy'))] + [
+        read(simulator.url('healthy', shape), format='xml') for shape in shapes])
+    from_json = results.pop(0)
+    assert 'credit_balance' in from_json, run.output
+    for shape, from_xml in zip(shapes, results):
+        assert 'credit_balance' in from_xml and figures(from_xml) == figures(from_json), (shape, run.output)
 
 
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_numeric_strings_give_the_same_result(credits_adhoc, simulator, healthy_json, fmt):
-    run, result = credits_adhoc(simulator.url('numeric_strings'), 'format=' + fmt)
-    assert run.rc == 0, run.output
-    assert figures(result) == figures(healthy_json)
+def test_numeric_strings_give_the_same_result(credits_runs, simulator):
+    run, (plain, *from_strings) = credits_runs([read(simulator.url('healthy'))] + [
+        read(simulator.url('numeric_strings'), format=fmt) for fmt in ('json', 'xml')])
+    assert 'credit_balance' in plain, run.output
+    for fmt, result in zip(('json', 'xml'), from_strings):
+        assert 'credit_balance' in result and figures(result) == figures(plain), (fmt, run.output)
 
 
-def test_melissas_published_example_reads_the_same_in_json_and_xml(credits_adhoc, simulator):
+def test_melissas_published_example_reads_the_same_in_json_and_xml(credits_runs, simulator):
     """The simulator serves Melissa's published examples byte for byte (tests/simulator/published/)."""
-    (json_run, from_json), (xml_run, from_xml) = [
-        credits_adhoc(simulator.url('published'), 'format=' + fmt) for fmt in ('json', 'xml')]
-    assert json_run.rc == 0 and xml_run.rc == 0, json_run.output + xml_run.output
+    run, (from_json, from_xml) = credits_runs([read(simulator.url('published'), format=fmt) for fmt in ('json', 'xml')])
+    assert 'credit_balance' in from_json and 'credit_balance' in from_xml, run.output
     assert figures(from_xml) == figures(from_json)
     assert (from_json['credit_balance'], from_json['usable_batches'][0]['credits_purchased'],
             from_json['usable_batches'][0]['created']) == (0, 10000, '2023-11-10 16:51:17.116718 Z')
 
 
 @pytest.mark.matrix
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_melissas_published_error_names_the_status_and_the_text(credits_adhoc, simulator, fmt):
-    run, result = credits_adhoc(simulator.url('published_error'), 'format=' + fmt)
-    assert run.rc != 0
-    assert result['msg'] == 'Cicero API error (HTTP 400): A detailed message about the error.'
+def test_melissas_published_error_names_the_status_and_the_text(credits_runs, simulator):
+    run, results = credits_runs([read(simulator.url('published_error'), format=fmt) for fmt in ('json', 'xml')])
+    assert [(result.get('failed'), result['msg']) for result in results] == [
+        (True, 'Cicero API error (HTTP 400): A detailed message about the error.')] * 2, run.output
 
 
-def test_nulls_read_the_same_in_json_and_xml(credits_adhoc, simulator):
-    (json_run, from_json), (xml_run, from_xml) = [
-        credits_adhoc(simulator.url('nulls'), 'format=' + fmt) for fmt in ('json', 'xml')]
-    assert json_run.rc == 0 and xml_run.rc == 0, json_run.output + xml_run.output
+def test_nulls_read_the_same_in_json_and_xml(credits_runs, simulator):
+    run, (from_json, from_xml) = credits_runs([read(simulator.url('nulls'), format=fmt) for fmt in ('json', 'xml')])
+    assert 'credit_balance' in from_json and 'credit_balance' in from_xml, run.output
     assert figures(from_xml) == figures(from_json)
     nullable = ('created', 'expiration_time', 'cost', 'discount', 'expires_in_days')
     assert {key: from_xml['usable_batches'][1][key] for key in nullable} == dict.fromkeys(nullable)
 
 
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_empty_account(credits_adhoc, simulator, fmt):
-    run, result = credits_adhoc(simulator.url('empty', 'repeated'), 'format=' + fmt)
-    assert run.rc == 0, run.output
-    assert (result['credit_balance'], result['usable_batches'], result['credits_expiring_soon'],
-            result['next_expiration']) == (0, [], 0, None)
+def test_empty_account(credits_runs, simulator):
+    run, results = credits_runs([read(simulator.url('empty', 'repeated'), format=fmt) for fmt in ('json', 'xml')])
+    for fmt, result in zip(('json', 'xml'), results):
+        assert 'credit_balance' in result, (fmt, run.output)
+        assert (result['credit_balance'], result['usable_batches'], result['credits_expiring_soon'],
+                result['next_expiration']) == (0, [], 0, None), fmt
 
 
-def test_expiring_window_option(credits_adhoc, simulator):
-    run, result = credits_adhoc(simulator.url('expiring_soon'), 'expiring_within_days=7')
-    assert (result['credits_expiring_soon'], result['expiring_within_days']) == (6000, 7), run.output
-    run, result = credits_adhoc(simulator.url('expiring_soon'), 'expiring_within_days=5')
-    assert result['credits_expiring_soon'] == 0, run.output
+def test_expiring_window_option(credits_runs, simulator):
+    run, (seven, five) = credits_runs([read(simulator.url('expiring_soon'), expiring_within_days=days)
+                                       for days in (7, 5)])
+    assert (seven['credits_expiring_soon'], seven['expiring_within_days']) == (6000, 7), run.output
+    assert (five['credits_expiring_soon'], five['expiring_within_days']) == (0, 5), run.output
 
 
 API_FAILURES = {
@@ -113,20 +112,18 @@ API_FAILURES = {
 }
 
 
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_failures_end_in_a_clear_message(credits_loop, simulator, fmt):
-    urls = {simulator.url(scenario): scenario for scenario in sorted(API_FAILURES)}
-    run, results = credits_loop(urls, dict(format=fmt, retries=1))
+def test_failures_end_in_a_clear_message(credits_runs, simulator):
+    cases = [(fmt, scenario) for fmt in ('json', 'xml') for scenario in sorted(API_FAILURES)]
+    run, results = credits_runs([read(simulator.url(scenario), format=fmt, retries=1) for fmt, scenario in cases])
     assert run.rc == 0 and 'Traceback' not in run.output  # each failure ignored: the loop goes on to the next
-    said = {urls[url]: ('credit_balance' in result, result.get('msg')) for url, result in results.items()}
-    assert said == {scenario: (False, message.format(fmt=fmt)) for scenario, message in API_FAILURES.items()}
+    said = {case: ('credit_balance' in result, result.get('msg')) for case, result in zip(cases, results)}
+    assert said == {(fmt, scenario): (False, API_FAILURES[scenario].format(fmt=fmt)) for fmt, scenario in cases}
 
 
-def test_malformed_bodies_name_format_status_and_content_type(credits_adhoc, simulator):
-    run, result = credits_adhoc(simulator.url('malformed'), 'format=json')
-    assert result['msg'].startswith('Cicero API answer is not valid JSON (HTTP 200, application/json): ')
-    run, result = credits_adhoc(simulator.url('malformed'), 'format=xml')
-    assert result['msg'].startswith('Cicero API answer is not valid XML (HTTP 200, application/xml): ')
+def test_malformed_bodies_name_format_status_and_content_type(credits_runs, simulator):
+    run, (as_json, as_xml) = credits_runs([read(simulator.url('malformed'), format=fmt) for fmt in ('json', 'xml')])
+    assert as_json['msg'].startswith('Cicero API answer is not valid JSON (HTTP 200, application/json): '), run.output
+    assert as_xml['msg'].startswith('Cicero API answer is not valid XML (HTTP 200, application/xml): '), run.output
 
 
 def test_xml_with_entities_fails_at_once(credits_adhoc, simulator):
@@ -140,11 +137,12 @@ def test_batch_that_is_not_an_object(credits_adhoc, simulator):
     assert result['msg'] == "Cicero API field usable_batches[0] is not an object: 'oops'"
 
 
-@pytest.mark.parametrize('scenario', ['flaky', 'rate_limited', 'rate_limited_date'])
-def test_transient_faults_are_retried(credits_adhoc, fresh_simulator, scenario):
-    run, result = credits_adhoc(fresh_simulator.url(scenario))
-    assert run.rc == 0 and result['credit_balance'] == 12500, run.output
-    assert fresh_simulator.requests() == {scenario + ' GET /account/credits_remaining': 2}
+def test_transient_faults_are_retried(credits_runs, fresh_simulator):
+    scenarios = ['flaky', 'rate_limited', 'rate_limited_date']
+    run, results = credits_runs([read(fresh_simulator.url(scenario)) for scenario in scenarios])
+    assert [result.get('credit_balance') for result in results] == [12500] * len(scenarios), run.output
+    assert fresh_simulator.requests() == dict(
+        (scenario + ' GET /account/credits_remaining', 2) for scenario in scenarios)
 
 
 def test_without_retries_a_transient_fault_fails(credits_adhoc, fresh_simulator):
@@ -186,11 +184,12 @@ def test_api_url_from_environment(ansible, simulator):
 
 
 @pytest.mark.matrix
-@pytest.mark.parametrize('fmt', ['json', 'xml'])
-def test_token_authentication(credits_adhoc, fresh_simulator, fmt):
-    run, result = credits_adhoc(fresh_simulator.url('healthy'), 'username=demo-user', 'password=demo-pass',
-                                'format=' + fmt, env={'MELISSA_LICENSE_KEY': ''})
-    assert result['credit_balance'] == 12500, run.output
+def test_token_authentication(credits_runs, fresh_simulator):
+    run, results = credits_runs([read(fresh_simulator.url('healthy'), env={'MELISSA_LICENSE_KEY': ''}, format=fmt,
+                                      username='demo-user', password='demo-pass') for fmt in ('json', 'xml')])
+    assert [result.get('credit_balance') for result in results] == [12500, 12500], run.output
+    # Each module run logs in: a token, then the read with it.
+    assert fresh_simulator.requests() == {'healthy POST /token/new.json': 2, 'healthy GET /account/credits_remaining': 2}
 
 
 def test_expired_token_is_renewed_once(credits_adhoc, fresh_simulator):

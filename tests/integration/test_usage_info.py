@@ -20,6 +20,13 @@ def last_three_full_months(today):
 
 
 @pytest.fixture
+def usage_runs(module_runs):
+    """module_runs of melissa_usage_info: each item (api_url, {argument: value})."""
+    return lambda runs: module_runs('melissa.cicero.melissa_usage_info',
+                                    [(dict(args, api_url=api_url), None) for api_url, args in runs])
+
+
+@pytest.fixture
 def usage_adhoc(ansible):
     def run(api_url, *module_args, env=None):
         completed = ansible(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_usage_info', '-a',
@@ -28,43 +35,50 @@ def usage_adhoc(ansible):
     return run
 
 
-@pytest.mark.parametrize('shape, fmt', [pytest.param(None, 'json', marks=pytest.mark.matrix),
-                                        pytest.param('container', 'xml', marks=pytest.mark.matrix),
-                                        ('list_item', 'xml'), ('repeated', 'xml'), ('wrapped', 'xml')])
-def test_default_period_is_the_last_three_full_months(usage_adhoc, fresh_simulator, shape, fmt):
+# JSON, and XML in each shape the simulator can give it.
+SHAPES = [(None, 'json'), ('container', 'xml'), ('list_item', 'xml'), ('repeated', 'xml'), ('wrapped', 'xml')]
+
+
+@pytest.mark.matrix
+def test_default_period_is_the_last_three_full_months(usage_runs, fresh_simulator):
     before = utc_today()
-    run, result = usage_adhoc(fresh_simulator.url('healthy', shape), 'format=' + fmt)
-    assert run.rc == 0, run.output
-    # The module read its own clock between these two readings of ours (which differ only across midnight).
-    months = last_three_full_months(before)
-    if result['start'] != months[0].strftime('%Y-%m'):
-        months = last_three_full_months(utc_today())
-    assert (result['start'], result['end']) == (months[0].strftime('%Y-%m'), months[-1].strftime('%Y-%m'))
-    days = sum(calendar.monthrange(m.year, m.month)[1] for m in months)
-    assert result['period_days'] == days
-    assert [(m['year'], m['month']) for m in result['months']] == [(m.year, m.month) for m in months]
-    assert (result['count'], result['credits_used']) == (3 * 3200, 3 * 3100)
-    assert result['credits_used_by_type'] == [{'type': 'legislative_district', 'credits_used': 6300},
-                                              {'type': 'official', 'credits_used': 3000}]
-    assert result['average_daily_credits'] == round(9300 / days, 4)
-    path = '/account/usage/{0}/to/{1}'.format(result['start'], result['end'])
-    assert fresh_simulator.requests() == {'healthy GET ' + path: 1}
+    run, results = usage_runs([(fresh_simulator.url('healthy', shape), dict(format=fmt)) for shape, fmt in SHAPES])
+    for (shape, fmt), result in zip(SHAPES, results):
+        assert 'months' in result, (shape, fmt, run.output)
+        # The module read its own clock between these two readings of ours (which differ only across midnight).
+        months = last_three_full_months(before)
+        if result['start'] != months[0].strftime('%Y-%m'):
+            months = last_three_full_months(utc_today())
+        assert (result['start'], result['end']) == (months[0].strftime('%Y-%m'), months[-1].strftime('%Y-%m'))
+        days = sum(calendar.monthrange(m.year, m.month)[1] for m in months)
+        assert result['period_days'] == days
+        assert [(m['year'], m['month']) for m in result['months']] == [(m.year, m.month) for m in months]
+        assert (result['count'], result['credits_used']) == (3 * 3200, 3 * 3100)
+        assert result['credits_used_by_type'] == [{'type': 'legislative_district', 'credits_used': 6300},
+                                                  {'type': 'official', 'credits_used': 3000}]
+        assert result['average_daily_credits'] == round(9300 / days, 4)
+    # One request a read: the period of each (the same unless a read crossed midnight at a month's end).
+    paths = ['healthy GET /account/usage/{0}/to/{1}'.format(result['start'], result['end']) for result in results]
+    assert fresh_simulator.requests() == dict((path, paths.count(path)) for path in paths)
 
 
-def test_numeric_strings_give_the_same_usage(usage_adhoc, simulator):
-    plain = usage_adhoc(simulator.url('healthy'))[1]
-    strings = usage_adhoc(simulator.url('numeric_strings'), 'format=xml')[1]
+def test_numeric_strings_give_the_same_usage(usage_runs, simulator):
+    run, (plain, strings) = usage_runs([(simulator.url('healthy'), {}),
+                                        (simulator.url('numeric_strings'), dict(format='xml'))])
+    assert 'months' in plain and 'months' in strings, run.output
     assert strings['months'] == plain['months'] and strings['average_daily_credits'] == plain['average_daily_credits']
 
 
-def test_explicit_year_and_range(usage_adhoc, fresh_simulator):
+def test_explicit_year_and_range(usage_runs, fresh_simulator):
     year = utc_today().year - 1
-    run, result = usage_adhoc(fresh_simulator.url('healthy'), 'start={0}'.format(year))
-    assert (result['start'], result['end'], len(result['months'])) == (str(year), str(year), 12), run.output
-    assert result['period_days'] == (366 if calendar.isleap(year) else 365)
-    run, result = usage_adhoc(fresh_simulator.url('healthy'), 'start={0}-02'.format(year), 'end={0}-04'.format(year))
-    assert [m['month'] for m in result['months']] == [2, 3, 4], run.output
-    assert fresh_simulator.requests()['healthy GET /account/usage/{0}-02/to/{0}-04'.format(year)] == 1
+    run, (whole_year, months) = usage_runs([
+        (fresh_simulator.url('healthy'), dict(start=str(year))),
+        (fresh_simulator.url('healthy'), dict(start='{0}-02'.format(year), end='{0}-04'.format(year)))])
+    assert (whole_year['start'], whole_year['end'], len(whole_year['months'])) == (str(year), str(year), 12), run.output
+    assert whole_year['period_days'] == (366 if calendar.isleap(year) else 365)
+    assert [m['month'] for m in months['months']] == [2, 3, 4], run.output
+    assert fresh_simulator.requests() == {'healthy GET /account/usage/{0}'.format(year): 1,
+                                          'healthy GET /account/usage/{0}-02/to/{0}-04'.format(year): 1}
 
 
 def test_no_usage(usage_adhoc, simulator):
@@ -72,14 +86,17 @@ def test_no_usage(usage_adhoc, simulator):
     assert (result['months'], result['credits_used'], result['average_daily_credits']) == ([], 0, 0.0), run.output
 
 
-@pytest.mark.parametrize('args, message', [
-    (('start=2026-10', 'end=2026-01'), 'start (2026-10) must come before end (2026-01)'),
-    (('start=26',), "start must be a year (YYYY) or a month (YYYY-MM), got '26'"),
-    (('end=2026-01',), 'end needs start: give start (YYYY or YYYY-MM) as well, or neither'),
-])
-def test_bad_periods_fail_before_any_request(usage_adhoc, fresh_simulator, args, message):
-    run, result = usage_adhoc(fresh_simulator.url('healthy'), *args)
-    assert result['msg'] == message
+BAD_PERIODS = [
+    (dict(start='2026-10', end='2026-01'), 'start (2026-10) must come before end (2026-01)'),
+    (dict(start='26'), "start must be a year (YYYY) or a month (YYYY-MM), got '26'"),
+    (dict(end='2026-01'), 'end needs start: give start (YYYY or YYYY-MM) as well, or neither'),
+]
+
+
+def test_bad_periods_fail_before_any_request(usage_runs, fresh_simulator):
+    run, results = usage_runs([(fresh_simulator.url('healthy'), args) for args, dummy in BAD_PERIODS])
+    assert [(result.get('failed'), result.get('msg')) for result in results] == [
+        (True, message) for dummy, message in BAD_PERIODS], run.output
     assert fresh_simulator.requests() == {}
 
 
