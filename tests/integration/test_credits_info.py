@@ -70,8 +70,9 @@ def test_melissas_published_example_reads_the_same_in_json_and_xml(credits_runs,
 @pytest.mark.matrix
 def test_melissas_published_error_names_the_status_and_the_text(credits_runs, simulator):
     run, results = credits_runs([read(simulator.url('published_error'), format=fmt) for fmt in ('json', 'xml')])
-    assert [(result.get('failed'), result['msg']) for result in results] == [
-        (True, 'Cicero API error (HTTP 400): A detailed message about the error.')] * 2, run.output
+    # A failed run has no figures (ansible-core 2.21 no longer marks an ignored item's failure as failed).
+    assert [('credit_balance' in result, result.get('msg')) for result in results] == [
+        (False, 'Cicero API error (HTTP 400): A detailed message about the error.')] * 2, run.output
 
 
 def test_nulls_read_the_same_in_json_and_xml(credits_runs, simulator):
