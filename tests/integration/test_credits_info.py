@@ -152,18 +152,14 @@ def test_without_retries_a_transient_fault_fails(credits_adhoc, fresh_simulator)
 
 
 @pytest.mark.matrix
-def test_slow_answer_times_out_with_attempts_named(credits_adhoc, simulator):
-    run, result = credits_adhoc(simulator.url('slow'), 'timeout=1', 'retries=1')
-    assert result['msg'].startswith('Cicero API timed out after 1s talking to ' + simulator.url('slow'))
-    assert result['msg'].endswith('(gave up after 2 attempts)')
-
-
-@pytest.mark.matrix
-def test_trickling_answer_is_cut_off(credits_adhoc, simulator):
-    run, result = credits_adhoc(simulator.url('trickle'), 'timeout=1', 'retries=0')
-    assert result['msg'] == ('Cicero API did not answer within 2s (the deadline of one attempt, twice the timeout '
-                             'of 1s): {0}/account/credits_remaining (gave up after 1 attempt)'.format(
-                                 simulator.url('trickle')))
+def test_a_slow_answer_times_out_and_a_trickling_one_is_cut_off(credits_runs, simulator):
+    run, (slow, trickle) = credits_runs([read(simulator.url('slow'), timeout=1, retries=1),
+                                         read(simulator.url('trickle'), timeout=1, retries=0)])
+    assert slow['msg'].startswith('Cicero API timed out after 1s talking to ' + simulator.url('slow')), run.output
+    assert slow['msg'].endswith('(gave up after 2 attempts)')
+    assert trickle['msg'] == ('Cicero API did not answer within 2s (the deadline of one attempt, twice the timeout '
+                              'of 1s): {0}/account/credits_remaining (gave up after 1 attempt)'.format(
+                                  simulator.url('trickle')))
 
 
 def test_connection_refused_is_clear(credits_adhoc):

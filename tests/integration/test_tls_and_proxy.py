@@ -49,21 +49,17 @@ def test_the_tls_simulator_serves_https(tls_simulator):
     assert tls_simulator.base_url.startswith('https://127.0.0.1:')
 
 
-def test_self_signed_server_is_refused_by_default(credits_adhoc, tls_simulator):
-    run, result = credits_adhoc(tls_simulator.base_url, 'retries=0')
-    assert result['_status'] == 'failed'
-    assert result['msg'].startswith('Cicero API TLS verification failed for {0}/account/credits_remaining: '.format(
-        tls_simulator.base_url)), result['msg']
-
-
-def test_ca_path_makes_the_self_signed_server_work(credits_adhoc, tls_simulator, self_signed):
-    run, result = credits_adhoc(tls_simulator.base_url, 'ca_path=' + self_signed[0])
-    assert result['credit_balance'] == 12500, run.output
-
-
-def test_validate_certs_off_works_too(credits_adhoc, tls_simulator):
-    run, result = credits_adhoc(tls_simulator.base_url, 'validate_certs=false')
-    assert result['credit_balance'] == 12500, run.output
+def test_self_signed_server_is_refused_by_default_and_served_with_ca_path_or_validate_certs_off(
+        credits_runs, tls_simulator, self_signed):
+    url = tls_simulator.base_url
+    run, (by_default, with_ca_path, unverified) = credits_runs([
+        (dict(api_url=url, retries=0), None),
+        (dict(api_url=url, ca_path=self_signed[0]), None),
+        (dict(api_url=url, validate_certs=False), None)])
+    assert 'credit_balance' not in by_default, run.output
+    assert by_default['msg'].startswith('Cicero API TLS verification failed for {0}/account/credits_remaining: '.format(
+        url)), by_default['msg']
+    assert (with_ca_path.get('credit_balance'), unverified.get('credit_balance')) == (12500, 12500), run.output
 
 
 def test_proxy_from_the_environment_and_the_clear_text_warning(credits_adhoc, fresh_simulator):

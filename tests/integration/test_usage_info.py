@@ -135,16 +135,26 @@ def test_lookup_errors_carry_the_module_message(ansible, simulator):
             'credits.') in run.flat_output
 
 
+BAD_LOOKUPS = [
+    ("lookup('melissa.cicero.credits', timeout='soon')", "melissa.cicero.credits: timeout must be a number, got 'soon'"),
+    ("lookup('melissa.cicero.credits', retries=true)", 'melissa.cicero.credits: retries must be a whole number, got true'),
+    ("lookup('melissa.cicero.credits', timout=5)", 'melissa.cicero.credits: unknown option timout: did you mean timeout?'),
+    ("lookup('melissa.cicero.credits', 'balance')", 'melissa.cicero.credits takes no terms, only keyword options'),
+]
+
+
 @pytest.mark.matrix
-def test_lookup_rejects_bad_options_and_terms(ansible, simulator):
-    run = ansible(lookup_task("lookup('melissa.cicero.credits', timeout='soon')"))
-    assert "melissa.cicero.credits: timeout must be a number, got 'soon'" in run.flat_output
-    run = ansible(lookup_task("lookup('melissa.cicero.credits', retries=true)"))
-    assert 'melissa.cicero.credits: retries must be a whole number, got true' in run.flat_output
-    run = ansible(lookup_task("lookup('melissa.cicero.credits', timout=5)"))
-    assert 'melissa.cicero.credits: unknown option timout: did you mean timeout?' in run.flat_output
-    run = ansible(lookup_task("lookup('melissa.cicero.credits', 'balance')"))
-    assert 'melissa.cicero.credits takes no terms, only keyword options' in run.flat_output
+def test_lookup_rejects_bad_options_and_terms(ansible, fresh_simulator, tmp_path):
+    """Each a task of its own in one play, each failure ignored so that the play goes on to the next."""
+    playbook = tmp_path / 'bad-lookups.yml'
+    playbook.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + ''.join(
+        '    - name: Lookup {0}\n      ansible.builtin.debug:\n        msg: "{{{{ {1} }}}}"\n      ignore_errors: true\n'.format(
+            index, expression) for index, (expression, dummy) in enumerate(BAD_LOOKUPS)))
+    run = ansible(['ansible-playbook', str(playbook)], env={'MELISSA_CICERO_API_URL': fresh_simulator.url()})
+    for index, (expression, message) in enumerate(BAD_LOOKUPS):
+        result, = run.task_results(task='Lookup {0}'.format(index))
+        assert message in ' '.join(result['msg'].split()), (expression, run.output)
+    assert fresh_simulator.requests() == {}, 'refused before any request'
 
 
 @pytest.mark.matrix
