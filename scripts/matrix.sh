@@ -27,5 +27,7 @@ PY
 # repeats, on every leg, policy arithmetic and API cases that the default environment's full run already
 # proves through the same code. The event source's ansible-rulebook runs are left to the default environment
 # (ansible-core 2.19, Python 3.11), the one docs/support.md names for it: deselected here, not skipped.
-"$venv/bin/python" -m pytest -q -n auto tests/unit
+# The unit tests in one process: two xdist workers would each import the whole suite (8 s of CPU more a leg, measured),
+# and the time the suite spends waiting on its loopback servers is the other lane's to use.
+"$venv/bin/python" -m pytest -q tests/unit
 "$venv/bin/python" -m pytest -q -n auto -m "matrix and not rulebook" tests/integration
