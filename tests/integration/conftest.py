@@ -94,31 +94,6 @@ def ansible(ansible_env, tmp_path):
     return run
 
 
-LOOP_PLAYBOOK = """- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Read each account
-      {module}: "{{{{ common | combine({{'api_url': item}}) }}}}"
-      loop: "{{{{ urls }}}}"
-      ignore_errors: true
-"""
-
-
-@pytest.fixture
-def module_loop(ansible, tmp_path):
-    """A module once per URL, in one ansible-playbook run (a loop, each item its own module run, as ad hoc runs
-    are): returns (Run, {url: the item's result}). One process for many reads keeps the suite's time down.
-    `loudness` is added to the command line (-vvvv)."""
-    def run(module, urls, extra=None, env=None, loudness=()):
-        playbook = tmp_path / 'loop.yml'
-        playbook.write_text(LOOP_PLAYBOOK.format(module=module))
-        variables = json.dumps(dict(urls=list(urls), common=extra or {}))
-        completed = ansible(['ansible-playbook', str(playbook), '-e', variables] + list(loudness), env=env)
-        result, = completed.task_results(task='Read each account')
-        return completed, {item['item']: item for item in result['results']}
-    return run
-
-
 RUNS_PLAYBOOK = """- hosts: localhost
   gather_facts: false
   tasks:
@@ -133,15 +108,27 @@ RUNS_PLAYBOOK = """- hosts: localhost
 @pytest.fixture
 def module_runs(ansible, tmp_path):
     """A module once per (arguments, environment) of `runs`, in one ansible-playbook run (each item a module run of
-    its own, with the item's environment variables set for it): returns (Run, [each item's result, in order])."""
-    def run(module, runs, env=None):
+    its own, with the item's environment variables set for it, as ad hoc runs are): returns (Run, [each item's
+    result, in order]). One process for many reads keeps the suite's time down. `loudness` is added to the command
+    line (-vvvv)."""
+    def run(module, runs, env=None, loudness=()):
         playbook = tmp_path / 'runs.yml'
         playbook.write_text(RUNS_PLAYBOOK.format(module=module))
         variables = json.dumps(dict(runs=[dict(args=args, env=item_env or {}) for args, item_env in runs]))
-        completed = ansible(['ansible-playbook', str(playbook), '-e', variables], env=env)
+        completed = ansible(['ansible-playbook', str(playbook), '-e', variables] + list(loudness), env=env)
         result, = completed.task_results(task='Run the module once per item')
         assert len(result['results']) == len(runs), completed.output
         return completed, result['results']
+    return run
+
+
+@pytest.fixture
+def module_loop(module_runs):
+    """module_runs of the same arguments (`extra`) against each of `urls`: returns (Run, {url: the item's result})."""
+    def run(module, urls, extra=None, env=None, loudness=()):
+        urls = list(urls)
+        completed, results = module_runs(module, [(dict(extra or {}, api_url=url), None) for url in urls], env, loudness)
+        return completed, dict(zip(urls, results))
     return run
 
 
