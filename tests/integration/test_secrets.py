@@ -6,7 +6,7 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY
+from ansible_collections.melissa.cicero.tests.support import LICENSE_KEY, lookup_tasks_play
 
 PASSWORD = 'demo-pass'
 FAULTS = ['healthy', 'bad_request', 'error_in_200', 'unauthorized', 'html_502', 'unavailable', 'huge',
@@ -186,11 +186,9 @@ def test_key_never_shown_by_the_lookup(verbose, fresh_simulator, tmp_path):
     """A task each, in one play at -vvvv, each failure ignored so that the play goes on to the next; the URL is a
     variable of the task (melissa_cicero_api_url), the key the environment's."""
     playbook = tmp_path / 'lookups.yml'
-    playbook.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + ''.join(
-        '    - name: Lookup {0}\n      ansible.builtin.debug:\n'
-        '        msg: "{{{{ lookup(\'melissa.cicero.credits\', retries=1) }}}}"\n'
-        '      vars:\n        melissa_cicero_api_url: {1}\n      ignore_errors: true\n'.format(
-            scenario, fresh_simulator.url(scenario)) for scenario in LOOKUP_SCENARIOS))
+    playbook.write_text(lookup_tasks_play(('Lookup ' + scenario, "lookup('melissa.cicero.credits', retries=1)",
+                                           {'melissa_cicero_api_url': fresh_simulator.url(scenario)})
+                                          for scenario in LOOKUP_SCENARIOS))
     run, seen = verbose(['ansible-playbook', str(playbook)])
     assert {key.split(' ')[0] for key in fresh_simulator.requests()} == set(LOOKUP_SCENARIOS), \
         'a lookup never reached the simulator: it proves nothing'

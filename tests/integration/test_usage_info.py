@@ -5,6 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from ansible_collections.melissa.cicero.tests.support import lookup_tasks_play
+
 
 def utc_today():
     """Today as the module and the simulator see it: in UTC, not in the machine's zone."""
@@ -147,9 +149,8 @@ BAD_LOOKUPS = [
 def test_lookup_rejects_bad_options_and_terms(ansible, fresh_simulator, tmp_path):
     """Each a task of its own in one play, each failure ignored so that the play goes on to the next."""
     playbook = tmp_path / 'bad-lookups.yml'
-    playbook.write_text('- hosts: localhost\n  gather_facts: false\n  tasks:\n' + ''.join(
-        '    - name: Lookup {0}\n      ansible.builtin.debug:\n        msg: "{{{{ {1} }}}}"\n      ignore_errors: true\n'.format(
-            index, expression) for index, (expression, dummy) in enumerate(BAD_LOOKUPS)))
+    playbook.write_text(lookup_tasks_play(('Lookup {0}'.format(index), expression, {})
+                                          for index, (expression, dummy) in enumerate(BAD_LOOKUPS)))
     run = ansible(['ansible-playbook', str(playbook)], env={'MELISSA_CICERO_API_URL': fresh_simulator.url()})
     for index, (expression, message) in enumerate(BAD_LOOKUPS):
         result, = run.task_results(task='Lookup {0}'.format(index))

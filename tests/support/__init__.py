@@ -107,6 +107,14 @@ def gate_result(ansible, *extra_vars, env=None):
     return run, result
 
 
+def lookup_tasks_play(tasks):
+    """A play of one debug task per (name, expression, task variables) of `tasks`, its msg the expression, each
+    failure ignored so that the play goes on to the next (look a task's result up by its name)."""
+    return '- hosts: localhost\n  gather_facts: false\n  tasks:\n' + ''.join(
+        '    - name: {0}\n      ansible.builtin.debug:\n        msg: {1}\n      vars: {2}\n      ignore_errors: true\n'.format(
+            name, json.dumps('{{ ' + expression + ' }}'), json.dumps(variables)) for name, expression, variables in tasks)
+
+
 def free_port():
     """A port on 127.0.0.1 that nothing listens on now, for commands that take a fixed one (the docs' 8765 may
     be taken on a shared machine)."""
