@@ -113,6 +113,8 @@ def run_target(module_path, sample):
         handle.write('[cosmic-ray]\nmodule-path = "{0}"\ntimeout = 60.0\nexcluded-modules = []\n'
                      'test-command = "{1} -m pytest -x -q -p no:cacheprovider {2}"\n\n'
                      '[cosmic-ray.distributor]\nname = "local"\n'.format(module_path, sys.executable, tests))
+    # No bytecode written: a mutant changes its file within the same second and at the same size (`<` for `>`), and a
+    # cached file checked by timestamp and size would run the code of the mutant before it.
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE='1')
     # Without a mutant the tests must pass, or every mutant would count as killed.
     baseline = subprocess.run([COSMIC_RAY, 'baseline', config], cwd=work, env=env, capture_output=True, text=True,
