@@ -53,7 +53,7 @@ def check_policy(policy: Policy, in_callers_words: InCallersWords = str) -> Opti
     for name in ('min_credits', 'warn_credits', 'valid_for_days', 'expected_spend', 'margin_percent',
                  'min_runway_days', 'max_expiring_unused', 'warn_runway_days'):
         if policy[name] is not None and policy[name] < 0:
-            return '{0} must be 0 or more, got {1}'.format(in_callers_words(name), policy[name])
+            return '{0} must be 0 or more, got {1}'.format(in_callers_words(name), as_given(policy[name]))
     if policy['burn_window'] <= 0:
         return '{0} must be a number of seconds greater than 0, got {1:g}'.format(
             in_callers_words('burn_window'), policy['burn_window'])
@@ -276,6 +276,13 @@ def misconfigured(message: str, policy: Policy) -> Verdict:
     """The verdict when a setting keeps the gate from reading at all: it fails, and says it is the setting."""
     return unreadable(message, policy).replaced(
         message='Cicero credits not read, a setting is wrong: {0}'.format(message))
+
+
+def as_given(value: Union[int, float]) -> str:
+    """A number as its user wrote it: -5 for the -5 a number option holds as -5.0; -2.5 and 1e-05 unrounded."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def number(value: Union[int, float]) -> str:

@@ -52,49 +52,78 @@ def assert_passes_with(run, message):
     assert (result['_status'], result['msg'], result['passed']) == ('ok', message, True)
 
 
-@pytest.mark.matrix
-def test_min_credits_both_sides(gate):
-    assert_passes_with(gate('healthy', min_credits=12500),
-                       'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required')
-    assert_fails_with(gate('healthy', min_credits=12501),
-                      'Cicero credits too low: 12,500 usable (12,500 balance), 12,501 required')
+# Each rule of the policy through the role as a play gives it its variables, both sides of each where it has two:
+# (case, scenario, the role's variables, passed, the verdict's message). The edges themselves are the unit tests'.
+POLICY_CASES = [
+    ('min_credits met', 'healthy', dict(min_credits=12500), True,
+     'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required'),
+    ('min_credits missed by one', 'healthy', dict(min_credits=12501), False,
+     'Cicero credits too low: 12,500 usable (12,500 balance), 12,501 required'),
+    ('the default policy, an empty account', 'empty', {}, False,
+     'Cicero credits too low: 0 usable (0 balance), 1 required'),
+    ('below warn_credits', 'low_balance', dict(min_credits=100, warn_credits=1000), True,
+     'Cicero credits OK: 150 usable (150 balance), 100 required'),
+    ('overdraft left out', 'overdrawn', dict(min_credits=500), False,
+     'Cicero credits too low: -200 usable (-200 balance), 500 required'),
+    ('overdraft included', 'overdrawn', dict(min_credits=500, include_overdraft=True), True,
+     'Cicero credits OK: 800 usable (-200 balance, 1,000 overdraft), 500 required'),
+    ('valid_for_days drops a batch', 'healthy', dict(min_credits=12000, valid_for_days=30), False,
+     'Cicero credits too low: 10,000 usable (12,500 balance, 2,500 expire within 30 days), 12,000 required'),
+    ('valid_for_days keeps it', 'healthy', dict(min_credits=12000, valid_for_days=15), True,
+     'Cicero credits OK: 12,000 usable (12,500 balance, 500 expire within 15 days), 12,000 required'),
+    ('expected_spend with its margin met', 'healthy', dict(expected_spend=10000, margin_percent=25), True,
+     'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required (expected spend 10,000 + 25% margin)'),
+    ('expected_spend with its margin missed', 'healthy', dict(expected_spend=10000, margin_percent=26), False,
+     'Cicero credits too low: 12,500 usable (12,500 balance), 12,600 required (expected spend 10,000 + 26% margin)'),
+    ('min_runway_days of an idle account', 'idle', dict(min_runway_days=3650), True, None),
+    ('max_expiring_unused met', 'expiring_soon', dict(max_expiring_unused=6000), True, None),
+    ('max_expiring_unused exceeded', 'expiring_soon', dict(max_expiring_unused=1000), False, None),
+    ('min_runway_days with the usage unreadable', 'usage_unavailable', dict(min_runway_days=30), False,
+     'Cicero usage could not be read: Cicero API error (HTTP 400): Usage is not available for this account.'),
+]
 
 
-def test_default_policy_fails_an_empty_account(gate):
-    assert_fails_with(gate('empty'), 'Cicero credits too low: 0 usable (0 balance), 1 required')
+@pytest.fixture
+def role_plays(ansible, simulator, tmp_path):
+    """The assert_credits role in one ansible-playbook run, a play per case, the case's variables the play's, its
+    failure ignored so that the next play runs: {case: (the registered result, the JSON report, or None)}."""
+    def run(cases):
+        plays = []
+        for index, (case, scenario, variables) in enumerate(cases):
+            play_vars = dict(('assert_credits_' + name, value) for name, value in variables.items())
+            play_vars.update(assert_credits_api_url=simulator.url(scenario),
+                             assert_credits_report_path=str(tmp_path / 'verdict-{0}.json'.format(index)))
+            plays.append(dict(name=case, hosts='localhost', gather_facts=False, vars=play_vars, tasks=[{
+                'ansible.builtin.import_role': dict(name='melissa.cicero.assert_credits', rolespec_validate=False),
+                'ignore_errors': True}]))
+        playbook = tmp_path / 'plays.yml'
+        playbook.write_text(json.dumps(plays))
+        completed = ansible(['ansible-playbook', str(playbook)])
+        results = completed.task_results(task='Assert enough Cicero credits')
+        assert len(results) == len(cases), completed.output
+        reports = [tmp_path / 'verdict-{0}.json'.format(index) for index in range(len(cases))]
+        return completed, dict((case, (result, json.loads(report.read_text()) if report.exists() else None))
+                               for (case, _, _), result, report in zip(cases, results, reports))
+    return run
 
 
-def test_warning_lets_the_play_go_on(gate):
-    run = gate('low_balance', min_credits=100, warn_credits=1000)
-    assert run.rc == 0, run.output
-    assert '[WARNING]: Cicero credits running low: 150 usable (150 balance), below the warning level of 1,000' \
-        in run.flat_output
-    assert verdict_of(run)['warning'].startswith('Cicero credits running low')
-
-
-def test_overdraft_counts_only_when_included(gate):
-    assert_fails_with(gate('overdrawn', min_credits=500),
-                      'Cicero credits too low: -200 usable (-200 balance), 500 required')
-    assert_passes_with(gate('overdrawn', min_credits=500, include_overdraft='true'),
-                       'Cicero credits OK: 800 usable (-200 balance, 1,000 overdraft), 500 required')
-
-
-def test_valid_for_days_drops_expiring_batches(gate):
-    assert_fails_with(gate('healthy', min_credits=12000, valid_for_days=30),
-                      'Cicero credits too low: 10,000 usable (12,500 balance, 2,500 expire within 30 days), '
-                      '12,000 required')
-    assert_passes_with(gate('healthy', min_credits=12000, valid_for_days=15),
-                       'Cicero credits OK: 12,000 usable (12,500 balance, 500 expire within 15 days), '
-                       '12,000 required')
-
-
-def test_expected_spend_with_margin(gate):
-    assert_passes_with(gate('healthy', expected_spend=10000, margin_percent=25),
-                       'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required '
-                       '(expected spend 10,000 + 25% margin)')
-    assert_fails_with(gate('healthy', expected_spend=10000, margin_percent=26),
-                      'Cicero credits too low: 12,500 usable (12,500 balance), 12,600 required '
-                      '(expected spend 10,000 + 26% margin)')
+def test_each_rule_of_the_policy_on_both_sides(role_plays):
+    run, verdicts = role_plays([case[:3] for case in POLICY_CASES])
+    said = dict((case, (result['_status'], result.get('passed'), report['passed'] if report else None))
+                for case, (result, report) in verdicts.items())
+    assert said == dict((case, ('ok' if passed else 'failed', passed, passed))
+                        for case, _, _, passed, _ in POLICY_CASES), run.output
+    messages = dict((case, verdicts[case][1]['message']) for case, _, _, _, message in POLICY_CASES if message)
+    assert messages == dict((case, message) for case, _, _, _, message in POLICY_CASES if message)
+    # A warning passes, is the report's, and is shown as Ansible's warning.
+    warning = 'Cicero credits running low: 150 usable (150 balance), below the warning level of 1,000'
+    assert verdicts['below warn_credits'][1]['warning'] == warning and '[WARNING]: ' + warning in run.flat_output
+    idle = verdicts['min_runway_days of an idle account'][1]
+    assert idle['runway_days'] is None and 'runway unbounded (no usage' in idle['message']
+    unused = verdicts['max_expiring_unused met'][1]['expiring_unused']
+    assert 5000 < unused < 6000          # 6,000 expire in 5 days at about 100 a day
+    assert verdicts['max_expiring_unused exceeded'][1]['message'].startswith(
+        'Cicero credits would expire unused: {0:,} expire before they can be spent at '.format(unused))
 
 
 def test_check_mode_still_reads_and_fails(gate, fresh_simulator):
@@ -120,7 +149,6 @@ def test_wrong_variable_type_is_rejected_before_any_request(gate, fresh_simulato
     assert fresh_simulator.requests() == {}
 
 
-@pytest.mark.matrix
 def test_api_error_fails_the_gate_with_the_api_message(gate):
     assert_fails_with(gate('error_in_200'),
                       'Cicero credits could not be read: Cicero API error (HTTP 200): This account has reached '
@@ -194,41 +222,17 @@ def test_runway_rule_both_sides(gate, fresh_simulator):
     assert len(usage_calls) == 2
 
 
-def test_no_usage_has_an_unbounded_runway(gate):
-    run = gate('idle', min_runway_days=3650)
-    assert run.rc == 0, run.output
-    assert verdict_of(run)['runway_days'] is None
-    assert 'runway unbounded (no usage' in verdict_of(run)['message']
-
-
-def test_expiring_unused_rule_both_sides(gate, tmp_path):
-    report = tmp_path / 'runway.json'
-    run = gate('expiring_soon', max_expiring_unused=6000, report_path=report)
-    assert run.rc == 0, run.output
-    unused = json.loads(report.read_text())['expiring_unused']
-    assert 5000 < unused < 6000          # 6,000 expire in 5 days at about 100 a day
-    run = gate('expiring_soon', max_expiring_unused=1000)
-    assert run.rc != 0
-    assert verdict_of(run)['message'].startswith(
-        'Cicero credits would expire unused: {0:,} expire before they can be spent at '.format(unused))
-
-
 def test_usage_is_not_read_without_runway_rules(gate, fresh_simulator):
     assert gate('healthy', min_credits=5).rc == 0
     assert fresh_simulator.requests() == {'healthy GET /account/credits_remaining': 1}
 
 
-def test_usage_read_failure_fails_a_runway_gate_with_the_api_message(gate):
-    assert_fails_with(gate('usage_unavailable', min_runway_days=30),
-                      'Cicero usage could not be read: Cicero API error (HTTP 400): Usage is not available for '
-                      'this account.')
-
-
-@pytest.mark.parametrize('variable', ['min_credits', 'valid_for_days', 'expected_spend', 'min_runway_days'])
-def test_negative_policy_values_are_named(gate, fresh_simulator, variable):
-    run = gate('healthy', **{variable: -5})
-    assert run.rc != 0
-    assert '{0} must be 0 or more, got -5'.format(variable) in run.flat_output, run.output
+def test_negative_policy_values_are_named_before_any_request(role_plays, fresh_simulator):
+    names = ['min_credits', 'valid_for_days', 'expected_spend', 'min_runway_days']
+    run, verdicts = role_plays([(name, 'healthy', {name: -5}) for name in names])
+    said = dict((name, (result['_status'], result['msg'])) for name, (result, report) in verdicts.items())
+    assert said == dict((name, ('failed', 'assert_credits_{0} must be 0 or more, got -5'.format(name)))
+                        for name in names), run.output
     assert fresh_simulator.requests() == {}
 
 

@@ -76,6 +76,13 @@ def test_negative_policy_values_are_named(name):
     assert check_policy(policy()) is None
 
 
+@pytest.mark.parametrize('value, shown', [(-5.0, '-5'), (-5, '-5'), (-2.5, '-2.5'), (-1e-05, '-1e-05'),
+                                          (-1e20, '-100000000000000000000')])
+def test_a_negative_number_option_is_shown_as_given(value, shown):
+    # A number option holds the -5 its user wrote as -5.0; the message gives back -5, and a fraction unrounded.
+    assert check_policy(policy(expected_spend=value)) == 'expected_spend must be 0 or more, got ' + shown
+
+
 def test_number_formatting():
     assert (number(12500), number(-200), number(2.5), number(10000.0), number(2.125)) == (
         '12,500', '-200', '2.5', '10,000', '2.12')
