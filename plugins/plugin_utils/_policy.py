@@ -279,9 +279,9 @@ def misconfigured(message: str, policy: Policy) -> Verdict:
 
 
 def as_given(value: Union[int, float]) -> str:
-    """A number as its user wrote it: -5 for the -5 a number option holds as -5.0; -2.5 and 1e-05 unrounded, and
-    -1e+20 as Python writes it rather than in twenty-one digits."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e16:
+    """A number as its user wrote it: -5 for the -5 a number option holds as -5.0, -2.5 and 1e-05 unrounded; from
+    2**53 on, where a float no longer holds every whole number, as Python writes the float (-1e+16)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
         return str(int(value))
     return str(value)
 
