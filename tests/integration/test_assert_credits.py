@@ -52,8 +52,8 @@ def assert_passes_with(run, message):
     assert (result['_status'], result['msg'], result['passed']) == ('ok', message, True)
 
 
-# Each rule of the policy through the role as a play gives it its variables, both sides of each where it has two:
-# (case, scenario, the role's variables, passed, the verdict's message). The edges themselves are the unit tests'.
+# Each rule of the policy through the role, given its variables by a play, on both sides where it has two: (case,
+# scenario, the role's variables, passed, the verdict's message). The edges themselves are proven by the unit tests.
 POLICY_CASES = [
     ('min_credits met', 'healthy', dict(min_credits=12500), True,
      'Cicero credits OK: 12,500 usable (12,500 balance), 12,500 required'),
@@ -113,8 +113,10 @@ def test_each_rule_of_the_policy_on_both_sides(role_plays):
                 for case, (result, report) in verdicts.items())
     assert said == dict((case, ('ok' if passed else 'failed', passed, passed))
                         for case, _, _, passed, _ in POLICY_CASES), run.output
-    messages = dict((case, verdicts[case][1]['message']) for case, _, _, _, message in POLICY_CASES if message)
-    assert messages == dict((case, message) for case, _, _, _, message in POLICY_CASES if message)
+    # The message, as the task's result and the report give it.
+    messages = dict((case, (verdicts[case][0]['msg'], verdicts[case][1]['message']))
+                    for case, _, _, _, message in POLICY_CASES if message)
+    assert messages == dict((case, (message, message)) for case, _, _, _, message in POLICY_CASES if message)
     # A warning passes, is the report's, and is shown as Ansible's warning.
     warning = 'Cicero credits running low: 150 usable (150 balance), below the warning level of 1,000'
     assert verdicts['below warn_credits'][1]['warning'] == warning and '[WARNING]: ' + warning in run.flat_output
