@@ -102,8 +102,8 @@ def role_plays(ansible, simulator, tmp_path):
         results = completed.task_results(task='Assert enough Cicero credits')
         assert len(results) == len(cases), completed.output
         reports = [tmp_path / 'verdict-{0}.json'.format(index) for index in range(len(cases))]
-        return completed, dict((case, (result, json.loads(report.read_text()) if report.exists() else None))
-                               for (case, _, _), result, report in zip(cases, results, reports))
+        return completed, dict((case[0], (result, json.loads(report.read_text()) if report.exists() else None))
+                               for case, result, report in zip(cases, results, reports))
     return run
 
 
@@ -111,12 +111,12 @@ def test_each_rule_of_the_policy_on_both_sides(role_plays):
     run, verdicts = role_plays([case[:3] for case in POLICY_CASES])
     said = dict((case, (result['_status'], result.get('passed'), report['passed'] if report else None))
                 for case, (result, report) in verdicts.items())
-    assert said == dict((case, ('ok' if passed else 'failed', passed, passed))
-                        for case, _, _, passed, _ in POLICY_CASES), run.output
+    assert said == dict((case[0], ('ok' if case[3] else 'failed', case[3], case[3])) for case in POLICY_CASES), \
+        run.output
     # The message, as the task's result and the report give it.
-    messages = dict((case, (verdicts[case][0]['msg'], verdicts[case][1]['message']))
-                    for case, _, _, _, message in POLICY_CASES if message)
-    assert messages == dict((case, (message, message)) for case, _, _, _, message in POLICY_CASES if message)
+    expected = dict((case[0], case[4]) for case in POLICY_CASES if case[4])
+    messages = dict((case, (verdicts[case][0]['msg'], verdicts[case][1]['message'])) for case in expected)
+    assert messages == dict((case, (message, message)) for case, message in expected.items())
     # A warning passes, is the report's, and is shown as Ansible's warning.
     warning = 'Cicero credits running low: 150 usable (150 balance), below the warning level of 1,000'
     assert verdicts['below warn_credits'][1]['warning'] == warning and '[WARNING]: ' + warning in run.flat_output
