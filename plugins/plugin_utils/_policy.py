@@ -55,8 +55,8 @@ def check_policy(policy: Policy, in_callers_words: InCallersWords = str) -> Opti
         if policy[name] is not None and policy[name] < 0:
             return '{0} must be 0 or more, got {1}'.format(in_callers_words(name), as_given(policy[name]))
     if policy['burn_window'] <= 0:
-        return '{0} must be a number of seconds greater than 0, got {1:g}'.format(
-            in_callers_words('burn_window'), policy['burn_window'])
+        return '{0} must be a number of seconds greater than 0, got {1}'.format(
+            in_callers_words('burn_window'), as_given(policy['burn_window']))
     return None
 
 

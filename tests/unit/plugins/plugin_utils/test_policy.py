@@ -190,6 +190,8 @@ def test_the_usage_is_read_only_for_a_pace_that_needs_it():
 @pytest.mark.parametrize('name, value, message', [
     ('warn_runway_days', -1, 'warn_runway_days must be 0 or more, got -1'),
     ('burn_window', 0, 'burn_window must be a number of seconds greater than 0, got 0'),
+    # Unrounded: six significant digits ({:g}) would have said -1.23457e+06.
+    ('burn_window', -1234567.0, 'burn_window must be a number of seconds greater than 0, got -1234567'),
 ])
 def test_pace_options_that_cannot_be_right_are_named(name, value, message):
     assert check_policy(policy(**{name: value})) == message
