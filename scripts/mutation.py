@@ -37,6 +37,8 @@ EDA = 'tests/unit/extensions/eda/test_credits_source.py'
 # so a mutant killed early costs little); the watch's tests, which run a simulator, last.
 TARGETS = {
     'plugins/module_utils/_api_text.py': [MU + 'test_api_text.py'],
+    'plugins/module_utils/_as_given.py': [MU + 'test_as_given.py', MU + 'test_connection.py', PU + 'test_policy.py',
+                                          PU + 'test_watch.py'],
     'plugins/module_utils/_client.py': [MU + 'test_client.py', MU + 'test_parse.py', MU + 'test_usage.py',
                                         PU + 'test_edges.py', MU + 'test_client_hostile.py'],
     'plugins/module_utils/_connection.py': [MU + 'test_connection.py', MODULES, LOOKUP, ACTION,

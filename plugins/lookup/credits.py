@@ -202,14 +202,14 @@ class LookupModule(LookupBase):
             args, in_callers_words = self._given(kwargs, variables or {}, spec)
             params, dummy = validated(args, spec, in_callers_words, kind='option', connection=False)
         except CiceroOptionError as exc:
-            raise AnsibleLookupError('{0}: {1}'.format(NAME, exc.message)) from None
+            raise _lookup_error(exc) from None
         missing = missing_library(params)
         if missing:
             raise AnsibleLookupError(missing_required_lib(missing[0]))
         try:
             return [call_api(params, read_credits, display.warning, credential_redactor(params), in_callers_words)]
         except CiceroError as exc:
-            raise AnsibleLookupError(exc.message) from None
+            raise _lookup_error(exc) from None
 
     def _given(self, kwargs, variables, spec):
         """(arguments, in_callers_words): each option's value as it was given, wherever Ansible's configuration found
@@ -255,6 +255,14 @@ class LookupModule(LookupBase):
         def in_callers_words(name):
             return places.get(name, name)
         return args, in_callers_words
+
+
+def _lookup_error(exc):
+    """A wrong option names the lookup, whichever check found it (the argument spec, or the connection's checks
+    of a timeout or an api_url); an API failure is the API's own words."""
+    if isinstance(exc, CiceroOptionError):
+        return AnsibleLookupError('{0}: {1}'.format(NAME, exc.message))
+    return AnsibleLookupError(exc.message)
 
 
 def _ansible_cfg_settings(spec):

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _client, _parse
 from ansible_collections.melissa.cicero.plugins.module_utils._api_address import DEFAULT_API_URL
+from ansible_collections.melissa.cicero.plugins.module_utils._as_given import as_given
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import (
@@ -87,8 +88,8 @@ def _connection_problems(params: Params, in_callers_words: InCallersWords) -> Li
                                 'password for token authentication, not both.'.format(
                                     in_callers_words('license_key'), in_callers_words('username')))
     if params['timeout'] <= 0:
-        raise CiceroOptionError('{0} must be a number of seconds greater than 0, got {1:g}'.format(
-            in_callers_words('timeout'), params['timeout']))
+        raise CiceroOptionError('{0} must be a number of seconds greater than 0, got {1}'.format(
+            in_callers_words('timeout'), as_given(params['timeout'])))
     if params['retries'] < 0:
         raise CiceroOptionError('{0} must be 0 or more, got {1}'.format(in_callers_words('retries'), params['retries']))
     problem = ca_path_problem(params.get('ca_path')) if params['validate_certs'] else None

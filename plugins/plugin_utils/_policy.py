@@ -20,6 +20,7 @@ from datetime import datetime
 
 from fractions import Fraction
 
+from ansible_collections.melissa.cicero.plugins.module_utils._as_given import as_given
 from ansible_collections.melissa.cicero.plugins.module_utils._clock import iso_utc
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import credits_valid_for
 from ansible_collections.melissa.cicero.plugins.module_utils._typing import Figures, InCallersWords, Params, Policy
@@ -276,14 +277,6 @@ def misconfigured(message: str, policy: Policy) -> Verdict:
     """The verdict when a setting keeps the gate from reading at all: it fails, and says it is the setting."""
     return unreadable(message, policy).replaced(
         message='Cicero credits not read, a setting is wrong: {0}'.format(message))
-
-
-def as_given(value: Union[int, float]) -> str:
-    """A number as its user wrote it: -5 for the -5 a number option holds as -5.0, -2.5 and 1e-05 unrounded; from
-    2**53 on, where a float no longer holds every whole number, as Python writes the float (-1e+16)."""
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2 ** 53:
-        return str(int(value))
-    return str(value)
 
 
 def number(value: Union[int, float]) -> str:

@@ -23,6 +23,7 @@ import threading
 from datetime import datetime
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
+from ansible_collections.melissa.cicero.plugins.module_utils._as_given import as_given
 from ansible_collections.melissa.cicero.plugins.module_utils._connection import (
     client_from_params, credential_redactor, missing_library)
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
@@ -55,8 +56,8 @@ def watch_options(args: Optional[Mapping[str, Any]]) -> Params:
     for warning in warnings:
         logger.warning('%s: %s', SOURCE, warning)
     if params['interval'] <= 0:
-        raise CiceroOptionError('interval must be a number of seconds greater than 0, got {0:g}'.format(
-            params['interval']))
+        raise CiceroOptionError('interval must be a number of seconds greater than 0, got {0}'.format(
+            as_given(params['interval'])))
     missing = missing_library(params)
     if missing:
         raise CiceroOptionError('{0} needs the Python library {1} in the Python that runs ansible-rulebook: '

@@ -53,8 +53,8 @@ def test_examples_are_a_rulebook_using_the_source(source):
 def test_a_bad_argument_stops_main_with_one_line_naming_it(source, monkeypatch):
     monkeypatch.delenv('MELISSA_LICENSE_KEY', raising=False)
     with pytest.raises(ValueError) as raised:
-        asyncio.run(source['main'](asyncio.Queue(), dict(license_key='k', interval=-1)))
-    assert str(raised.value) == 'melissa.cicero.credits: interval must be a number of seconds greater than 0, got -1'
+        asyncio.run(source['main'](asyncio.Queue(), dict(license_key='k', interval=-1234567)))
+    assert str(raised.value) == 'melissa.cicero.credits: interval must be a number of seconds greater than 0, got -1234567'
     assert raised.value.__cause__ is None and raised.value.__suppress_context__
 
 

@@ -183,6 +183,15 @@ def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_fa
     assert len(responses.calls) == 0
 
 
+@responses.activate
+def test_a_wrong_timeout_is_named_as_the_role_variable_and_as_given():
+    role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
+    verdict = _gate.read_and_judge(params(timeout=-1234567.0), policy(), WARNED.append, role.in_callers_words)
+    assert verdict.message == ('Cicero credits not read, a setting is wrong: assert_credits_timeout must be a number '
+                               'of seconds greater than 0, got -1234567')
+    assert verdict.passed is False and len(responses.calls) == 0
+
+
 def test_a_runway_rule_at_the_observed_pace_without_a_history_is_refused_before_any_request():
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
     with pytest.raises(CiceroOptionError) as raised:

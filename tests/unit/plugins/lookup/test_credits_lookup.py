@@ -60,6 +60,7 @@ def test_the_key_and_url_come_from_the_environment(cicero_api, monkeypatch):
 @pytest.mark.parametrize('options, message', [
     (dict(timeout='soon'), "melissa.cicero.credits: timeout must be a number, got 'soon'"),
     (dict(retries=True), 'melissa.cicero.credits: retries must be a whole number, got true'),
+    (dict(timeout=-1234567), 'melissa.cicero.credits: timeout must be a number of seconds greater than 0, got -1234567'),
     (dict(expiring_within_days=-1), 'melissa.cicero.credits: expiring_within_days must be 0 or more, got -1'),
     (dict(timout=5), 'melissa.cicero.credits: unknown option timout: did you mean timeout?'),
     (dict(format='yaml'), "melissa.cicero.credits: format must be one of json, xml, got 'yaml'"),
@@ -90,7 +91,8 @@ def test_a_setting_from_the_environment_is_named_as_its_variable(monkeypatch):
     monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY)
-    assert raised.value.message.startswith('MELISSA_CICERO_API_URL must be an absolute http:// or https:// URL')
+    assert raised.value.message.startswith(
+        'melissa.cicero.credits: MELISSA_CICERO_API_URL must be an absolute http:// or https:// URL')
 
 
 def test_the_first_missing_library_is_named(monkeypatch):
@@ -160,7 +162,7 @@ def test_the_options_come_from_ansible_cfg_named_by_section(ansible_cfg, cicero_
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY, api_url=BASE)
     assert raised.value.message == (
-        'retries in the [melissa_cicero] section of {0} must be 0 or more, got -2'.format(config))
+        'melissa.cicero.credits: retries in the [melissa_cicero] section of {0} must be 0 or more, got -2'.format(config))
     ansible_cfg('expiring_within_days = 7 ; a week\napi_url = {0}\n'.format(BASE))
     cicero_api.credits(json=CREDITS)
     assert lookup(license_key=KEY)[0]['expiring_within_days'] == 7

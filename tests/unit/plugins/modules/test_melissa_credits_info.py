@@ -83,6 +83,7 @@ def test_missing_key_fails_before_any_request_naming_option_and_variable(run_mod
     ({'format': 'yaml'}, 'format'),
     ({'timeout': 'soon'}, 'timeout'),
     ({'timeout': -1}, 'timeout must be a number of seconds greater than 0'),
+    ({'timeout': -1234567}, 'timeout must be a number of seconds greater than 0, got -1234567'),
     ({'retries': -1}, 'retries must be 0 or more'),
     ({'expiring_within_days': -3}, 'expiring_within_days must be 0 or more'),
     ({'expiring_within_days': 'month'}, 'expiring_within_days'),

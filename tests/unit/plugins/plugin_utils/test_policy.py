@@ -76,12 +76,9 @@ def test_negative_policy_values_are_named(name):
     assert check_policy(policy()) is None
 
 
-@pytest.mark.parametrize('value, shown', [(-5.0, '-5'), (-5, '-5'), (-2.5, '-2.5'), (-1e-05, '-1e-05'),
-                                          (-(2.0 ** 53 - 1), '-9007199254740991'), (-2.0 ** 53, '-9007199254740992.0'),
-                                          (-1e16, '-1e+16'), (-1e17, '-1e+17')])
-def test_a_negative_number_option_is_shown_as_given(value, shown):
-    # A number option holds the -5 its user wrote as -5.0; the message gives back -5, and a fraction unrounded.
-    assert check_policy(policy(expected_spend=value)) == 'expected_spend must be 0 or more, got ' + shown
+def test_a_negative_number_option_is_shown_as_given():
+    # A number option holds the -5 its user wrote as -5.0 (module_utils/test_as_given.py has the edges).
+    assert check_policy(policy(expected_spend=-5.0)) == 'expected_spend must be 0 or more, got -5'
 
 
 def test_number_formatting():
