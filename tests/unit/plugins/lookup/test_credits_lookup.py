@@ -100,6 +100,10 @@ def test_the_first_missing_library_is_named(monkeypatch):
     with pytest.raises(AnsibleLookupError) as raised:
         lookup(license_key=KEY)
     assert 'requests' in str(raised.value) and 'xmltodict' not in str(raised.value)
+    # As in the modules, the library is named before the connection's own checks (a timeout, the api_url) are made.
+    with pytest.raises(AnsibleLookupError) as raised:
+        lookup(license_key=KEY, timeout=-1)
+    assert 'requests' in str(raised.value) and 'timeout' not in str(raised.value)
 
 
 def test_the_options_come_from_variables_the_keyword_first(cicero_api):
