@@ -4,7 +4,8 @@ import pytest
 
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
-from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables, shown, validated
+from ansible_collections.melissa.cicero.plugins.module_utils._shapes import shown
+from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import RoleVariables, validated
 
 OPTIONS = dict(license_key=dict(type='str', no_log=True), api_url=dict(type='str'), burn_window=dict(type='float'),
                retries=dict(type='int'), github=dict(type='bool'), reports=dict(type='dict'),
