@@ -51,6 +51,8 @@ TARGETS = {
     'plugins/module_utils/_parse.py': [MU + 'test_parse.py', MU + 'test_usage.py', PU + 'test_edges.py',
                                        MU + 'test_credits.py', MODULES],
     'plugins/module_utils/_account_reads.py': [MU + 'test_usage.py', MU + 'test_api_text.py', MODULES],
+    'plugins/module_utils/_shapes.py': [PU + 'test_arguments.py', MODULES, LOOKUP, ACTION, EDA],
+    'plugins/module_utils/_module_entry.py': [MODULES],
     'plugins/module_utils/_redact.py': [MU + 'test_redact.py', MU + 'test_connection.py', MU + 'test_client.py'],
     'plugins/module_utils/_usage.py': [MU + 'test_usage.py', PU + 'test_edges.py', PU + 'test_policy.py',
                                        MODULES + 'test_melissa_usage_info.py'],

@@ -19,13 +19,48 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
+from ansible_collections.melissa.cicero.plugins.module_utils._shapes import shaped_arguments, specs_by_name, unset
 from ansible_collections.melissa.cicero.plugins.module_utils._typing import Params
 
 
+class CiceroModule(AnsibleModule):
+    """AnsibleModule that takes its options' values as every entry point of the collection does
+    (module_utils/_shapes.py): an empty or null text is not given (its environment variable or default serves), and
+    a value of the wrong shape fails naming the option, the value and what it takes. Ansible's own conversion reads
+    `true` as the number 1 and names a wrong value by its Python class (`<class 'str'> cannot be converted to a
+    float`); neither reaches the user."""
+
+    # The message of the first value of the wrong shape, found when the options are read; None when there is none.
+    misshapen = None
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if self.misshapen:  # a value Ansible's conversion accepted (true for a number)
+            self.fail_json(msg=self.misshapen)
+
+    def _load_params(self) -> None:
+        # The hook AnsibleModule keeps for reading the options before its own validation converts them.
+        super()._load_params()
+        known = specs_by_name(self.argument_spec)
+        given = dict((name, value) for name, value in self.params.items() if name in known)
+        for name, value in given.items():
+            if unset(value, known[name]):
+                del self.params[name]
+        try:
+            shaped_arguments(given, self.argument_spec)
+        except CiceroOptionError as exc:
+            self.misshapen = exc.message
+
+    def fail_json(self, msg: str, **kwargs: Any) -> Any:
+        # AnsibleModule's validation of a value of the wrong shape fails here, in Ansible's words: ours replace them.
+        return super().fail_json(msg=self.misshapen or msg, **kwargs)
+
+
 def create_module(spec: ArgumentSpec) -> AnsibleModule:
-    """AnsibleModule of an ArgumentSpec (module_utils/_options.py): the connection options and a module's own."""
-    module = AnsibleModule(supports_check_mode=True, **spec.to_kwargs())
+    """CiceroModule of an ArgumentSpec (module_utils/_options.py): the connection options and a module's own."""
+    module = CiceroModule(supports_check_mode=True, **spec.to_kwargs())
     missing = missing_library(module.params)
     if missing:
         module.fail_json(msg=missing_required_lib(missing[0]), exception=missing[1])

@@ -50,6 +50,20 @@ def test_every_xml_shape_gives_the_json_result(credits_runs, simulator):
         assert 'credit_balance' in from_xml and figures(from_xml) == figures(from_json), (shape, run.output)
 
 
+@pytest.mark.matrix
+def test_a_value_of_the_wrong_shape_is_named_as_written_and_a_null_text_is_not_given(credits_runs, simulator):
+    # YAML's true, null and '20%' reach the module as they are; Ansible's own conversion would read true as 1.
+    run, results = credits_runs([
+        read(simulator.url('healthy'), timeout=True), read(simulator.url('healthy'), timeout='20%'),
+        read(simulator.url('healthy'), expiring_within_days=None),
+        (dict(api_url=None), {'MELISSA_CICERO_API_URL': simulator.url('low_balance')})])
+    assert [result.get('msg') for result in results[:3]] == [
+        'timeout must be a number, got true', "timeout must be a number, got '20%'",
+        'expiring_within_days is null; give a whole number, or leave it unset for its default'], run.output
+    assert results[3]['credit_balance'] == 150, run.output
+    assert 'class' not in run.output
+
+
 def test_numeric_strings_give_the_same_result(credits_runs, simulator):
     run, (plain, *from_strings) = credits_runs([read(simulator.url('healthy'))] + [
         read(simulator.url('numeric_strings'), format=fmt) for fmt in ('json', 'xml')])

@@ -98,6 +98,48 @@ def test_bad_option_values_name_the_option(run_module, args, message):
     assert 'Traceback' not in result['_printed']
 
 
+# As every entry point names them (module_utils/_shapes.py): the option, the value as written, what it takes. Ansible's
+# own conversion would read true as 1 and name the others by their Python class.
+@pytest.mark.parametrize('args, message', [
+    ({'timeout': True}, 'timeout must be a number, got true'),
+    ({'timeout': None}, 'timeout is null; give a number, or leave it unset for its default'),
+    ({'timeout': ''}, 'timeout is empty; give a number, or leave it unset for its default'),
+    ({'timeout': '20%'}, "timeout must be a number, got '20%'"),
+    ({'timeout': [1]}, 'timeout must be a number, got a list'),
+    ({'retries': True}, 'retries must be a whole number, got true'),
+    ({'expiring_within_days': 2.5}, 'expiring_within_days must be a whole number, got 2.5'),
+    ({'expiring_within_days': False}, 'expiring_within_days must be a whole number, got false'),
+    ({'validate_certs': 'maybe'}, "validate_certs must be true or false, got 'maybe'"),
+    ({'validate_certs': 5}, 'validate_certs must be true or false, got 5'),
+    ({'format': None}, 'format is null; give one of json, xml, or leave it unset for its default'),
+    ({'format': 5}, 'format must be one of json, xml, got 5'),
+    ({'api_url': True}, 'api_url must be a text, got true'),
+    ({'ca_path': False}, 'ca_path must be a path, got false'),
+    ({'license_key': True}, 'license_key must be a text, got a value that is not a text'),
+    ({'license_key': None, 'key': ['a-key-in-a-list']}, 'key must be a text, got a value that is not a text'),
+])
+def test_a_value_of_the_wrong_shape_is_named_as_given_before_any_request(run_module, args, message):
+    with responses.RequestsMock() as mocked:
+        result = call(run_module, **args)
+        assert len(mocked.calls) == 0
+    assert result['failed'] and result['msg'] == message
+    assert 'class' not in result['_printed'] and 'Traceback' not in result['_printed']
+
+
+def test_a_wrong_shape_is_named_before_an_unknown_option_and_true_is_never_a_number(run_module):
+    assert call(run_module, timout=5, timeout=True)['msg'] == 'timeout must be a number, got true'
+    assert call(run_module, timout=5)['msg'].startswith('Unsupported parameters for')
+
+
+@pytest.mark.parametrize('args', [{'api_url': None}, {'api_url': ''}, {'ca_path': None}, {'username': None},
+                                  {'customer_id': ''}, {'timeout': '7'}, {'retries': '0'}, {'validate_certs': 'yes'}])
+def test_an_empty_or_null_text_is_not_given_and_text_from_the_command_line_is_read(run_module, cicero_api,
+                                                                                   monkeypatch, args):
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', BASE)  # serves when api_url is empty or null
+    cicero_api.credits(json=GOOD_JSON)
+    assert call(run_module, **args)['credit_balance'] == 100
+
+
 def test_plain_http_to_a_remote_host_warns(run_module, cicero_api):
     cicero_api.base = 'http://cicero.example/v3.1'
     cicero_api.credits(json=GOOD_JSON)

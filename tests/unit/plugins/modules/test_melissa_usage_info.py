@@ -51,6 +51,8 @@ def test_a_period_that_has_not_begun_warns_through_module_warn(run_module, cicer
     (dict(start='2026-13'), 'start must be a year (YYYY) or a month (YYYY-MM)'),
     (dict(end='2026-10'), 'end needs start'),
     (dict(start='2026-10', end='2026-08'), 'start (2026-10) must come before end (2026-08)'),
+    (dict(start=True), 'start must be a text, got true'),
+    (dict(end=None, start=['2026']), 'start must be a text, got a list'),
 ])
 def test_a_wrong_period_fails_before_any_request(run_module, args, message):
     import responses  # pylint: disable=import-outside-toplevel
