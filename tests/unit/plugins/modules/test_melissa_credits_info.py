@@ -162,3 +162,17 @@ def test_transport_failure_quoting_the_key_is_redacted(run_module, cicero_api):
         + '&customer_id=' + KEY_FORMS[2] + ' (raw ' + KEY + ')'))
     result = call(run_module, retries=1)
     assert result['failed'] and 'gave up after 2 attempts' in result['msg']
+
+
+def test_a_missing_library_is_named_before_any_request(run_module, monkeypatch):
+    from ansible.module_utils.basic import missing_required_lib  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils import _module_entry  # pylint: disable=import-outside-toplevel
+    monkeypatch.setattr(_module_entry, 'missing_library', lambda params: ('xmltodict', 'No module named xmltodict'))
+    if ANSIBLE_CORE >= (2, 19):  # the import error is in the result when tracebacks are asked for (always before 2.19)
+        from ansible.module_utils._internal import _traceback  # pylint: disable=import-outside-toplevel
+        monkeypatch.setattr(_traceback, 'is_traceback_enabled', lambda event: True)
+    with responses.RequestsMock() as mocked:
+        result = call(run_module, format='xml')
+        assert len(mocked.calls) == 0
+    assert result['failed'] and result['msg'] == missing_required_lib('xmltodict')
+    assert result['exception'] == 'No module named xmltodict'
