@@ -32,6 +32,7 @@ from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options impor
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import check_policy, policy_from
 from ansible_collections.melissa.cicero.plugins.module_utils._account_reads import check_credits_options
 
+
 def known_names(spec: Spec) -> set[str]:
     """Every name an argument spec (a dict, as ArgumentSpec.argument_spec) accepts: its options and their
     aliases."""
