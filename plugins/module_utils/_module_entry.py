@@ -18,8 +18,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     missing_library,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError
-from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
+from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
 from ansible_collections.melissa.cicero.plugins.module_utils._shapes import shaped_arguments, specs_by_name, unset
 from ansible_collections.melissa.cicero.plugins.module_utils._typing import Params
