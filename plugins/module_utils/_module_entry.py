@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from typing import Any, Callable, Dict
+from typing import Any, Callable, Dict, FrozenSet
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -16,6 +16,7 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     call_api,
     credential_redactor,
     missing_library,
+    named_by_source,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
@@ -33,6 +34,8 @@ class CiceroModule(AnsibleModule):
 
     # The message of the first value of the wrong shape, found when the options are read; None when there is none.
     misshapen = None
+    # The options the task gave (aliases as their option): the others come from their environment variable or default.
+    given: FrozenSet[str] = frozenset()
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -47,17 +50,23 @@ class CiceroModule(AnsibleModule):
         for name, value in given.items():
             if unset(value, known[name]):
                 del self.params[name]
+        self.given = frozenset(self._option_of(name) for name in given if name in self.params)
         try:
             shaped_arguments(given, self.argument_spec)
         except CiceroOptionError as exc:
             self.misshapen = exc.message
+
+    def _option_of(self, name: str) -> str:
+        """The option `name` is, or is an alias of."""
+        return next(option for option, spec in self.argument_spec.items()
+                    if name == option or name in spec.get('aliases', ()))
 
     def fail_json(self, msg: str, **kwargs: Any) -> Any:
         # AnsibleModule's validation of a value of the wrong shape fails here, in Ansible's words: ours replace them.
         return super().fail_json(msg=self.misshapen or msg, **kwargs)
 
 
-def create_module(spec: ArgumentSpec) -> AnsibleModule:
+def create_module(spec: ArgumentSpec) -> CiceroModule:
     """CiceroModule of an ArgumentSpec (module_utils/_options.py): the connection options and a module's own."""
     module = CiceroModule(supports_check_mode=True, **spec.to_kwargs())
     missing = missing_library(module.params)
@@ -66,7 +75,7 @@ def create_module(spec: ArgumentSpec) -> AnsibleModule:
     return module
 
 
-def run(module: AnsibleModule, read: Callable[[CiceroClient, Params], Dict[str, Any]]) -> None:
+def run(module: CiceroModule, read: Callable[[CiceroClient, Params], Dict[str, Any]]) -> None:
     """Call read(client, params) -> result dict and exit; any CiceroError becomes fail_json.
 
     The read is free and changes nothing, so it runs in check mode too; info modules never change.
@@ -75,7 +84,8 @@ def run(module: AnsibleModule, read: Callable[[CiceroClient, Params], Dict[str, 
     # no_log masks only the literal value; URL-encoded spellings must be masked as well.
     module.no_log_values.update(redactor.forms)
     try:
-        result = call_api(module.params, read, module.warn, redactor)
+        # An option the task left to its environment variable is named as that variable (MELISSA_CICERO_API_URL).
+        result = call_api(module.params, read, module.warn, redactor, named_by_source(str, module.given))
     except CiceroError as exc:
         # A session token joined the redactor during the call: mask it in the result too.
         module.no_log_values.update(redactor.forms)

@@ -176,3 +176,16 @@ def test_a_missing_library_is_named_before_any_request(run_module, monkeypatch):
         assert len(mocked.calls) == 0
     assert result['failed'] and result['msg'] == missing_required_lib('xmltodict')
     assert result['exception'] == 'No module named xmltodict'
+
+
+@pytest.mark.parametrize('args, named', [
+    ({'api_url': None}, 'MELISSA_CICERO_API_URL'),  # left to the environment
+    ({'api_url': 'cicero.example/v3.1'}, 'api_url'),  # given by the task, whatever the environment says
+])
+def test_an_api_url_from_the_environment_is_named_as_its_variable(run_module, monkeypatch, args, named):
+    monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
+    with responses.RequestsMock() as mocked:
+        result = call(run_module, **args)
+        assert len(mocked.calls) == 0
+    assert result['msg'] == (named + " must be an absolute http:// or https:// URL such as "
+                             "https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
