@@ -189,3 +189,11 @@ def test_an_api_url_from_the_environment_is_named_as_its_variable(run_module, mo
         assert len(mocked.calls) == 0
     assert result['msg'] == (named + " must be an absolute http:// or https:// URL such as "
                              "https://app.cicerodata.com/v3.1, got 'cicero.example/v3.1'")
+
+
+def test_a_key_from_the_environment_beside_a_tasks_username_is_named_as_its_variable(run_module, monkeypatch):
+    monkeypatch.setenv('MELISSA_LICENSE_KEY', KEY)
+    with responses.RequestsMock() as mocked:
+        result = call(run_module, license_key=None, username='deploy', password='pw')
+        assert len(mocked.calls) == 0
+    assert result['msg'].startswith('MELISSA_LICENSE_KEY and username are mutually exclusive')
