@@ -114,7 +114,8 @@ def test_a_userinfo_password_is_masked_in_the_plain_http_warning(ansible):
     # the environment, as the docs advise: ansible-core echoes a task's literal -a arguments itself.
     run = ansible(['ansible', 'localhost', '-m', 'melissa.cicero.melissa_credits_info', '-a', 'timeout=0.5 retries=0'],
                   env=dict(MELISSA_CICERO_API_URL='http://gw:UserInfoPw@192.0.2.1/v3.1'))
-    assert 'api_url http://gw:********@192.0.2.1/v3.1 is plain http' in run.flat_output
+    # Named as the variable it came from, as every message names an option the task left to its environment.
+    assert 'MELISSA_CICERO_API_URL http://gw:********@192.0.2.1/v3.1 is plain http' in run.flat_output
     assert 'UserInfoPw' not in run.output
 
 
