@@ -19,11 +19,15 @@ import argparse
 import concurrent.futures
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 
 import yaml
+
+from leftovers import running  # scripts/leftovers.py: the processes whose command line or directory is in a folder
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 WORK = os.path.join(REPO, '.build', 'mutation')
@@ -129,8 +133,27 @@ def run_target(module_path, sample):
     subprocess.run([COSMIC_RAY, 'init', config, session], cwd=work, env=env, check=True, capture_output=True)
     if sample:
         keep_sample(session, sample)
-    subprocess.run([COSMIC_RAY, 'exec', config, session], cwd=work, env=env, check=True, capture_output=True)
+    try:
+        subprocess.run([COSMIC_RAY, 'exec', config, session], cwd=work, env=env, check=True, capture_output=True)
+    finally:
+        stop_leftovers(work)
     return session_results(module_path)
+
+
+def stop_leftovers(work):
+    """Stop what the mutants' test runs left running in their copy `work`. A mutant that hangs a test past the
+    timeout is killed with its pytest, not with the simulators and event sources that test started in sessions of
+    their own, whose teardown never ran."""
+    for stop in (signal.SIGTERM, signal.SIGKILL):
+        found = running(os.path.realpath(work))
+        for pid in found:
+            try:
+                os.kill(pid, stop)
+            except ProcessLookupError:
+                pass
+        if not found:
+            return
+        time.sleep(2)
 
 
 def session_results(module_path):
