@@ -24,9 +24,9 @@ from ansible.utils.display import Display
 
 from ansible_collections.melissa.cicero.plugins.module_utils import _clock
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
-from ansible_collections.melissa.cicero.plugins.module_utils._shapes import unset
+from ansible_collections.melissa.cicero.plugins.module_utils._shapes import unset, words_by_source
 from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import (
-    RoleVariables, known_names, refuse_unknown, words_by_source, validated)
+    RoleVariables, known_names, refuse_unknown, validated)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate import (
     account_label, judge_registered, read_and_judge, read_with_history, refuse_unjudgeable)
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import ROLE_OPTIONS, gate_argument_spec

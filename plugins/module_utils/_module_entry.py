@@ -8,7 +8,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-from typing import Any, Callable, Dict, FrozenSet
+from typing import Any, Callable, Dict
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
@@ -16,12 +16,12 @@ from ansible_collections.melissa.cicero.plugins.module_utils._connection import 
     call_api,
     credential_redactor,
     missing_library,
-    named_by_source,
 )
 from ansible_collections.melissa.cicero.plugins.module_utils._client import CiceroClient
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroError, CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
-from ansible_collections.melissa.cicero.plugins.module_utils._shapes import shaped_arguments, specs_by_name, unset
+from ansible_collections.melissa.cicero.plugins.module_utils._shapes import (
+    shaped_arguments, specs_by_name, unset, words_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._typing import Params
 
 
@@ -34,8 +34,9 @@ class CiceroModule(AnsibleModule):
 
     # The message of the first value of the wrong shape, found when the options are read; None when there is none.
     misshapen = None
-    # The options the task gave (aliases as their option): the others come from their environment variable or default.
-    given: FrozenSet[str] = frozenset()
+    # The options as the task gave them, under the names it used: what is not there came from its environment
+    # variable or its default.
+    given: Dict[str, Any] = {}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -46,20 +47,14 @@ class CiceroModule(AnsibleModule):
         # The hook AnsibleModule keeps for reading the options before its own validation converts them.
         super()._load_params()
         known = specs_by_name(self.argument_spec)
-        given = dict((name, value) for name, value in self.params.items() if name in known)
-        for name, value in given.items():
+        self.given = dict((name, value) for name, value in self.params.items() if name in known)
+        for name, value in self.given.items():
             if unset(value, known[name]):
                 del self.params[name]
-        self.given = frozenset(self._option_of(name) for name in given if name in self.params)
         try:
-            shaped_arguments(given, self.argument_spec)
+            shaped_arguments(self.given, self.argument_spec)
         except CiceroOptionError as exc:
             self.misshapen = exc.message
-
-    def _option_of(self, name: str) -> str:
-        """The option `name` is, or is an alias of."""
-        return next(option for option, spec in self.argument_spec.items()
-                    if name == option or name in spec.get('aliases', ()))
 
     def fail_json(self, msg: str, **kwargs: Any) -> Any:
         # AnsibleModule's validation of a value of the wrong shape fails here, in Ansible's words: ours replace them.
@@ -85,7 +80,7 @@ def run(module: CiceroModule, read: Callable[[CiceroClient, Params], Dict[str, A
     module.no_log_values.update(redactor.forms)
     try:
         # An option the task left to its environment variable is named as that variable (MELISSA_CICERO_API_URL).
-        result = call_api(module.params, read, module.warn, redactor, named_by_source(str, module.given))
+        result = call_api(module.params, read, module.warn, redactor, words_by_source(module.given, module.argument_spec))
     except CiceroError as exc:
         # A session token joined the redactor during the call: mask it in the result too.
         module.no_log_values.update(redactor.forms)

@@ -23,7 +23,7 @@ from collections.abc import Sequence, Set
 
 from ansible.module_utils.common.validation import check_type_dict
 
-from ansible_collections.melissa.cicero.plugins.module_utils._connection import credential_redactor
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import credential_redactor, named_by_source
 from ansible_collections.melissa.cicero.plugins.module_utils._credits import MAX_NUMBER_CHARS, NUMBER_TEXT
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._redact import Redactor
@@ -140,6 +140,16 @@ def shaped_arguments(args: Mapping[str, Any], spec: Spec, in_callers_words: InCa
             raise CiceroOptionError('{0} must be {1}, got {2}'.format(
                 in_callers_words(name), expected(option), redacted_value(name, value, args))) from None
     return present
+
+
+def words_by_source(args: Mapping[str, Any], spec: Spec, in_callers_words: InCallersWords = str) -> InCallersWords:
+    """in_callers_words for the connection checks of `args`: an option left to its environment variable is named
+    as that variable."""
+    given = set()
+    for name, option in spec.items():
+        if any(not unset(args.get(alias), option) for alias in [name] + list(option.get('aliases', ()))):
+            given.add(name)
+    return named_by_source(in_callers_words, given)
 
 
 def arguments_redactor(args: Mapping[str, Any]) -> Redactor:

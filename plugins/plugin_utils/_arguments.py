@@ -22,11 +22,11 @@ from collections.abc import Mapping, Sequence
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.melissa.cicero.plugins.module_utils._connection import check_connection_options, named_by_source
+from ansible_collections.melissa.cicero.plugins.module_utils._connection import check_connection_options
 from ansible_collections.melissa.cicero.plugins.module_utils._errors import CiceroOptionError
 from ansible_collections.melissa.cicero.plugins.module_utils._options import ArgumentSpec
 from ansible_collections.melissa.cicero.plugins.module_utils._shapes import (
-    Spec, arguments_redactor, shaped_arguments, specs_by_name, unset)
+    Spec, arguments_redactor, shaped_arguments, specs_by_name, words_by_source)
 from ansible_collections.melissa.cicero.plugins.module_utils._typing import InCallersWords, Params
 from ansible_collections.melissa.cicero.plugins.plugin_utils._gate_options import POLICY_DEFAULTS
 from ansible_collections.melissa.cicero.plugins.plugin_utils._policy import check_policy, policy_from
@@ -89,16 +89,6 @@ def validated(args: Mapping[str, Any], argument_spec: ArgumentSpec, in_callers_w
             raise CiceroOptionError(problem)
     check_credits_options(params, in_callers_words)
     return params, warnings
-
-
-def words_by_source(args: Mapping[str, Any], spec: Spec, in_callers_words: InCallersWords = str) -> InCallersWords:
-    """in_callers_words for the connection checks of `args`: an option left to its environment variable is named
-    as that variable."""
-    given = set()
-    for name, option in spec.items():
-        if any(not unset(args.get(alias), option) for alias in [name] + list(option.get('aliases', ()))):
-            given.add(name)
-    return named_by_source(in_callers_words, given)
 
 
 # Options whose bare name no other role or play is likely to use: given alone (`-e min_credits=50000`, the event

@@ -167,7 +167,7 @@ def test_bad_arguments_are_returned_as_a_failure_not_raised(monkeypatch, args):
 
 @responses.activate
 def test_a_setting_from_the_environment_is_named_as_its_variable_and_not_as_a_failed_read(monkeypatch):
-    from ansible_collections.melissa.cicero.plugins.plugin_utils._arguments import words_by_source  # pylint: disable=import-outside-toplevel
+    from ansible_collections.melissa.cicero.plugins.module_utils._shapes import words_by_source  # pylint: disable=import-outside-toplevel
     monkeypatch.setenv('MELISSA_CICERO_API_URL', 'cicero.example/v3.1')
     role = RoleVariables('assert_credits', credits_verdict.ROLE_OPTIONS)
     spec = credits_verdict.ARGUMENT_SPEC.argument_spec
